@@ -1,0 +1,32 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import react from '@astrojs/react';
+import node from '@astrojs/node';
+
+// Static by default: public guides are prerendered and ship no JavaScript.
+// Pages that need a session opt into on-demand rendering with `prerender = false`.
+// The node adapter runs in middleware mode under our own server (server/server.mjs),
+// which adds compression, security headers, caching and graceful shutdown.
+export default defineConfig({
+  site: 'http://localhost:4321',
+  trailingSlash: 'ignore',
+  integrations: [react()],
+  adapter: node({ mode: 'middleware' }),
+  security: {
+    checkOrigin: true,
+    csp: {
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+    },
+  },
+  build: { inlineStylesheets: 'auto' },
+  devToolbar: { enabled: false },
+  server: { port: 4321, host: true },
+});

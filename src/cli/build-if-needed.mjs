@@ -1,0 +1,35 @@
+// Builds the site when dist/ is missing or older than any source it is built from.
+import { existsSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const stamp = join(root, 'dist', '.built-at');
+const SOURCES = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json', 'tsconfig.json'];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
+  return max;
+}
+
+export function buildIfNeeded({ force = false } = {}) {
+  const builtAt = existsSync(stamp) && existsSync(join(root, 'dist/server/entry.mjs')) ? statSync(stamp).mtimeMs : 0;
+  const sourcesAt = Math.max(...SOURCES.map((s) => newest(join(root, s))));
+  if (!force && builtAt >= sourcesAt) return false;
+  console.log('Building OpsPath (astro build)…');
+  const r = spawnSync('npx', ['astro', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  writeFileSync(stamp, new Date().toISOString());
+  return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) buildIfNeeded({ force: process.argv.includes('--force') });

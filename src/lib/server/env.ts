@@ -1,0 +1,75 @@
+// Server configuration, parsed once from process.env with zod. A bad value
+// stops the process at start with one line per offending variable, instead of
+// failing later on the first request that happens to touch it.
+import { z } from 'zod';
+
+const DATABASE_PROTOCOLS = ['file:', 'libsql:', 'http:', 'https:', 'ws:', 'wss:'];
+
+const intFromEnv = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback);
+
+const envSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .default('file:./data/opspath.db')
+      .refine((url) => DATABASE_PROTOCOLS.some((p) => url.startsWith(p)), {
+        error: `must start with one of ${DATABASE_PROTOCOLS.join(' ')} (for example file:./data/opspath.db or libsql://host)`,
+      }),
+    // Turso needs a token; a self-hosted libSQL server may not, so it stays optional.
+    DATABASE_AUTH_TOKEN: z.string().trim().min(1, { error: 'must not be empty when set' }).optional(),
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+      .default('development'),
+    // A session ends after this long without a request. last_verified_at is
+    // written at most hourly, so anything under two hours would be imprecise.
+    SESSION_INACTIVITY_HOURS: intFromEnv(2, 24 * 90, 72),
+    // A session ends this long after sign-in, however active it is.
+    SESSION_ABSOLUTE_DAYS: intFromEnv(1, 365, 30),
+  })
+  .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
+    error: 'must not be longer than SESSION_ABSOLUTE_DAYS',
+    path: ['SESSION_INACTIVITY_HOURS'],
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Empty strings count as unset, so `FOO=` in a .env file falls back to the default. */
+function withoutBlanks(source: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/** Parses configuration; throws ConfigError naming every bad variable at once. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(withoutBlanks(source));
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+  );
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration (parsed on first use, then cached). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export const isProduction = () => env().NODE_ENV === 'production';
