@@ -27,6 +27,7 @@ export default defineConfig({
     },
   },
   build: { inlineStylesheets: 'auto' },
+  markdown: { syntaxHighlight: false },
   devToolbar: { enabled: false },
   server: { port: 4321, host: true },
 });

@@ -1,97 +1,11 @@
-// Validates content/ outside Astro (fast feedback while writing content):
-//   npm run content:check
-// The build validates the same schemas; this adds the cross-references.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+// `npm run content:check`: validates content/ outside Astro, with cross-references.
 import { join } from 'node:path';
-import yaml from 'js-yaml';
-import { z } from 'zod';
-import {
-  roleSchema, skillSchema, certificationSchema, rampTemplateSchema, salaryFigureSchema,
-  kpiSchema, templateSchema, fxSchema, ROLE_SLUGS,
-} from '../lib/content/schema.ts';
+import { validateContent } from '../lib/content/validate.ts';
 
-const root = join(import.meta.dirname, '..', '..', 'content');
-const problems: string[] = [];
-const report = (file: string, msg: string) => problems.push(`${file}: ${msg}`);
-
-function check<T>(file: string, schema: z.ZodType<T>, data: unknown): T | undefined {
-  const r = schema.safeParse(data);
-  if (!r.success) {
-    for (const i of r.error.issues) report(file, `${i.path.join('.') || '(root)'}: ${i.message}`);
-    return undefined;
-  }
-  return r.data;
+const problems = validateContent(join(import.meta.dirname, '..', '..', 'content'));
+if (problems.length) {
+  console.error(problems.join('\n'));
+  console.error(`\n${problems.length} problem(s)`);
+  process.exit(1);
 }
-const loadYaml = (rel: string) => (existsSync(join(root, rel)) ? yaml.load(readFileSync(join(root, rel), 'utf8')) : undefined);
-function frontmatter(rel: string) {
-  const src = readFileSync(join(root, rel), 'utf8');
-  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(src);
-  if (!m) { report(rel, 'no frontmatter block'); return { data: undefined, body: '' }; }
-  return { data: yaml.load(m[1]), body: m[2] };
-}
-
-const skills = new Map<string, z.infer<typeof skillSchema>>();
-for (const s of (loadYaml('skills.yaml') as unknown[]) ?? []) {
-  const v = check('skills.yaml', skillSchema, s);
-  if (v) { if (skills.has(v.id)) report('skills.yaml', `duplicate id ${v.id}`); skills.set(v.id, v); }
-}
-const certs = new Set<string>();
-for (const c of (loadYaml('certifications.yaml') as unknown[]) ?? []) {
-  const v = check('certifications.yaml', certificationSchema, c);
-  if (v) certs.add(v.id);
-}
-const kpis = new Set<string>();
-for (const k of (loadYaml('playbook/kpis.yaml') as unknown[]) ?? []) {
-  const v = check('playbook/kpis.yaml', kpiSchema, k);
-  if (v) kpis.add(v.id);
-}
-for (const t of (loadYaml('playbook/templates.yaml') as unknown[]) ?? []) check('playbook/templates.yaml', templateSchema, t);
-const figureIds = new Set<string>();
-for (const f of (loadYaml('salaries.yaml') as unknown[]) ?? []) {
-  const v = check('salaries.yaml', salaryFigureSchema, f);
-  if (v) { if (figureIds.has(v.id)) report('salaries.yaml', `duplicate id ${v.id}`); figureIds.add(v.id); }
-}
-if (existsSync(join(root, 'fx.yaml'))) check('fx.yaml', fxSchema, loadYaml('fx.yaml'));
-
-for (const slug of ROLE_SLUGS) {
-  const rel = `roles/${slug}.md`;
-  if (!existsSync(join(root, rel))) { report(rel, 'missing'); continue; }
-  const { data, body } = frontmatter(rel);
-  const role = check(rel, roleSchema, data);
-  if (body.trim().split(/\s+/).length < 400) report(rel, 'body narrative is shorter than 400 words');
-  if (role) {
-    for (const group of ['foundational', 'technical', 'soft'] as const) {
-      for (const id of role.skillMap[group]) {
-        const s = skills.get(id);
-        if (!s) report(rel, `skillMap.${group}: unknown skill ${id}`);
-        else if (s.category !== group) report(rel, `skillMap.${group}: ${id} is a ${s.category} skill`);
-      }
-    }
-    const mapped = new Set([...role.skillMap.foundational, ...role.skillMap.technical, ...role.skillMap.soft]);
-    for (const t of role.tiers) {
-      for (const id of Object.keys(t.targets)) if (!mapped.has(id)) report(rel, `tier ${t.id}: target for ${id}, which is not in the skill map`);
-      if (Object.keys(t.targets).length < 6) report(rel, `tier ${t.id}: fewer than 6 targets`);
-      for (const c of t.recommendedCertifications) if (!certs.has(c)) report(rel, `tier ${t.id}: unknown certification ${c}`);
-    }
-    for (const c of role.certifications) if (!certs.has(c)) report(rel, `certifications: unknown ${c}`);
-    const ids = role.tiers.map((t) => t.id);
-    if (new Set(ids).size !== ids.length) report(rel, 'tier ids repeat');
-  }
-  const rampRel = `ramp/${slug}.yaml`;
-  if (!existsSync(join(root, rampRel))) { report(rampRel, 'missing'); continue; }
-  const ramp = check(rampRel, rampTemplateSchema, loadYaml(rampRel));
-  if (ramp) {
-    if (ramp.role !== slug) report(rampRel, `role is ${ramp.role}, expected ${slug}`);
-    const taskIds = new Set<string>();
-    for (const p of ramp.phases) for (const t of p.tasks) {
-      if (taskIds.has(t.id)) report(rampRel, `task id ${t.id} repeats`);
-      taskIds.add(t.id);
-      if (t.dueDay < p.startDay || t.dueDay > p.endDay) report(rampRel, `task ${t.id}: dueDay ${t.dueDay} is outside its phase ${p.startDay}-${p.endDay}`);
-      if (t.skill && !skills.has(t.skill)) report(rampRel, `task ${t.id}: unknown skill ${t.skill}`);
-      if (t.kpi && kpis.size && !kpis.has(t.kpi)) report(rampRel, `task ${t.id}: unknown kpi ${t.kpi}`);
-    }
-  }
-}
-
-if (problems.length) { console.error(problems.join('\n')); console.error(`\n${problems.length} problem(s)`); process.exit(1); }
 console.log('content: ok');
