@@ -1,0 +1,42 @@
+// Run by the start command before the server listens (one step, one process):
+// migrate; drop dead sessions; on an empty database outside production, create
+// the demo organisation and print how to sign in.
+import { eq } from 'drizzle-orm';
+import { describeUrl, runWithDatabase } from '../lib/server/cli.ts';
+import { users } from '../lib/server/db/schema.ts';
+import { migrateDatabase } from '../lib/server/db/migrate.ts';
+import { DEMO_ACCOUNTS, DEMO_ORG_NAME, DEMO_PASSWORD, isDatabaseEmpty, seedDemoOrganisation } from '../lib/server/demo.ts';
+import { loadCatalogFromDisk } from '../lib/server/job-roles.ts';
+import { deleteExpiredSessions, policyFromEnv } from '../lib/server/session.ts';
+import { readSkillCatalogFile, syncSkillCatalog } from '../lib/server/skills.ts';
+
+await runWithDatabase('db:prepare', async (database, config) => {
+  const { db } = database;
+  await migrateDatabase(database, config.DATABASE_URL);
+  await syncSkillCatalog(db, readSkillCatalogFile());
+  const removed = await deleteExpiredSessions(db, { policy: policyFromEnv() });
+  console.log(`db:prepare: ${describeUrl(config.DATABASE_URL)} migrated${removed ? `; ${removed} expired session(s) removed` : ''}.`);
+
+  if (config.NODE_ENV !== 'production' && (await isDatabaseEmpty(db))) {
+    const catalog = loadCatalogFromDisk();
+    await seedDemoOrganisation(db, catalog);
+    const missing = catalog.filter((r) => !r.fromGuide).map((r) => r.slug);
+    console.log(
+      [
+        '',
+        `Created the demo organisation "${DEMO_ORG_NAME}" (not in production: NODE_ENV=${config.NODE_ENV}).`,
+        'Sign in at /login with any of these accounts:',
+        ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(30)} ${a.what}`),
+        `Password for all of them: ${DEMO_PASSWORD}`,
+        ...(missing.length ? [`(No tiers in content/roles for ${missing.join(', ')} yet: those people got generic tiers.)`] : []),
+        '',
+      ].join('\n'),
+    );
+    return;
+  }
+
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1);
+  if (!admin) {
+    console.log('db:prepare: no admin account yet. Create one with: npm run admin:create -- --email you@example.com --name "Your Name"');
+  }
+});

@@ -1,0 +1,482 @@
+// The one schema module. drizzle-kit reads it to generate the SQL migrations in
+// drizzle/ (npm run db:generate); the app reads it for typed queries.
+//
+// Conventions, so later tables (skills and ratings, certifications, ramp
+// plans) fit in with additive migrations:
+// - integer primary keys; every row an organisation owns carries org_id, so a
+//   second organisation needs no schema change;
+// - instants are integer milliseconds since the epoch (UTC by definition);
+//   calendar dates that have no time zone (a start date) are 'YYYY-MM-DD' text;
+// - job role slugs and tier ids come from content/roles/*.md and are stored as
+//   text, validated against the content where data comes in (forms, seed), so
+//   editing a guide never needs a migration;
+// - people are deactivated, never deleted, so audit rows and history keep
+//   their references.
+import { sql } from 'drizzle-orm';
+import {
+  blob,
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+export const USER_ROLES = ['admin', 'manager', 'member'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Organisation-wide settings; later issues add fields (all optional). */
+export type OrganisationSettings = {
+  /** Days before a certification expires when reminders start (issue: certifications). */
+  certificationReminderDays?: number[];
+  /** IANA time zone whose calendar date is "today" for the organisation, e.g. 'Europe/Bucharest' (default UTC). */
+  timeZone?: string;
+};
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .$defaultFn(() => new Date());
+const updatedAt = () =>
+  integer('updated_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .$defaultFn(() => new Date());
+
+export const organisations = sqliteTable('organisations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  settings: text('settings', { mode: 'json' })
+    .$type<OrganisationSettings>()
+    .notNull()
+    .default(sql`'{}'`),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** Stored trimmed and lower-cased (see normaliseEmail); the CHECK keeps it so. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    /** argon2id PHC string. */
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    /** A slug from ROLE_SLUGS; null for people outside the five guides (e.g. an admin). */
+    jobRole: text('job_role'),
+    /** A tier id from the job role's guide; null when jobRole is null. */
+    tier: text('tier'),
+    /** 'YYYY-MM-DD'; ramp plans count days from it. */
+    startDate: text('start_date'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Unique case-insensitively because only the lower-cased form is ever stored.
+    uniqueIndex('users_email_unique').on(t.email),
+    // Unqualified column names on purpose: drizzle renders `${t.email}` as
+    // "users"."email", which breaks when a later migration rebuilds the table
+    // under a temporary name. These strings are constants, not input.
+    check('users_email_lower_case', sql.raw('email = lower(email)')),
+    check('users_role_valid', sql.raw(`role in (${USER_ROLES.map((r) => `'${r}'`).join(', ')})`)),
+    index('users_org_idx').on(t.orgId),
+  ],
+);
+
+export const teams = sqliteTable(
+  'teams',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    /** The person who manages this team; null until an admin appoints one. */
+    managerUserId: integer('manager_user_id').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('teams_org_name_unique').on(t.orgId, sql`lower(${t.name})`),
+    index('teams_manager_idx').on(t.managerUserId),
+  ],
+);
+
+export const teamMemberships = sqliteTable(
+  'team_memberships',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_memberships_user_idx').on(t.userId)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** The public half of the token; safe to store as is. */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the token's secret half; the secret itself is never stored. */
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Last time a request used this session (written at most hourly). */
+    lastVerifiedAt: integer('last_verified_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Absolute end of the session, however active it is. */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Append-only (a later migration adds triggers that refuse UPDATE and DELETE).
+ * Written in the same transaction as the change it records.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null only when no organisation is known (a failed sign-in for an unknown email). */
+    orgId: integer('org_id').references(() => organisations.id),
+    /** Null for failed sign-ins and for system actions (seeding, CLI without an acting user). */
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    /** Dotted verb, e.g. 'user.created', 'auth.sign_in_failed'. */
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown>>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
+    ip: text('ip'),
+  },
+  (t) => [
+    index('audit_log_target_idx').on(t.targetType, t.targetId),
+    index('audit_log_org_at_idx').on(t.orgId, t.at),
+  ],
+);
+
+export type Organisation = typeof organisations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Team = typeof teams.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+// --- ramp plans ---
+// A 90-day ramp plan per new hire, copied from a role's template in
+// content/ramp/ when it starts, so later template edits never change a running
+// or finished plan (the phases' titles and goals are kept with the plan). Tasks
+// are per plan and editable; every change to a plan or its tasks is also kept
+// in ramp_plan_history (with before/after) in the same transaction, next to the
+// audit log. Plans are never deleted: completed or closed plans stay readable.
+// The lists below mirror src/lib/content/schema.ts (kept literal here so this
+// module stays free of imports drizzle-kit would have to resolve).
+export const RAMP_PLAN_STATUSES = ['active', 'completed', 'closed'] as const;
+export type RampPlanStatus = (typeof RAMP_PLAN_STATUSES)[number];
+export const RAMP_TASK_OWNERS = ['new-hire', 'manager', 'buddy'] as const;
+export type RampTaskOwner = (typeof RAMP_TASK_OWNERS)[number];
+export const RAMP_PHASE_IDS = ['days-1-30', 'days-31-60', 'days-61-90'] as const;
+export type RampPhaseId = (typeof RAMP_PHASE_IDS)[number];
+/** The template's phases as they were when the plan started. */
+export type RampPhaseSnapshot = { id: RampPhaseId; title: string; startDay: number; endDay: number; goals: string[] };
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const rampPlans = sqliteTable(
+  'ramp_plans',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The new hire the plan is for. */
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The role slug of the template it started from (content/ramp/<slug>.yaml). */
+    templateRole: text('template_role').notNull(),
+    title: text('title').notNull(),
+    phases: text('phases', { mode: 'json' }).$type<RampPhaseSnapshot[]>().notNull(),
+    /** 'YYYY-MM-DD': day 1 of the plan. */
+    startDate: text('start_date').notNull(),
+    status: text('status', { enum: RAMP_PLAN_STATUSES }).notNull().default('active'),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** When and by whom the plan was completed or closed. */
+    endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+    endedBy: integer('ended_by').references(() => users.id),
+  },
+  (t) => [
+    check('ramp_plans_status_valid', inList('status', RAMP_PLAN_STATUSES)),
+    check('ramp_plans_start_date_format', sql.raw(`start_date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`)),
+    // One active plan per person, even when two managers start one at once.
+    uniqueIndex('ramp_plans_one_active_per_user').on(t.userId).where(sql.raw(`status = 'active'`)),
+    index('ramp_plans_org_status_idx').on(t.orgId, t.status),
+  ],
+);
+
+export const rampTasks = sqliteTable(
+  'ramp_tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => rampPlans.id),
+    /** Always the phase that contains due_day (derived on every write). */
+    phaseId: text('phase_id', { enum: RAMP_PHASE_IDS }).notNull(),
+    /** The template task it was copied from; null for tasks a manager added. */
+    templateTaskId: text('template_task_id'),
+    title: text('title').notNull(),
+    detail: text('detail'),
+    owner: text('owner', { enum: RAMP_TASK_OWNERS }).notNull(),
+    /** The colleague named as buddy for a buddy task (may then check it off). */
+    buddyUserId: integer('buddy_user_id').references(() => users.id),
+    /** Day 1-90 of the plan; the due date is start date + (due day - 1) calendar days. */
+    dueDay: integer('due_day').notNull(),
+    /** Order within the plan (and so within a phase); gaps allowed. */
+    position: integer('position').notNull(),
+    skillId: text('skill_id'),
+    kpiId: text('kpi_id'),
+    doneAt: integer('done_at', { mode: 'timestamp_ms' }),
+    doneBy: integer('done_by').references(() => users.id),
+    note: text('note'),
+    evidenceUrl: text('evidence_url'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('ramp_tasks_owner_valid', inList('owner', RAMP_TASK_OWNERS)),
+    check('ramp_tasks_phase_valid', inList('phase_id', RAMP_PHASE_IDS)),
+    check('ramp_tasks_due_day_range', sql.raw('due_day between 1 and 90')),
+    check('ramp_tasks_title_length', sql.raw('length(title) between 1 and 200')),
+    check('ramp_tasks_done_pair', sql.raw('(done_at is null) = (done_by is null)')),
+    index('ramp_tasks_plan_idx').on(t.planId, t.position),
+  ],
+);
+
+export const rampPlanHistory = sqliteTable(
+  'ramp_plan_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => rampPlans.id),
+    /** No foreign key: a removed task's history stays. */
+    taskId: integer('task_id'),
+    /** Null only for system changes. */
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    /** e.g. 'plan.started', 'task.updated', 'task.done' (see src/lib/server/ramp.ts). */
+    action: text('action').notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown>>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('ramp_plan_history_plan_idx').on(t.planId, t.id)],
+);
+
+export type RampPlan = typeof rampPlans.$inferSelect;
+export type RampTask = typeof rampTasks.$inferSelect;
+export type RampHistoryEntry = typeof rampPlanHistory.$inferSelect;
+
+// --- skills ---
+// The skill catalog and the ratings people get against it (issue 4). Catalog
+// skills come from content/skills.yaml (org_id null: shared by every
+// organisation) and are synced on start; admins add their own (org_id set).
+// Ratings are append-only dated records: the latest per person x skill x kind
+// is the current rating, the rest is history.
+
+/** Same values as SKILL_CATEGORIES in src/lib/content/schema.ts (kept literal here for drizzle-kit). */
+export const SKILL_CATEGORY_VALUES = ['foundational', 'technical', 'soft'] as const;
+export const SKILL_SOURCES = ['content', 'admin'] as const;
+/** A self rating is given by the person rated; a manager rating by their manager (or an admin). */
+export const RATING_KINDS = ['self', 'manager'] as const;
+export type RatingKind = (typeof RATING_KINDS)[number];
+
+export const skills = sqliteTable(
+  'skills',
+  {
+    /** Kebab-case id; the one content and CSV files use. */
+    id: text('id').primaryKey(),
+    /** Null for catalog skills (every organisation sees them); set for skills an admin added. */
+    orgId: integer('org_id').references(() => organisations.id),
+    name: text('name').notNull(),
+    category: text('category', { enum: SKILL_CATEGORY_VALUES }).notNull(),
+    description: text('description').notNull(),
+    source: text('source', { enum: SKILL_SOURCES }).notNull(),
+    /** Catalog position (content file order), so columns keep a stable order. */
+    position: integer('position').notNull().default(0),
+    /** False once a catalog skill leaves content: its ratings stay as history. */
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('skills_category_valid', sql.raw(`category in (${SKILL_CATEGORY_VALUES.map((c) => `'${c}'`).join(', ')})`)),
+    check('skills_source_valid', sql.raw(`source in (${SKILL_SOURCES.map((s) => `'${s}'`).join(', ')})`)),
+    index('skills_org_idx').on(t.orgId),
+  ],
+);
+
+export const skillRatings = sqliteTable(
+  'skill_ratings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The person rated. */
+    subjectUserId: integer('subject_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Who gave the rating: the subject for a self rating. */
+    raterUserId: integer('rater_user_id')
+      .notNull()
+      .references(() => users.id),
+    skillId: text('skill_id')
+      .notNull()
+      .references(() => skills.id),
+    kind: text('kind', { enum: RATING_KINDS }).notNull(),
+    /** 0-4 on the scale in src/lib/domain/scale.ts. */
+    level: integer('level').notNull(),
+    note: text('note'),
+    evidenceUrl: text('evidence_url'),
+    /** When the rating applies (UTC instant); an imported dated row gets midnight UTC of its date. */
+    ratedAt: integer('rated_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set for imported rows only: makes importing the same file twice a no-op. */
+    importKey: text('import_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('skill_ratings_level_valid', sql.raw('level between 0 and 4')),
+    check('skill_ratings_kind_valid', sql.raw(`kind in (${RATING_KINDS.map((k) => `'${k}'`).join(', ')})`)),
+    check('skill_ratings_self_by_subject', sql.raw(`kind <> 'self' or rater_user_id = subject_user_id`)),
+    // Covering index for "latest per person x skill x kind": the matrix reads only the index.
+    index('skill_ratings_latest_idx').on(t.orgId, t.subjectUserId, t.skillId, t.kind, t.ratedAt, t.id, t.level),
+    uniqueIndex('skill_ratings_import_key_unique').on(t.importKey),
+  ],
+);
+
+export type Skill = typeof skills.$inferSelect;
+export type SkillRating = typeof skillRatings.$inferSelect;
+
+// --- certifications ---
+// A person's certification records (a renewal is a new row pointing at the one
+// it renews, so history is never overwritten), the certifications an
+// organisation requires per role tier, the reminders someone has handled, and
+// the secret tokens of calendar feeds. Certification ids come from
+// content/certifications.yaml and are stored as text, checked where data comes in.
+// Lead times and the organisation's time zone live in organisations.settings.
+
+export const CERTIFICATION_RECORD_STATUSES = ['planned', 'in_progress', 'earned'] as const;
+/** How expires_on was set: computed from the catalog's validity, or entered by hand. */
+export const CERTIFICATION_EXPIRY_SOURCES = ['computed', 'entered'] as const;
+
+export const certificationRecords = sqliteTable(
+  'certification_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The holder. */
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    certificationId: text('certification_id').notNull(),
+    status: text('status', { enum: CERTIFICATION_RECORD_STATUSES }).notNull(),
+    /** 'YYYY-MM-DD'; set exactly when status is earned. */
+    earnedOn: text('earned_on'),
+    /** 'YYYY-MM-DD', the first day it is no longer valid; null for lifetime or unknown validity. */
+    expiresOn: text('expires_on'),
+    expirySource: text('expiry_source', { enum: CERTIFICATION_EXPIRY_SOURCES }),
+    credentialId: text('credential_id'),
+    verificationUrl: text('verification_url'),
+    note: text('note'),
+    /** The record this one renews; unique, so a history is a chain, never a fork. */
+    renewsRecordId: integer('renews_record_id').references((): import('drizzle-orm/sqlite-core').AnySQLiteColumn => certificationRecords.id),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('certification_records_status_valid', sql.raw(`status in (${CERTIFICATION_RECORD_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
+    check('certification_records_earned_has_date', sql.raw(`(status = 'earned') = (earned_on is not null)`)),
+    check('certification_records_expiry_after_earned', sql.raw('expires_on is null or (earned_on is not null and expires_on > earned_on)')),
+    index('certification_records_user_idx').on(t.userId, t.certificationId),
+    index('certification_records_org_idx').on(t.orgId, t.certificationId),
+    uniqueIndex('certification_records_renews_unique').on(t.renewsRecordId),
+  ],
+);
+
+/** Organisation policy: the certifications a role tier requires (recommendations come from the role guides). */
+export const certificationRequirements = sqliteTable(
+  'certification_requirements',
+  {
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    jobRole: text('job_role').notNull(),
+    tier: text('tier').notNull(),
+    certificationId: text('certification_id').notNull(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.jobRole, t.tier, t.certificationId] })],
+);
+
+/** A reminder (record x reminder date) someone marked handled. */
+export const certificationRemindersHandled = sqliteTable(
+  'certification_reminders_handled',
+  {
+    recordId: integer('record_id')
+      .notNull()
+      .references(() => certificationRecords.id),
+    /** 'YYYY-MM-DD': the reminder date (expiry minus a lead time) that was handled. */
+    reminderOn: text('reminder_on').notNull(),
+    handledBy: integer('handled_by')
+      .notNull()
+      .references(() => users.id),
+    handledAt: integer('handled_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.recordId, t.reminderOn] })],
+);
+
+/**
+ * Calendar feed tokens, `<id>-<secret>` in the feed URL. Like sessions, only
+ * SHA-256 of the secret is stored and compared in constant time. Revoked
+ * tokens keep their row (revoked_at set) so the audit trail can name them.
+ */
+export const calendarFeedTokens = sqliteTable(
+  'calendar_feed_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('calendar_feed_tokens_user_idx').on(t.userId)],
+);
+
+export type CertificationRecordRow = typeof certificationRecords.$inferSelect;
+export type CalendarFeedToken = typeof calendarFeedTokens.$inferSelect;

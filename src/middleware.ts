@@ -1,0 +1,29 @@
+// Loads the signed-in user from the session cookie into context.locals, and
+// does nothing else: every protected page, endpoint and action checks access
+// itself (src/lib/server/access.ts). Authorizing by URL path here would be
+// bypassable by encodings and duplicate slashes (see CVE-2025-66202).
+import { defineMiddleware } from 'astro:middleware';
+import { getDb } from './lib/server/db/client.ts';
+import { isProduction } from './lib/server/env.ts';
+import { deleteSessionCookie, sessionCookieName, validateSessionToken } from './lib/server/session.ts';
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  context.locals.user = null;
+  context.locals.session = null;
+  // Prerendered pages run this at build time: no request cookies, no database.
+  if (context.isPrerendered) return next();
+
+  const production = isProduction();
+  const token = context.cookies.get(sessionCookieName(production))?.value;
+  if (token) {
+    const valid = await validateSessionToken(getDb(), token);
+    if (valid) {
+      context.locals.user = valid.user;
+      context.locals.session = valid.session;
+    } else {
+      // Expired, ended or forged: drop it so the browser stops sending it.
+      deleteSessionCookie(context.cookies, production);
+    }
+  }
+  return next();
+});

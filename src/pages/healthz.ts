@@ -1,0 +1,26 @@
+// Liveness and readiness for load balancers: 200 when the database answers
+// `select 1`, 503 otherwise. Says nothing else about the system.
+import type { APIRoute } from 'astro';
+import { sql } from 'drizzle-orm';
+import { getDb } from '../lib/server/db/client.ts';
+
+export const prerender = false;
+
+const TIMEOUT_MS = 2000;
+
+export const GET: APIRoute = async () => {
+  const headers = { 'Cache-Control': 'no-store' };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    // A remote libSQL server can hang rather than fail; a health check must answer quickly either way.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('database timeout')), TIMEOUT_MS);
+    });
+    await Promise.race([getDb().run(sql`select 1`), timeout]);
+    return Response.json({ status: 'ok', database: 'ok' }, { headers });
+  } catch {
+    return Response.json({ status: 'unavailable', database: 'unreachable' }, { status: 503, headers });
+  } finally {
+    clearTimeout(timer);
+  }
+};

@@ -1,0 +1,116 @@
+// The pure rules in access.ts, case by case. The authorization table in
+// authorization.test.ts then checks that every action applies them.
+import { describe, expect, it } from 'vitest';
+import {
+  canAddMemberTo,
+  canAdministerOrganisation,
+  canBeTeamManager,
+  canChangeRole,
+  canEditUser,
+  canManageTeam,
+  canSetUserActive,
+  canUseTeamArea,
+  canViewUser,
+  manageableTeams,
+  type Actor,
+  type TeamContext,
+} from '../../src/lib/server/access.ts';
+
+const admin: Actor = { id: 1, orgId: 1, role: 'admin', active: true };
+const manager: Actor = { id: 2, orgId: 1, role: 'manager', active: true };
+const otherManager: Actor = { id: 3, orgId: 1, role: 'manager', active: true };
+const member: Actor = { id: 4, orgId: 1, role: 'member', active: true };
+const teammate: Actor = { id: 5, orgId: 1, role: 'member', active: true };
+const otherTeamMember: Actor = { id: 6, orgId: 1, role: 'member', active: true };
+const managerInTeam: Actor = { id: 7, orgId: 1, role: 'manager', active: true };
+const foreignAdmin: Actor = { id: 90, orgId: 2, role: 'admin', active: true };
+const demotedManager: Actor = { id: 8, orgId: 1, role: 'member', active: true };
+
+const teamA = { id: 10, orgId: 1, managerUserId: manager.id };
+const teamB = { id: 11, orgId: 1, managerUserId: otherManager.id };
+const teamC = { id: 12, orgId: 1, managerUserId: demotedManager.id };
+const ctx: TeamContext = {
+  teams: [teamA, teamB, teamC],
+  memberships: [
+    { teamId: teamA.id, userId: member.id },
+    { teamId: teamA.id, userId: teammate.id },
+    { teamId: teamA.id, userId: managerInTeam.id },
+    { teamId: teamB.id, userId: otherTeamMember.id },
+    { teamId: teamC.id, userId: teammate.id },
+  ],
+};
+
+describe('viewing people', () => {
+  it.each([
+    ['admin sees anyone in the organisation', admin, otherTeamMember, true],
+    ['admin does not see another organisation', foreignAdmin, member, false],
+    ['manager sees a member of their team', manager, member, true],
+    ['manager does not see another team’s member', manager, otherTeamMember, false],
+    ['manager does not see another manager', manager, otherManager, false],
+    ['member sees themselves', member, member, true],
+    ['member does not see a teammate', member, teammate, false],
+    ['a demoted manager no longer sees their old team', demotedManager, teammate, false],
+  ])('%s', (_n, actor, target, expected) => {
+    expect(canViewUser(actor, target, ctx)).toBe(expected);
+  });
+
+  it('an inactive actor sees nothing, not even themselves', () => {
+    expect(canViewUser({ ...admin, active: false }, member, ctx)).toBe(false);
+    expect(canViewUser({ ...member, active: false }, member, ctx)).toBe(false);
+  });
+});
+
+describe('changing people', () => {
+  it.each([
+    ['admin edits anyone in the organisation', admin, managerInTeam, true],
+    ['manager edits a member of their team', manager, member, true],
+    ['manager cannot edit a manager who sits in their team', manager, managerInTeam, false],
+    ['manager cannot edit another team’s member', manager, otherTeamMember, false],
+    ['member cannot edit their own profile fields', member, member, false],
+    ['foreign admin cannot edit', foreignAdmin, member, false],
+  ])('%s', (_n, actor, target, expected) => {
+    expect(canEditUser(actor, target, ctx)).toBe(expected);
+  });
+
+  it('nobody deactivates themselves; managers deactivate their members; admins anyone else', () => {
+    expect(canSetUserActive(admin, admin, ctx)).toBe(false);
+    expect(canSetUserActive(admin, manager, ctx)).toBe(true);
+    expect(canSetUserActive(manager, member, ctx)).toBe(true);
+    expect(canSetUserActive(manager, otherTeamMember, ctx)).toBe(false);
+    expect(canSetUserActive(member, member, ctx)).toBe(false);
+  });
+
+  it('only admins change roles, never their own', () => {
+    expect(canChangeRole(admin, member)).toBe(true);
+    expect(canChangeRole(admin, admin)).toBe(false);
+    expect(canChangeRole(manager, member)).toBe(false);
+    expect(canChangeRole(foreignAdmin, member)).toBe(false);
+  });
+});
+
+describe('teams', () => {
+  it('admins manage every team of their organisation; managers only their own', () => {
+    expect(canManageTeam(admin, teamB)).toBe(true);
+    expect(canManageTeam(manager, teamA)).toBe(true);
+    expect(canManageTeam(manager, teamB)).toBe(false);
+    expect(canManageTeam(demotedManager, teamC)).toBe(false);
+    expect(canManageTeam(foreignAdmin, teamA)).toBe(false);
+    expect(manageableTeams(manager, ctx.teams)).toEqual([teamA]);
+    expect(manageableTeams(admin, ctx.teams)).toHaveLength(3);
+  });
+
+  it('adding people, the team area and the admin area', () => {
+    expect(canAddMemberTo(manager, teamA)).toBe(true);
+    expect(canAddMemberTo(otherManager, teamA)).toBe(false);
+    expect(canAddMemberTo(member, teamA)).toBe(false);
+    expect([admin, manager, member].map(canUseTeamArea)).toEqual([true, true, false]);
+    expect([admin, manager, member].map(canAdministerOrganisation)).toEqual([true, false, false]);
+  });
+
+  it('only active managers of the same organisation can be appointed', () => {
+    expect(canBeTeamManager(otherManager, teamA)).toBe(true);
+    expect(canBeTeamManager(member, teamA)).toBe(false);
+    expect(canBeTeamManager({ ...otherManager, active: false }, teamA)).toBe(false);
+    expect(canBeTeamManager({ ...otherManager, orgId: 2 }, teamA)).toBe(false);
+  });
+});

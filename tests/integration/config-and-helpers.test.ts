@@ -1,0 +1,181 @@
+// Pure helpers of the accounts layer: configuration, redirects, origin checks,
+// job-role catalog and date labels. (Kept beside the integration tests that
+// exercise the same modules against a database.)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../src/lib/server/env.ts';
+import { safeNextPath, loginPath } from '../../src/lib/server/navigation.ts';
+import { isSameOriginRequest } from '../../src/lib/server/origin.ts';
+import {
+  buildCatalog,
+  describePosition,
+  FALLBACK_TIERS,
+  isValidPosition,
+  loadCatalogFromDisk,
+  parsePosition,
+  positionValue,
+} from '../../src/lib/server/job-roles.ts';
+import { ROLE_SLUGS } from '../../src/lib/content/schema.ts';
+import { daysSince, rampDayLabel } from '../../src/lib/server/dates.ts';
+import { localPath } from '../../src/lib/server/db/client.ts';
+import { backupTimestamp } from '../../src/lib/server/backup.ts';
+import { changedFields } from '../../src/lib/server/audit.ts';
+import { keepTyped, parseId } from '../../src/lib/server/forms.ts';
+
+describe('parseEnv', () => {
+  it('has working defaults', () => {
+    expect(parseEnv({})).toEqual({
+      DATABASE_URL: 'file:./data/opspath.db',
+      NODE_ENV: 'development',
+      SESSION_INACTIVITY_HOURS: 72,
+      SESSION_ABSOLUTE_DAYS: 30,
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv({ DATABASE_URL: '', DATABASE_AUTH_TOKEN: '' }).DATABASE_URL).toBe('file:./data/opspath.db');
+  });
+
+  it('accepts a libSQL server with a token', () => {
+    expect(parseEnv({ DATABASE_URL: 'libsql://db.example.turso.io', DATABASE_AUTH_TOKEN: 'tok', NODE_ENV: 'production' })).toMatchObject({
+      DATABASE_URL: 'libsql://db.example.turso.io',
+      DATABASE_AUTH_TOKEN: 'tok',
+      NODE_ENV: 'production',
+    });
+  });
+
+  it('lists every bad variable at once, by name', () => {
+    try {
+      parseEnv({ DATABASE_URL: 'postgres://x', NODE_ENV: 'prod', SESSION_INACTIVITY_HOURS: 'soon', SESSION_ABSOLUTE_DAYS: '0' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['DATABASE_URL', 'NODE_ENV', 'SESSION_INACTIVITY_HOURS', 'SESSION_ABSOLUTE_DAYS']) expect(problems).toContain(name);
+      expect((error as Error).message).toMatch(/^Invalid configuration:\n {2}- /);
+    }
+  });
+
+  it('refuses an inactivity timeout longer than the absolute lifetime', () => {
+    expect(() => parseEnv({ SESSION_INACTIVITY_HOURS: '100', SESSION_ABSOLUTE_DAYS: '2' })).toThrow(/SESSION_INACTIVITY_HOURS/);
+  });
+});
+
+describe('safeNextPath (no open redirect after sign-in)', () => {
+  it.each([
+    ['/app/team/', '/app/team/'],
+    ['/app/team/3/?done=updated#x', '/app/team/3/?done=updated#x'],
+    [null, '/app/'],
+    ['', '/app/'],
+    ['https://evil.example/', '/app/'],
+    ['//evil.example/', '/app/'],
+    ['/\\evil.example', '/app/'],
+    ['\\\\evil.example', '/app/'],
+    ['javascript:alert(1)', '/app/'],
+    ['/app/\u0000x', '/app/'],
+    ['app/team', '/app/'],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
+  ])('%s -> %s', (input, expected) => {
+    expect(safeNextPath(input)).toBe(expected);
+  });
+
+  it('loginPath carries the current path and query', () => {
+    expect(loginPath(new URL('http://x.test/app/team/3/?a=1'))).toBe('/login?next=%2Fapp%2Fteam%2F3%2F%3Fa%3D1');
+  });
+});
+
+describe('isSameOriginRequest (JSON and bodiless posts)', () => {
+  const site = 'https://opspath.example';
+  const req = (headers: Record<string, string>) => new Request(`${site}/logout`, { method: 'POST', headers });
+  it.each([
+    ['same Origin', { origin: site }, true],
+    ['other Origin', { origin: 'https://evil.example' }, false],
+    ['Origin "null" (sandboxed frame)', { origin: 'null' }, false],
+    ['Sec-Fetch-Site same-origin', { 'sec-fetch-site': 'same-origin' }, true],
+    ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }, false],
+    ['Sec-Fetch-Site same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site' }, false],
+    ['neither header', {}, false],
+    ['Origin wins over Sec-Fetch-Site', { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }, false],
+  ])('%s', (_n, headers, expected) => {
+    expect(isSameOriginRequest(req(headers), site)).toBe(expected);
+  });
+});
+
+describe('job-role catalog', () => {
+  const guides = new Map([
+    ['operations-coordinator', { title: 'Operations Coordinator', tiers: [{ id: 'junior', title: 'Junior' }, { id: 'lead', title: 'Lead' }] }],
+  ]);
+  const catalog = buildCatalog(guides);
+
+  it('lists the five roles in ladder order, from the guides where present, else generic tiers', () => {
+    expect(catalog.map((r) => r.slug)).toEqual([...ROLE_SLUGS]);
+    expect(catalog.find((r) => r.slug === 'operations-coordinator')).toMatchObject({ fromGuide: true, tiers: [{ id: 'junior' }, { id: 'lead' }] });
+    expect(catalog.find((r) => r.slug === 'operations-officer')).toMatchObject({ fromGuide: false, title: 'Operations officer', tiers: FALLBACK_TIERS });
+  });
+
+  it('validates a role/tier pair against that role’s tiers only', () => {
+    expect(isValidPosition(catalog, 'operations-coordinator', 'lead')).toBe(true);
+    expect(isValidPosition(catalog, 'operations-officer', 'lead')).toBe(false);
+    expect(isValidPosition(catalog, 'astronaut', 'junior')).toBe(false);
+  });
+
+  it('round-trips the single select value and refuses odd shapes', () => {
+    expect(parsePosition(positionValue('operations-coordinator', 'lead'))).toEqual({ jobRole: 'operations-coordinator', tier: 'lead' });
+    expect(parsePosition('operations-coordinator')).toBeNull();
+    expect(parsePosition('a/b/c')).toBeNull();
+  });
+
+  it('describes a position, and says so when a tier left the guide', () => {
+    expect(describePosition(catalog, 'operations-coordinator', 'lead')).toBe('Operations Coordinator · Lead');
+    expect(describePosition(catalog, 'operations-coordinator', 'gone')).toMatch(/no longer in the guide/);
+    expect(describePosition(catalog, null, null)).toBe('No job role set');
+  });
+
+  it('reads tiers from frontmatter on disk, falling back for missing or broken files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opspath-roles-'));
+    try {
+      writeFileSync(join(dir, 'operations-assistant.md'), '---\ntitle: Operations Assistant\ntiers:\n  - id: starter\n    title: Starter\n---\nBody\n');
+      writeFileSync(join(dir, 'operations-officer.md'), '---\ntitle: [unclosed\n---\n');
+      const fromDisk = loadCatalogFromDisk(dir);
+      expect(fromDisk.find((r) => r.slug === 'operations-assistant')).toMatchObject({ fromGuide: true, tiers: [{ id: 'starter', title: 'Starter' }] });
+      expect(fromDisk.find((r) => r.slug === 'operations-officer')?.fromGuide).toBe(false);
+      expect(fromDisk.find((r) => r.slug === 'operations-manager')?.tiers).toEqual(FALLBACK_TIERS);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('small helpers', () => {
+  it('counts ramp days from the start date (day 1 = start date) for 90 days', () => {
+    const now = new Date('2026-11-22T23:30:00Z');
+    expect(daysSince('2026-11-02', now)).toBe(20);
+    expect(rampDayLabel('2026-11-02', now)).toBe('Day 21 of 90');
+    expect(rampDayLabel('2026-11-22', now)).toBe('Day 1 of 90');
+    expect(rampDayLabel('2026-08-01', now)).toBeNull();
+    expect(rampDayLabel('2026-12-01', now)).toBeNull();
+    expect(rampDayLabel(null, now)).toBeNull();
+  });
+
+  it('resolves file: URLs to paths and leaves remote URLs alone', () => {
+    expect(localPath('file:/tmp/a.db')).toBe('/tmp/a.db');
+    expect(localPath('file:///tmp/b.db')).toBe('/tmp/b.db');
+    expect(localPath('file:data/c.db')).toBe(join(process.cwd(), 'data/c.db'));
+    expect(localPath('libsql://x.turso.io')).toBeNull();
+  });
+
+  it('names backups with a sortable UTC timestamp', () => {
+    expect(backupTimestamp(new Date('2026-11-22T03:04:12.345Z'))).toBe('20261122T030412Z');
+  });
+
+  it('changedFields keeps only what changed', () => {
+    expect(changedFields({ a: 1, b: 'x', c: null }, { a: 1, b: 'y', c: 'z' })).toEqual({ before: { b: 'x', c: null }, after: { b: 'y', c: 'z' } });
+  });
+
+  it('never echoes passwords back into a form, and accepts only plain positive ids', () => {
+    expect(keepTyped({ email: 'a@b.c', password: 'p', newPassword: 'q', currentPassword: 'r' })).toEqual({ email: 'a@b.c' });
+    expect([parseId('12'), parseId('0'), parseId('-1'), parseId('1e3'), parseId('12abc'), parseId(' 3'), parseId('99999999999999999')]).toEqual([12, null, null, null, null, null, null]);
+  });
+});

@@ -1,0 +1,71 @@
+// A real, migrated libSQL file database per test file (not :memory:, which
+// has lost tables across transactions in libSQL), removed afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database, type Db } from '../../src/lib/server/db/client.ts';
+import { migrateDatabase } from '../../src/lib/server/db/migrate.ts';
+import { buildCatalog, type JobRoleCatalog } from '../../src/lib/server/job-roles.ts';
+import { seedDemoOrganisation } from '../../src/lib/server/demo.ts';
+import { createLoginThrottle } from '../../src/lib/server/rate-limit.ts';
+import type { SessionPolicy } from '../../src/lib/server/session.ts';
+
+export type TestDatabase = Database & { url: string; dir: string; cleanup: () => void };
+
+export async function createTestDatabase(name = 'test'): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), `opspath-${name}-`));
+  const url = `file:${join(dir, `${name}.db`)}`;
+  const database = openDatabase({ url });
+  await migrateDatabase(database, url);
+  return {
+    ...database,
+    url,
+    dir,
+    cleanup: () => {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Generic tiers for every role (no guides): deterministic whatever content/ holds. */
+export const TEST_CATALOG: JobRoleCatalog = buildCatalog(new Map());
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+export const TEST_POLICY: SessionPolicy = { inactivityMs: 72 * HOUR, absoluteMs: 30 * DAY, touchIntervalMs: HOUR };
+
+/** A clock tests move by hand. */
+export function testClock(start = new Date('2026-11-02T09:00:00Z')) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    ms: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+/** A throttle of its own per test, so tests do not share buckets. */
+export const freshThrottle = () => createLoginThrottle();
+
+export async function seedDemo(db: Db, now = new Date('2026-11-22T09:00:00Z')) {
+  return seedDemoOrganisation(db, TEST_CATALOG, now);
+}
+
+/** Everything a denied action must leave untouched, as comparable JSON. */
+export async function snapshot(db: Db) {
+  const tables = ['organisations', 'users', 'teams', 'team_memberships', 'sessions', 'audit_log'];
+  const result: Record<string, unknown> = {};
+  for (const table of tables) {
+    result[table] = await db.all(sql.raw(`select * from ${table} order by rowid`));
+  }
+  return JSON.stringify(result);
+}
+
+export async function countRows(db: Db, table: string): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`));
+  return Number(row?.n ?? 0);
+}

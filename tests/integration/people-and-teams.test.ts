@@ -1,0 +1,178 @@
+// What the people and team actions do when they are allowed: the data they
+// write, the audit rows beside it, and the validation they apply.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, desc, eq } from 'drizzle-orm';
+import { auditLog, sessions, teamMemberships, teams, users } from '../../src/lib/server/db/schema.ts';
+import type { Actor } from '../../src/lib/server/access.ts';
+import { signIn } from '../../src/lib/server/auth.ts';
+import { createSession } from '../../src/lib/server/session.ts';
+import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '../../src/lib/server/users.ts';
+import { createTeam, listTeams, renameTeam, setTeamManager, type ActionContext } from '../../src/lib/server/teams.ts';
+import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
+
+let t: TestDatabase;
+let admin: Actor;
+let manager: Actor;
+let warehouseId: number;
+
+const ctx = (actor: Actor): ActionContext => ({ actor, ip: '203.0.113.5', now: new Date() });
+const asActor = (u: { id: number; orgId: number; role: Actor['role']; active: boolean }): Actor => ({ id: u.id, orgId: u.orgId, role: u.role, active: u.active });
+
+beforeAll(async () => {
+  t = await createTestDatabase('people');
+  await seedDemo(t.db);
+  admin = asActor((await findUserByEmail(t.db, 'admin@demo.opspath.test'))!);
+  manager = asActor((await findUserByEmail(t.db, 'manager@demo.opspath.test'))!);
+  warehouseId = (await t.db.select().from(teams).where(eq(teams.name, 'Warehouse Operations')))[0]!.id;
+});
+afterAll(() => t.cleanup());
+
+const person = (extra: Record<string, string> = {}) => ({
+  teamId: String(warehouseId),
+  email: 'Casey.Jordan@Demo.OpsPath.test',
+  displayName: 'Casey Jordan',
+  position: 'operations-assistant/junior',
+  startDate: '2026-11-23',
+  passwordMode: 'set',
+  password: 'first-password',
+  ...extra,
+});
+
+describe('addPerson', () => {
+  it('creates the person (email lower-cased) in the team with an audit row for each, in one go', async () => {
+    const result = await addPerson(t.db, ctx(manager), person(), TEST_CATALOG);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.person).toMatchObject({ email: 'casey.jordan@demo.opspath.test', role: 'member', jobRole: 'operations-assistant', tier: 'junior', startDate: '2026-11-23' });
+    expect(result.value.generatedPassword).toBeNull();
+    const membership = await t.db.select().from(teamMemberships).where(eq(teamMemberships.userId, result.value.person.id));
+    expect(membership).toEqual([expect.objectContaining({ teamId: warehouseId })]);
+    const audit = await t.db.select().from(auditLog).where(eq(auditLog.actorUserId, manager.id)).orderBy(desc(auditLog.id)).limit(2);
+    expect(audit.map((a) => a.action).sort()).toEqual(['team.member_added', 'user.created']);
+    expect(JSON.stringify(audit)).not.toMatch(/argon2|first-password/);
+    // The password they were given works.
+    expect(await signIn(t.db, { email: 'casey.jordan@demo.opspath.test', password: 'first-password' }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: true });
+  });
+
+  it('refuses the same email in another case (409) and creates nothing', async () => {
+    const before = (await t.db.select().from(users)).length;
+    const result = await addPerson(t.db, ctx(manager), person({ email: 'CASEY.JORDAN@demo.opspath.test' }), TEST_CATALOG);
+    expect(result).toMatchObject({ ok: false, status: 409, fieldErrors: { email: expect.any(String) } });
+    expect((await t.db.select().from(users)).length).toBe(before);
+  });
+
+  it('generates a password when asked and returns it once', async () => {
+    const result = await addPerson(t.db, ctx(manager), person({ email: 'gen@demo.opspath.test', passwordMode: 'generate', password: '' }), TEST_CATALOG);
+    expect(result.ok).toBe(true);
+    if (!result.ok || !result.value.generatedPassword) throw new Error('no generated password');
+    expect(await signIn(t.db, { email: 'gen@demo.opspath.test', password: result.value.generatedPassword }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['a tier from another role', { position: 'operations-assistant/lead' }, 'position'],
+    ['a role that is not one of the five', { position: 'astronaut/junior' }, 'position'],
+    ['no position', { position: '' }, 'position'],
+    ['a bad email', { email: 'not-an-email' }, 'email'],
+    ['an empty name', { displayName: '   ' }, 'displayName'],
+    ['an impossible date', { startDate: '2026-02-30' }, 'startDate'],
+    ['a short password', { password: 'short' }, 'password'],
+  ])('gives a field error for %s', async (_n, extra, field) => {
+    const result = await addPerson(t.db, ctx(manager), person({ email: `x${Math.random()}@demo.opspath.test`, ...extra }), TEST_CATALOG);
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    if (!result.ok && 'fieldErrors' in result) expect(Object.keys(result.fieldErrors)).toContain(field);
+  });
+});
+
+describe('updatePerson and setPersonActive', () => {
+  it('records only the fields that changed, before and after', async () => {
+    const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
+    const result = await updatePerson(t.db, ctx(manager), String(tom.id), { displayName: 'Tom Becker', position: 'operations-coordinator/senior', startDate: tom.startDate! }, TEST_CATALOG);
+    expect(result).toMatchObject({ ok: true, value: { tier: 'senior' } });
+    const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.updated')).orderBy(desc(auditLog.id)).limit(1);
+    expect(audit).toMatchObject({ actorUserId: manager.id, targetType: 'user', targetId: String(tom.id), before: { tier: tom.tier }, after: { tier: 'senior' } });
+  });
+
+  it('deactivation ends the person’s sessions and blocks sign-in; reactivation restores sign-in', async () => {
+    const ana = (await findUserByEmail(t.db, 'ioana.popescu@demo.opspath.test'))!;
+    await createSession(t.db, ana.id);
+    await createSession(t.db, ana.id);
+    const off = await setPersonActive(t.db, ctx(manager), String(ana.id), false);
+    expect(off).toMatchObject({ ok: true, value: { active: false } });
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, ana.id))).toHaveLength(0);
+    const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.deactivated')).orderBy(desc(auditLog.id)).limit(1);
+    expect(audit?.after).toEqual({ active: false, endedSessions: 2 });
+    expect(await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: false });
+
+    expect(await setPersonActive(t.db, ctx(manager), String(ana.id), true)).toMatchObject({ ok: true, value: { active: true } });
+    expect(await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: true });
+  });
+});
+
+describe('changeUserRole', () => {
+  it('demoting a manager also clears them from the teams they managed, audited', async () => {
+    const m2 = (await findUserByEmail(t.db, 'manager2@demo.opspath.test'))!;
+    const result = await changeUserRole(t.db, ctx(admin), String(m2.id), { role: 'member' });
+    expect(result).toMatchObject({ ok: true, value: { role: 'member' } });
+    expect(await t.db.select().from(teams).where(eq(teams.managerUserId, m2.id))).toHaveLength(0);
+    const cleared = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'team.manager_changed'), eq(auditLog.actorUserId, admin.id)));
+    expect(cleared.at(-1)?.before).toEqual({ managerUserId: m2.id });
+    // Restore for the tests below.
+    await changeUserRole(t.db, ctx(admin), String(m2.id), { role: 'manager' });
+  });
+
+  it('refuses a role that does not exist', async () => {
+    const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
+    expect(await changeUserRole(t.db, ctx(admin), String(tom.id), { role: 'owner' })).toMatchObject({ ok: false, status: 400, fieldErrors: { role: expect.any(String) } });
+  });
+});
+
+describe('teams', () => {
+  it('creates, renames and re-manages a team, refusing duplicate names case-insensitively', async () => {
+    const created = await createTeam(t.db, ctx(admin), { name: 'Returns', managerUserId: '' });
+    expect(created).toMatchObject({ ok: true, value: { name: 'Returns', managerUserId: null } });
+    if (!created.ok) return;
+    expect(await createTeam(t.db, ctx(admin), { name: 'returns' })).toMatchObject({ ok: false, status: 409, fieldErrors: { name: expect.any(String) } });
+    expect(await renameTeam(t.db, ctx(admin), String(created.value.id), { name: 'warehouse operations' })).toMatchObject({ ok: false, status: 409 });
+    expect(await renameTeam(t.db, ctx(admin), String(created.value.id), { name: 'Returns & Repairs' })).toMatchObject({ ok: true, value: { name: 'Returns & Repairs' } });
+    expect(await setTeamManager(t.db, ctx(admin), String(created.value.id), { managerUserId: String(manager.id) })).toMatchObject({ ok: true, value: { managerUserId: manager.id } });
+    const actions = (await t.db.select().from(auditLog).where(eq(auditLog.targetId, String(created.value.id)))).filter((a) => a.targetType === 'team').map((a) => a.action);
+    expect(actions).toEqual(['team.created', 'team.renamed', 'team.manager_changed']);
+  });
+
+  it('only appoints active people with the manager role', async () => {
+    const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
+    expect(await setTeamManager(t.db, ctx(admin), String(warehouseId), { managerUserId: String(tom.id) })).toMatchObject({ ok: false, status: 400, fieldErrors: { managerUserId: expect.any(String) } });
+    expect(await createTeam(t.db, ctx(admin), { name: 'Ghost', managerUserId: '99999' })).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it('lists teams with manager names and active member counts; counts the organisation', async () => {
+    const list = await listTeams(t.db, admin.orgId);
+    const warehouse = list.find((x) => x.id === warehouseId)!;
+    expect(warehouse.managerName).toBe('Maria Lopez');
+    const people = await listPeopleInTeams(t.db, [warehouseId]);
+    expect(warehouse.memberCount).toBe(people.filter((p) => p.active).length);
+    const counts = await orgCounts(t.db, admin.orgId);
+    expect(counts.admins).toBe(1);
+    expect(counts.managers).toBe(2);
+  });
+});
+
+describe('audit log', () => {
+  it('is append-only: UPDATE and DELETE are refused by the database', async () => {
+    const before = await t.db.select().from(auditLog);
+    await expect(t.client.execute(`update audit_log set action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(t.client.execute('delete from audit_log')).rejects.toThrow(/append-only/);
+    expect(await t.db.select().from(auditLog)).toEqual(before);
+  });
+
+  it('a failed change leaves no audit row behind (same transaction)', async () => {
+    const count = (await t.db.select().from(auditLog)).length;
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.insert(auditLog).values({ orgId: admin.orgId, actorUserId: admin.id, action: 'user.updated', at: new Date() });
+        await tx.insert(users).values({ orgId: admin.orgId, email: 'MixedCase@x.test', displayName: 'x', passwordHash: 'x', role: 'member' });
+      }),
+    ).rejects.toThrow();
+    expect((await t.db.select().from(auditLog)).length).toBe(count);
+  });
+});

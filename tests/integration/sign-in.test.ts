@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desc, eq } from 'drizzle-orm';
+import { auditLog, sessions, users } from '../../src/lib/server/db/schema.ts';
+import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '../../src/lib/server/auth.ts';
+import { validateSessionToken } from '../../src/lib/server/session.ts';
+import { findUserByEmail } from '../../src/lib/server/users.ts';
+import { createTestDatabase, freshThrottle, seedDemo, TEST_POLICY, type TestDatabase } from './db-helpers.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase('signin');
+  await seedDemo(t.db);
+});
+afterAll(() => t.cleanup());
+
+const meta = { ip: '198.51.100.7', now: new Date() };
+const lastAudit = async () => (await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1))[0]!;
+
+describe('signIn', () => {
+  it('signs in with the right password, case-insensitively by email, and records it', async () => {
+    const result = await signIn(t.db, { email: '  NewHire@Demo.OpsPath.test ', password: 'opspath-demo' }, meta, { throttle: freshThrottle() });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.user.email).toBe('newhire@demo.opspath.test');
+    expect(result.user).not.toHaveProperty('passwordHash');
+    expect(await validateSessionToken(t.db, result.token, { policy: TEST_POLICY })).not.toBeNull();
+    const audit = await lastAudit();
+    expect(audit).toMatchObject({ action: 'auth.sign_in', actorUserId: result.user.id, targetType: 'user', ip: meta.ip });
+  });
+
+  it.each([
+    ['wrong password', 'newhire@demo.opspath.test', 'not-the-password', 'wrong password'],
+    ['unknown email', 'nobody@demo.opspath.test', 'opspath-demo', 'unknown email'],
+  ])('fails with the one generic message (%s) and audits it without an actor', async (_n, email, password, reason) => {
+    const before = await t.db.select().from(sessions);
+    const result = await signIn(t.db, { email, password }, meta, { throttle: freshThrottle() });
+    expect(result).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_FAILED });
+    expect(await t.db.select().from(sessions)).toHaveLength(before.length);
+    const audit = await lastAudit();
+    expect(audit).toMatchObject({ action: 'auth.sign_in_failed', actorUserId: null, ip: meta.ip });
+    expect(audit.after).toMatchObject({ email, reason });
+  });
+
+  it('refuses a deactivated account with the same message, even with the right password', async () => {
+    const user = (await findUserByEmail(t.db, 'elena.dumitru@demo.opspath.test'))!;
+    await t.db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    const result = await signIn(t.db, { email: user.email, password: 'opspath-demo' }, meta, { throttle: freshThrottle() });
+    expect(result).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_FAILED });
+    await t.db.update(users).set({ active: true }).where(eq(users.id, user.id));
+  });
+
+  it('reports empty fields as field errors, before any password work', async () => {
+    const result = await signIn(t.db, { email: '', password: '' }, meta, { throttle: freshThrottle() });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid-input', fieldErrors: { email: expect.any(String), password: expect.any(String) } });
+  });
+
+  it('throttles an account after five failures, even with the right password, and says when to retry', async () => {
+    const throttle = freshThrottle();
+    for (let i = 0; i < 5; i++) {
+      const r = await signIn(t.db, { email: 'tom.becker@demo.opspath.test', password: `guess-${i}` }, { ...meta, ip: `192.0.2.${i}` }, { throttle });
+      expect(r).toMatchObject({ ok: false, reason: 'failed' });
+    }
+    const blocked = await signIn(t.db, { email: 'tom.becker@demo.opspath.test', password: 'opspath-demo' }, { ...meta, ip: '192.0.2.99' }, { throttle });
+    expect(blocked).toMatchObject({ ok: false, reason: 'throttled' });
+    if (!blocked.ok && blocked.reason === 'throttled') expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('signing out', () => {
+  it('signOut ends this session; signOutEverywhere ends all, each audited', async () => {
+    const throttle = freshThrottle();
+    const a = await signIn(t.db, { email: 'manager@demo.opspath.test', password: 'opspath-demo' }, meta, { throttle });
+    const b = await signIn(t.db, { email: 'manager@demo.opspath.test', password: 'opspath-demo' }, meta, { throttle });
+    const c = await signIn(t.db, { email: 'manager@demo.opspath.test', password: 'opspath-demo' }, meta, { throttle });
+    if (!a.ok || !b.ok || !c.ok) throw new Error('sign-in failed');
+    await signOut(t.db, a.session, a.user, meta);
+    expect(await validateSessionToken(t.db, a.token, { policy: TEST_POLICY })).toBeNull();
+    expect(await validateSessionToken(t.db, b.token, { policy: TEST_POLICY })).not.toBeNull();
+    expect((await lastAudit()).action).toBe('auth.sign_out');
+
+    expect(await signOutEverywhere(t.db, b.user, meta)).toBe(2);
+    expect(await validateSessionToken(t.db, b.token, { policy: TEST_POLICY })).toBeNull();
+    expect(await validateSessionToken(t.db, c.token, { policy: TEST_POLICY })).toBeNull();
+    expect(await lastAudit()).toMatchObject({ action: 'auth.sign_out_everywhere', after: { endedSessions: 2 } });
+  });
+});
+
+describe('changeOwnPassword', () => {
+  const form = (current: string, next: string, confirm = next) => ({ currentPassword: current, newPassword: next, confirmPassword: confirm });
+
+  it('needs the current password and changes nothing without it', async () => {
+    const user = (await findUserByEmail(t.db, 'samuel.okafor@demo.opspath.test'))!;
+    const { passwordHash, ...safe } = user;
+    const result = await changeOwnPassword(t.db, safe, form('wrong', 'another passphrase'), meta, { throttle: freshThrottle() });
+    expect(result).toMatchObject({ ok: false, status: 400, fieldErrors: { currentPassword: expect.any(String) } });
+    expect((await findUserByEmail(t.db, user.email))!.passwordHash).toBe(passwordHash);
+  });
+
+  it.each([
+    ['too short', form('opspath-demo', 'short'), 'newPassword'],
+    ['too long', form('opspath-demo', 'x'.repeat(257)), 'newPassword'],
+    ['confirmation differs', form('opspath-demo', 'a fine passphrase', 'a different one'), 'confirmPassword'],
+    ['same as before', form('opspath-demo', 'opspath-demo'), 'newPassword'],
+  ])('rejects a new password that is %s', async (_n, values, field) => {
+    const user = (await findUserByEmail(t.db, 'samuel.okafor@demo.opspath.test'))!;
+    const { passwordHash: _p, ...safe } = user;
+    const result = await changeOwnPassword(t.db, safe, values, meta, { throttle: freshThrottle() });
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    if (!result.ok && 'fieldErrors' in result) expect(Object.keys(result.fieldErrors)).toContain(field);
+  });
+
+  it('accepts 8 and 256 characters, after which only the new password signs in', async () => {
+    const user = (await findUserByEmail(t.db, 'samuel.okafor@demo.opspath.test'))!;
+    const { passwordHash: _p, ...safe } = user;
+    const throttle = freshThrottle();
+    const eight = '12345678';
+    expect((await changeOwnPassword(t.db, safe, form('opspath-demo', eight), meta, { throttle })).ok).toBe(true);
+    const long = 'p'.repeat(256);
+    expect((await changeOwnPassword(t.db, safe, form(eight, long), meta, { throttle })).ok).toBe(true);
+    expect(await signIn(t.db, { email: user.email, password: 'opspath-demo' }, meta, { throttle })).toMatchObject({ ok: false });
+    expect(await signIn(t.db, { email: user.email, password: long }, meta, { throttle })).toMatchObject({ ok: true });
+    expect((await t.db.select().from(auditLog).where(eq(auditLog.action, 'auth.password_changed'))).length).toBeGreaterThanOrEqual(2);
+  });
+});
