@@ -1,0 +1,86 @@
+// CSV in and out, shared by every export and import. Pure (papaparse only).
+//
+// Exports neutralise formula injection (OWASP "CSV injection"): a spreadsheet
+// runs a cell that starts with = + - @ (or a tab / carriage return followed by
+// one) as a formula, so such text cells get a leading apostrophe, which
+// spreadsheets show as plain text. Numbers are written as numbers.
+//
+// Imports report problems by the line of the file a record starts on, as a
+// person sees it in an editor (the header is line 1), even when a quoted field
+// spans several lines.
+import Papa from 'papaparse';
+
+export type CsvCell = string | number | boolean | null | undefined;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One cell as text, safe to open in a spreadsheet. */
+export function csvSafeCell(value: CsvCell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** Rows (the first is usually the header) as RFC 4180 CSV with CRLF line ends. */
+export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
+  return Papa.unparse(
+    rows.map((row) => row.map(csvSafeCell)),
+    { newline: '\r\n', quotes: false, escapeFormulae: false },
+  );
+}
+
+/** A record of an imported file: its cells and the line it starts on (1-based). */
+export interface CsvRecord {
+  line: number;
+  cells: string[];
+}
+
+export interface CsvProblem {
+  line: number;
+  reason: string;
+}
+
+export interface ParsedCsv {
+  records: CsvRecord[];
+  /** Structural problems (an unclosed quote); cell-level checks belong to the caller. */
+  problems: CsvProblem[];
+}
+
+/**
+ * Parses CSV text into records with line numbers. Blank lines are skipped (but
+ * still counted), a byte-order mark is dropped, and CRLF, CR and LF line ends
+ * may be mixed (spreadsheets and editors disagree on them).
+ */
+export function parseCsv(text: string): ParsedCsv {
+  const normalised = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const records: CsvRecord[] = [];
+  const problems: CsvProblem[] = [];
+  let start = 0;
+  let line = 1;
+  Papa.parse<string[]>(normalised, {
+    newline: '\n',
+    delimiter: ',',
+    skipEmptyLines: false,
+    step: (result) => {
+      const end = result.meta.cursor;
+      const cells = result.data;
+      const blank = cells.length === 1 && cells[0]!.trim() === '';
+      if (result.errors.length > 0) {
+        problems.push({ line, reason: describeParseError(result.errors[0]!) });
+      } else if (!blank) {
+        records.push({ line, cells });
+      }
+      // The next record starts after this one; count the line ends it spanned.
+      for (let i = start; i < end; i++) if (normalised.charCodeAt(i) === 10) line++;
+      start = end;
+    },
+  });
+  return { records, problems };
+}
+
+function describeParseError(error: Papa.ParseError): string {
+  if (error.code === 'MissingQuotes') return 'A quoted value is never closed: add the closing double quote (").';
+  if (error.code === 'InvalidQuotes') return 'A value has a stray double quote: wrap the value in quotes and double any quote inside it ("").';
+  return `The line cannot be read as CSV (${error.message}).`;
+}

@@ -1,0 +1,390 @@
+// The skills matrix against the built server. Over HTTP: every skills page
+// and endpoint as anonymous, a member, the manager of another team, the
+// team's manager and an admin, tampered ids included; a denied request
+// changes no skill, rating or audit row. In Chromium: a manager rates a member
+// from the matrix with the keyboard and sees the heatmap change; the same
+// without JavaScript through the cell's link; a member sees their gaps and
+// rates themselves; an organisation of 500 people x 60 skills stays usable;
+// axe finds no violations.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { and, desc, eq, gt, max, sql } from 'drizzle-orm';
+import { launchBrowser, checkA11y } from '../support/browser.ts';
+import { auditLog, skillRatings, users } from '../../src/lib/server/db/schema.ts';
+import { seedSkillsBenchmarkOrg } from '../../src/lib/server/demo-skills.ts';
+import type { Database } from '../../src/lib/server/db/client.ts';
+import { hashPassword } from '../../src/lib/server/password.ts';
+import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
+
+type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';
+const PERSONAS: Persona[] = ['anonymous', 'member', 'otherManager', 'manager', 'admin'];
+
+const base = baseUrl();
+let database: Database;
+let browser: Browser;
+const visitors = {} as Record<Persona, Visitor>;
+let member: Awaited<ReturnType<typeof createPerson>>;
+let warehouseId: number;
+let tomId: number;
+
+beforeAll(async () => {
+  database = serverDatabase();
+  warehouseId = await teamId(database, 'Warehouse Operations');
+  tomId = (await database.db.select().from(users).where(eq(users.email, 'tom.becker@demo.opspath.test')))[0]!.id;
+  // A fresh member with no ratings: a clean slate whatever other test files did.
+  member = await createPerson(database, { label: 'skills-member', team: 'Warehouse Operations', jobRole: 'operations-coordinator', tier: 'junior' });
+  visitors.anonymous = new Visitor();
+  visitors.member = await signedIn(member.email, member.password);
+  visitors.otherManager = await signedIn('manager2@demo.opspath.test');
+  visitors.manager = await signedIn('manager@demo.opspath.test');
+  visitors.admin = await signedIn('admin@demo.opspath.test');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  database?.close();
+});
+
+/** Skills, ratings and non-sign-in audit rows, to show a denied request changed nothing. */
+async function unchangedBy(request: () => Promise<Response>) {
+  const state = async () =>
+    JSON.stringify({
+      skills: await database.db.all(sql`select * from skills order by rowid`),
+      ratings: await database.db.all(sql`select count(*) as n, max(id) as last from skill_ratings`),
+    });
+  const before = await state();
+  const [{ maxId }] = (await database.db.select({ maxId: max(auditLog.id) }).from(auditLog)) as [{ maxId: number | null }];
+  const res = await request();
+  expect(await state()).toBe(before);
+  const rows = await database.db.select().from(auditLog).where(gt(auditLog.id, maxId ?? 0));
+  expect(rows.filter((r) => !r.action.startsWith('auth.') && r.action.startsWith('skill.'))).toEqual([]);
+  return res;
+}
+
+const toLogin = (res: Response) => {
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toMatch(/^\/login\?next=%2Fapp%2Fskills/);
+};
+
+describe('pages and endpoints over HTTP (GET)', () => {
+  type Row = [path: () => string, expected: Record<Persona, number>];
+  const rows: Row[] = [
+    [() => '/app/skills/', { anonymous: 303, member: 303, otherManager: 200, manager: 200, admin: 200 }],
+    [() => `/app/skills/?team=${warehouseId}`, { anonymous: 303, member: 303, otherManager: 404, manager: 200, admin: 200 }],
+    [() => '/app/skills/?team=999999', { anonymous: 303, member: 303, otherManager: 404, manager: 404, admin: 404 }],
+    [() => '/app/skills/me/', { anonymous: 303, member: 200, otherManager: 200, manager: 200, admin: 200 }],
+    [() => `/app/skills/people/${member.id}/`, { anonymous: 303, member: 303, otherManager: 404, manager: 200, admin: 200 }],
+    [() => `/app/skills/people/${tomId}/`, { anonymous: 303, member: 404, otherManager: 404, manager: 200, admin: 200 }],
+    [() => '/app/skills/people/999999/', { anonymous: 303, member: 404, otherManager: 404, manager: 404, admin: 404 }],
+    [() => '/app/skills/people/1%20OR%201=1/', { anonymous: 303, member: 404, otherManager: 404, manager: 404, admin: 404 }],
+    [() => '/app/skills/people/-1/', { anonymous: 303, member: 404, otherManager: 404, manager: 404, admin: 404 }],
+    [() => '/app/skills/catalog/', { anonymous: 303, member: 200, otherManager: 200, manager: 200, admin: 200 }],
+    [() => '/app/skills/import', { anonymous: 303, member: 403, otherManager: 200, manager: 200, admin: 200 }],
+    [() => '/app/skills/export.csv', { anonymous: 401, member: 403, otherManager: 200, manager: 200, admin: 200 }],
+    [() => `/app/skills/export.csv?team=${warehouseId}`, { anonymous: 401, member: 403, otherManager: 404, manager: 200, admin: 200 }],
+    [() => '/app/skills/rating', { anonymous: 405, member: 405, otherManager: 405, manager: 405, admin: 405 }],
+  ];
+  it.each(rows.flatMap(([path, expected]) => PERSONAS.map((p) => [path.toString().replace(/^\(\) => /, ''), p, expected[p], path] as const)))('GET %s as %s -> %i', async (_shown, persona, status, path) => {
+    const res = await unchangedBy(() => visitors[persona].get(path()));
+    expect(res.status).toBe(status);
+    if (status === 303 && persona === 'anonymous') toLogin(res);
+  });
+
+  it('sends a member to their own page, and anyone to My skills for their own id', async () => {
+    expect((await visitors.member.get('/app/skills/')).headers.get('location')).toBe('/app/skills/me/');
+    expect((await visitors.member.get(`/app/skills/people/${member.id}/`)).headers.get('location')).toBe('/app/skills/me/');
+  });
+
+  it('exports only the people the manager may see, as safe CSV', async () => {
+    const res = await visitors.manager.get('/app/skills/export.csv');
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="skills-all-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // A byte-order mark first, so spreadsheet programs read UTF-8.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = new TextDecoder().decode(bytes);
+    expect(csv.split('\r\n')[0]).toBe('name,email,job_role,tier,skill,skill_name,category,self,manager,target,gap');
+    expect(csv).toContain(member.email);
+    expect(csv).toContain('tom.becker@demo.opspath.test');
+    expect(csv).not.toContain('priya.raman@demo.opspath.test');
+    const other = await (await visitors.otherManager.get('/app/skills/export.csv')).text();
+    expect(other).toContain('priya.raman@demo.opspath.test');
+    expect(other).not.toContain(member.email);
+  });
+});
+
+describe('the rating endpoint (POST JSON)', () => {
+  const body = (personId: unknown, extra: Record<string, unknown> = {}) => ({ personId, skillId: 'spreadsheets', level: 2, ...extra });
+  type Row = [label: string, persona: Persona, status: number, payload: () => unknown];
+  const denied: Row[] = [
+    ['rate a Warehouse member, anonymously', 'anonymous', 401, () => body(member.id)],
+    ['rate a colleague as a member', 'member', 404, () => body(tomId)],
+    ['rate another team’s member', 'otherManager', 404, () => body(member.id)],
+    ['rate with a tampered id', 'manager', 404, () => body('1 OR 1=1')],
+    ['rate someone who does not exist', 'admin', 404, () => body(999999)],
+    ['rate with a level of 7', 'manager', 400, () => body(member.id, { level: 7 })],
+    ['rate an unknown skill', 'manager', 400, () => body(member.id, { skillId: 'juggling' })],
+    ['send an array', 'manager', 400, () => [body(member.id)]],
+  ];
+  it.each(denied)('%s (%s) -> %i, nothing changed', async (_label, persona, status, payload) => {
+    const res = await unchangedBy(() => visitors[persona].postJson('/app/skills/rating', payload(), base));
+    expect(res.status).toBe(status);
+  });
+
+  it('refuses a cross-site request, one without an Origin, and a form post', async () => {
+    expect((await unchangedBy(() => visitors.manager.postJson('/app/skills/rating', body(member.id), 'https://evil.example'))).status).toBe(403);
+    const noOrigin = await unchangedBy(() =>
+      fetch(`${base}/app/skills/rating`, { method: 'POST', headers: { cookie: visitors.manager.cookie!, 'content-type': 'application/json' }, body: JSON.stringify(body(member.id)) }),
+    );
+    expect(noOrigin.status).toBe(403);
+    expect((await unchangedBy(() => visitors.manager.post('/app/skills/rating', { personId: String(member.id), skillId: 'spreadsheets', level: '2' }))).status).toBe(415);
+  });
+
+  it('records a manager rating and returns the updated cell; the audit log names the manager', async () => {
+    const res = await visitors.manager.postJson('/app/skills/rating', body(tomId, { level: 3, note: 'HTTP test' }), base);
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { kind: string; cell: { manager: number; text: string } };
+    expect(json.kind).toBe('manager');
+    expect(json.cell.manager).toBe(3);
+    expect(json.cell.text).toMatch(/^S(\d|–) M3 T(\d|–)$/);
+    const managerId = (await database.db.select().from(users).where(eq(users.email, 'manager@demo.opspath.test')))[0]!.id;
+    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'skill.rated'), eq(auditLog.actorUserId, managerId))).orderBy(desc(auditLog.id)).limit(1);
+    expect(audit).toMatchObject({ targetType: 'user', targetId: String(tomId) });
+  });
+});
+
+describe('form posts, denied', () => {
+  const rows: [Persona, number, () => string][] = [
+    ['member', 404, () => `/app/skills/people/${tomId}/`],
+    ['otherManager', 404, () => `/app/skills/people/${member.id}/`],
+    ['manager', 404, () => '/app/skills/people/999999/'],
+    ['anonymous', 303, () => `/app/skills/people/${member.id}/`],
+  ];
+  it.each(rows)('rating form as %s -> %i, nothing changed', async (persona, status, path) => {
+    const res = await unchangedBy(() => visitors[persona].post(path(), { intent: 'rate', skillId: 'spreadsheets', level: '4' }));
+    expect(res.status).toBe(status);
+  });
+
+  it('a cross-site form post is refused by the origin check', async () => {
+    const res = await unchangedBy(() => visitors.manager.post(`/app/skills/people/${member.id}/`, { intent: 'rate', skillId: 'spreadsheets', level: '4' }, { origin: 'https://evil.example' }));
+    expect(res.status).toBe(403);
+  });
+
+  it('only admins add skills', async () => {
+    for (const persona of ['member', 'manager'] as const) {
+      const res = await unchangedBy(() => visitors[persona].post('/app/skills/catalog/', { intent: 'add-skill', name: 'Shadow skill', category: 'soft', description: 'Should never be created.' }));
+      expect(res.status).toBe(403);
+    }
+  });
+
+  it('an import naming another team’s member writes nothing and says which line', async () => {
+    const form = new FormData();
+    form.set('file', new File([`email,skill,level\n${member.email},spreadsheets,3\n`], 'x.csv', { type: 'text/csv' }));
+    const res = await unchangedBy(() =>
+      fetch(`${base}/app/skills/import`, { method: 'POST', headers: { cookie: visitors.otherManager.cookie!, origin: base }, body: form, redirect: 'manual' }),
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Nothing was imported');
+    expect(html).toContain(`No one with the email ${member.email} in your teams.`);
+  });
+});
+
+// --- in the browser --------------------------------------------------------------
+
+async function as(email: string, password: string, javaScript = true): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/app/`);
+  return { context, page };
+}
+
+/** The matrix cell link for a person and a skill. */
+function cell(page: Page, personId: number, skillId: string) {
+  return page.locator(`tr[data-p="${personId}"] td.c > a[href*="?skill=${skillId}#"]`);
+}
+
+describe('in Chromium', () => {
+  it('a manager rates a member from the matrix with the keyboard and sees the heatmap change', async () => {
+    const { context, page } = await as('manager@demo.opspath.test', 'opspath-demo');
+    await page.goto(`${base}/app/skills/?team=${warehouseId}`);
+    const target = cell(page, member.id, 'spreadsheets');
+    await expect(target.innerText()).resolves.toMatch(/^S– M–\s*T2$/);
+    await expect(target.locator('..').getAttribute('class')).resolves.toBe('c b-unrated');
+    await checkA11y(page, 'skills matrix');
+
+    // Tab reaches the grid at the first name; from there it is one tab stop, moved with the arrow keys.
+    await page.locator('.matrix-wrap').focus();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.closest('th[scope="row"]') !== null)).resolves.toBe(true);
+    await expect(page.locator('table[data-matrix] tbody a[tabindex="0"]').count()).resolves.toBe(1);
+    await expect(page.locator('table[data-matrix] tbody a[tabindex="-1"]').count()).resolves.toBeGreaterThan(10);
+    await page.keyboard.press('ArrowRight');
+    const [rowIndex, colIndex, firstCol] = await target.evaluate((a) => {
+      const td = a.parentElement as HTMLTableCellElement;
+      const first = (td.parentElement as HTMLTableRowElement).querySelector('td.c') as HTMLTableCellElement;
+      return [(td.parentElement as HTMLTableRowElement).sectionRowIndex, td.cellIndex, first.cellIndex];
+    });
+    for (let i = 0; i < rowIndex; i++) await page.keyboard.press('ArrowDown');
+    for (let i = firstCol; i < colIndex; i++) await page.keyboard.press('ArrowRight');
+    await expect(target.evaluate((a) => a === document.activeElement)).resolves.toBe(true);
+    await expect(target.getAttribute('tabindex')).resolves.toBe('0');
+
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('#rating-editor');
+    await expect(dialog.evaluate((d) => (d as HTMLDialogElement).open)).resolves.toBe(true);
+    await expect(dialog.locator('[data-person]').innerText()).resolves.toBe(member.displayName);
+    await checkA11y(page, 'rating editor open');
+    await page.keyboard.press('Escape');
+    await expect(dialog.evaluate((d) => (d as HTMLDialogElement).open)).resolves.toBe(false);
+    await expect(target.evaluate((a) => a === document.activeElement)).resolves.toBe(true);
+
+    await page.keyboard.press('Enter');
+    await page.locator('#editor-level-3').check();
+    await page.locator('#editor-note').fill('Rated from the matrix');
+    await page.locator('#editor-note').press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !(document.getElementById('rating-editor') as HTMLDialogElement).open);
+    await expect(target.innerText()).resolves.toMatch(/^S– M3\s*T2$/);
+    await expect(target.locator('..').getAttribute('class')).resolves.toBe('c b-met');
+    await expect(page.locator('#matrix-status').innerText()).resolves.toContain('manager 3');
+    await expect(target.evaluate((a) => a === document.activeElement)).resolves.toBe(true);
+
+    // The server kept it: a reload shows the same, and the database holds a manager rating by the manager.
+    await page.reload();
+    await expect(cell(page, member.id, 'spreadsheets').innerText()).resolves.toMatch(/^S– M3\s*T2$/);
+    const [row] = await database.db.select().from(skillRatings).where(and(eq(skillRatings.subjectUserId, member.id), eq(skillRatings.skillId, 'spreadsheets')));
+    expect(row).toMatchObject({ kind: 'manager', level: 3, note: 'Rated from the matrix' });
+    await context.close();
+  });
+
+  it('without JavaScript, a cell links to the rating form, which saves and comes back to the person', async () => {
+    const { context, page } = await as('manager@demo.opspath.test', 'opspath-demo', false);
+    await page.goto(`${base}/app/skills/?team=${warehouseId}&sort=gap`);
+    await cell(page, member.id, 'erp-systems').click();
+    await page.waitForURL(new RegExp(`/app/skills/people/${member.id}/\\?skill=erp-systems#rate$`));
+    await expect(page.locator('#skillId').inputValue()).resolves.toBe('erp-systems');
+    await page.locator('#rate').getByRole('button', { name: 'Save rating' }).click();
+    await expect(page.locator('#level-error').innerText()).resolves.toContain('Choose a level');
+    await expect(page.locator('#skillId').inputValue()).resolves.toBe('erp-systems');
+    await page.getByLabel('2 · Working').check();
+    await page.getByLabel('Evidence link (optional)').fill('https://wiki.example/erp-training');
+    await page.locator('#rate').getByRole('button', { name: 'Save rating' }).click();
+    await page.waitForURL(new RegExp(`/app/skills/people/${member.id}/\\?skill=erp-systems&done=rated#main$`));
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Rating saved');
+    await page.goto(`${base}/app/skills/?team=${warehouseId}`);
+    await expect(cell(page, member.id, 'erp-systems').innerText()).resolves.toMatch(/^S– M2\s*T1$/);
+    await context.close();
+  });
+
+  it('a member sees their gaps, rates themselves, and cannot open a colleague', async () => {
+    const { context, page } = await as(member.email, member.password);
+    await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Skills' }).click();
+    await page.waitForURL(`${base}/app/skills/me/`);
+    const table = page.getByRole('table', { name: /My skills against my tier/ });
+    const spreadsheets = table.getByRole('row').filter({ hasText: 'Spreadsheets (Excel' });
+    await expect(spreadsheets.innerText()).resolves.toMatch(/Not rated[\s\S]*3 Proficient[\s\S]*2[\s\S]*Above by 1/);
+    await expect(page.getByRole('heading', { name: 'What to learn next' }).isVisible()).resolves.toBe(true);
+    await checkA11y(page, 'my skills');
+
+    await page.locator('#skillId').selectOption('attention-to-detail');
+    await page.getByLabel('1 · Aware').check();
+    await page.getByLabel('Note (optional)').fill('Still missing attachments sometimes');
+    await page.getByRole('button', { name: 'Save my rating' }).click();
+    await page.waitForURL(`${base}/app/skills/me/?skill=attention-to-detail&done=rated#main`);
+    const row = page.getByRole('table', { name: /My skills against my tier/ }).getByRole('row').filter({ hasText: 'Attention to detail' });
+    await expect(row.innerText()).resolves.toMatch(/1 Aware[\s\S]*Not rated[\s\S]*3[\s\S]*2 below/);
+    await expect(page.locator('.chart-figure figcaption').innerText()).resolves.toContain('Attention to detail');
+    await expect(page.getByRole('table', { name: /Attention to detail: the chart/ }).innerText()).resolves.toContain('1 Aware');
+    await checkA11y(page, 'my skills after rating');
+
+    const colleague = await page.goto(`${base}/app/skills/people/${tomId}/`);
+    expect(colleague?.status()).toBe(404);
+    await expect(page.locator('main').innerText()).resolves.not.toContain('Tom Becker');
+    await context.close();
+  });
+
+  it('the person page, import page (with every bad line) and catalog pass axe', async () => {
+    const { context, page } = await as('admin@demo.opspath.test', 'opspath-demo');
+    await page.goto(`${base}/app/skills/people/${member.id}/`);
+    await page.locator('.chart-figure').scrollIntoViewIfNeeded();
+    await page.waitForSelector('.skill-chart svg');
+    await checkA11y(page, 'person skills');
+
+    await page.goto(`${base}/app/skills/import`);
+    await page.setInputFiles('#file', {
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,3,2020-01-01\nghost@nowhere.test,spreadsheets,3,\n${member.email},juggling,9,2999-01-01\n`),
+    });
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('Nothing was imported: 2 lines have a problem.');
+    const problems = page.getByRole('region', { name: 'Problems by line' });
+    await expect(problems.getByRole('rowheader').allInnerTexts()).resolves.toEqual(['3', '4']);
+    await checkA11y(page, 'import with problems');
+
+    await page.setInputFiles('#file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`) });
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await page.waitForURL(`${base}/app/skills/import?written=1&skipped=0`);
+    await page.setInputFiles('#file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`) });
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await page.waitForURL(`${base}/app/skills/import?written=0&skipped=1`);
+
+    await page.goto(`${base}/app/skills/catalog/`);
+    await checkA11y(page, 'skill catalog');
+    await context.close();
+  });
+
+  it('at 360 px the matrix scrolls inside its frame and the page does not', async () => {
+    const { context, page } = await as('manager@demo.opspath.test', 'opspath-demo');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${base}/app/skills/`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await checkA11y(page, 'skills matrix at 360 px');
+    await context.close();
+  });
+});
+
+describe('an organisation of 500 people x 60 skills', () => {
+  it('renders on the server and stays responsive to the keyboard', async () => {
+    // Its own organisation, so the demo organisation's counts stay as other tests expect.
+    const password = `big-org-${Date.now()}`;
+    const big = await seedSkillsBenchmarkOrg(database.db, { passwordHash: await hashPassword(password), people: 500, skills: 60, teamSize: 50, rounds: 1 });
+    expect(big.skillIds).toHaveLength(60);
+    expect(big.ratings).toBe(500 * 60 * 2);
+    const adminEmail = big.adminEmail;
+    const { context, page } = await as(adminEmail, password);
+    const started = Date.now();
+    const response = await page.goto(`${base}/app/skills/`, { waitUntil: 'load' });
+    const loadMs = Date.now() - started;
+    expect(response?.status()).toBe(200);
+    // 500 members and their 10 team managers.
+    await expect(page.locator('table[data-matrix] tbody tr').count()).resolves.toBe(510);
+    await expect(page.locator('table[data-matrix] thead th.sk').count()).resolves.toBe(60);
+    // Server-rendered: no island per cell, no framework on this page.
+    await expect(page.locator('astro-island').count()).resolves.toBe(0);
+    // Usable well within a few seconds on this 2-core machine, and keys answer at once.
+    expect(loadMs).toBeLessThan(15_000);
+    await page.locator('.matrix-wrap').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
+    const keysStarted = Date.now();
+    for (let i = 0; i < 20; i++) await page.keyboard.press(i % 2 ? 'ArrowRight' : 'ArrowDown');
+    const keysMs = Date.now() - keysStarted;
+    expect(keysMs).toBeLessThan(5_000);
+    const focused = await page.evaluate(() => {
+      const td = document.activeElement?.parentElement as HTMLTableCellElement | undefined;
+      return td ? [(td.parentElement as HTMLTableRowElement).sectionRowIndex, td.cellIndex] : null;
+    });
+    expect(focused).toEqual([10, 12]);
+    console.log(`500 x 60 matrix: page loaded in ${loadMs} ms; 20 arrow keys in ${keysMs} ms`);
+    await context.close();
+  });
+});
+

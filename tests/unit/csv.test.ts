@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { csvSafeCell, parseCsv, toCsv } from '../../src/lib/domain/csv.ts';
+
+describe('csvSafeCell', () => {
+  it.each(['=1+2', '+41 22 000', '-5', '@SUM(A1)', '\t=cmd', '\r=cmd', '=HYPERLINK("http://x","y")'])(
+    'neutralises a cell that a spreadsheet would run as a formula: %j',
+    (value) => {
+      expect(csvSafeCell(value)).toBe(`'${value}`);
+    },
+  );
+
+  it('leaves ordinary text, and numbers as numbers', () => {
+    expect(csvSafeCell('Tom Becker')).toBe('Tom Becker');
+    expect(csvSafeCell('a=b')).toBe('a=b');
+    expect(csvSafeCell(-3)).toBe('-3');
+    expect(csvSafeCell(2.5)).toBe('2.5');
+    expect(csvSafeCell(Number.NaN)).toBe('');
+    expect(csvSafeCell(null)).toBe('');
+    expect(csvSafeCell(undefined)).toBe('');
+    expect(csvSafeCell(true)).toBe('true');
+  });
+});
+
+describe('toCsv', () => {
+  it('quotes what needs quoting and ends lines with CRLF', () => {
+    expect(toCsv([['name', 'note'], ['Becker, Tom', 'said "hi"'], ['Ana', 'two\nlines']])).toBe(
+      'name,note\r\n"Becker, Tom","said ""hi"""\r\nAna,"two\nlines"',
+    );
+  });
+
+  it('neutralises formulas in every cell it writes', () => {
+    expect(toCsv([['=1+1', 3, null]])).toBe("'=1+1,3,");
+  });
+
+  it('round-trips through parseCsv: what comes back is exactly the safe cells', () => {
+    const cell = fc.oneof(fc.string(), fc.integer(), fc.constantFrom('=x', '+1', '-1', '@a', 'a,b', 'q"q', 'l1\nl2', 'l1\r\nl2'));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 }), (rows) => {
+        const csv = toCsv(rows);
+        const parsed = parseCsv(csv);
+        const expected = rows
+          .map((r) => r.map(csvSafeCell).map((c) => c.replace(/\r\n?/g, '\n')))
+          // A row of one empty cell is a blank line, which the parser skips by design.
+          .filter((r) => !(r.length === 1 && r[0]!.trim() === ''));
+        expect(parsed.problems).toEqual([]);
+        expect(parsed.records.map((r) => r.cells)).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe('parseCsv', () => {
+  it('numbers each record by the line it starts on, across quoted line breaks and blank lines', () => {
+    const text = 'email,skill,level\r\na@x.test,"multi\nline note",2\n\nb@x.test,s,3\rc@x.test,t,4\n';
+    const { records, problems } = parseCsv(text);
+    expect(problems).toEqual([]);
+    expect(records.map((r) => [r.line, r.cells[0]])).toEqual([
+      [1, 'email'],
+      [2, 'a@x.test'],
+      [5, 'b@x.test'],
+      [6, 'c@x.test'],
+    ]);
+  });
+
+  it('drops a byte-order mark', () => {
+    expect(parseCsv('\uFEFFemail,level\nx,1').records[0]!.cells).toEqual(['email', 'level']);
+  });
+
+  it('reports an unclosed quote with its line', () => {
+    const { problems } = parseCsv('a,b\n1,2\n"open,3\n');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.line).toBe(3);
+    expect(problems[0]!.reason).toMatch(/never closed/);
+  });
+
+  it('returns nothing for an empty file', () => {
+    expect(parseCsv('')).toEqual({ records: [], problems: [] });
+    expect(parseCsv('\n\n').records).toEqual([]);
+  });
+});
