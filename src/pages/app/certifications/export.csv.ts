@@ -1,0 +1,33 @@
+// CSV export of the compliance matrix, with the same filters and the same
+// access rules as the page (complianceMatrixView): 401 without a session,
+// 403 for members, 404 for a team outside the actor's teams. Cells are
+// neutralised against formula injection by toCsv (src/lib/domain/csv.ts).
+import type { APIRoute } from 'astro';
+import { certificationContent } from '../../../components/certifications/content.ts';
+import { jobRoleCatalog } from '../_lib/catalog.ts';
+import { getDb } from '../../../lib/server/db/client.ts';
+import { complianceMatrixView, matrixCsvRows } from '../../../lib/server/certifications.ts';
+import { describePosition } from '../../../lib/server/job-roles.ts';
+import { toCsv } from '../../../lib/domain/csv.ts';
+
+export const prerender = false;
+
+const text = (status: number, message: string) =>
+  new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+
+export const GET: APIRoute = async ({ locals, url }) => {
+  const user = locals.user;
+  if (!user) return text(401, 'Sign in to export certifications.');
+  const result = await complianceMatrixView(getDb(), user, url.searchParams, await certificationContent(), new Date());
+  if (!result.ok) return text(result.status, result.status === 403 ? 'Only managers and admins can export the compliance matrix.' : 'Not found.');
+  const roles = await jobRoleCatalog();
+  const csv = toCsv(matrixCsvRows(result.value, (jobRole, tier) => describePosition(roles, jobRole, tier)));
+  return new Response(`\uFEFF${csv}\r\n`, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      // The byte-order mark above makes spreadsheet programs read UTF-8 names correctly.
+      'Content-Disposition': `attachment; filename="certifications-${result.value.today}.csv"`,
+      'Cache-Control': 'private, no-store',
+    },
+  });
+};

@@ -1,0 +1,28 @@
+// The calendar feed a calendar application subscribes to: /calendar/<token>.ics
+// for the token holder's certifications, /calendar/<token>.ics?team=<id> for a
+// team they manage. The secret token in the URL is the only credential (no
+// session cookie: calendar apps have none); a wrong, revoked or replaced
+// token, or a team the holder may not see, is the same plain 404.
+import type { APIRoute } from 'astro';
+import { certificationContent } from '../../components/certifications/content.ts';
+import { getDb } from '../../lib/server/db/client.ts';
+import { calendarFeed } from '../../lib/server/certifications.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = async ({ params, url }) => {
+  const team = url.searchParams.has('team') ? url.searchParams.get('team') : null;
+  const feed = await calendarFeed(getDb(), params.token ?? '', team, await certificationContent(), new Date(), url.hostname);
+  if (!feed.ok) {
+    return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+  }
+  return new Response(feed.body, {
+    headers: {
+      'Content-Type': 'text/calendar; charset=utf-8',
+      'Content-Disposition': `inline; filename="${feed.filename}"`,
+      'Cache-Control': 'private, no-store',
+      // The URL is a secret: never leak it to a site linked from a calendar app's view.
+      'Referrer-Policy': 'no-referrer',
+    },
+  });
+};
