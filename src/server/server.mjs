@@ -32,13 +32,77 @@ function plain(res, status, message, headers = {}) {
   res.end(message);
 }
 
+/** After refusing a body, at most this much more of it is read (and dropped) before the connection is cut. */
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Answers 413 to a body over the limit. The client may still be sending it:
+ * closing the connection now would make the kernel reset it (unread data), and
+ * the client would report a broken connection instead of this answer. So the
+ * answer is sent at once but finished only when the rest of the body has been
+ * read and dropped; past DRAIN_LIMIT more bytes the connection is cut.
+ */
+function refuseBody(req, res, limit) {
+  const message = `Request body too large: the limit is ${limit} bytes.`;
+  res.writeHead(413, {
+    ...assetHeaders,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(message),
+    Connection: 'close',
+  });
+  res.write(message);
+  let drained = 0;
+  req.on('data', (chunk) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT) req.socket.destroy();
+  });
+  req.on('end', () => res.end());
+  if (req.readableEnded) res.end();
+  else req.resume();
+}
+
+/**
+ * A body without a Content-Length (chunked) cannot be checked up front: read
+ * it, counting bytes as they arrive, and stop at the limit. Resolves to the
+ * body, or null once it passes `limit` (the rest is left unread).
+ */
+function readBodyUpTo(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    const done = (value, error) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        return done(null);
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(Buffer.concat(chunks, size));
+    const onError = (error) => done(null, error);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
 let inFlight = 0;
 const server = http.createServer((req, res) => {
   inFlight++;
   res.on('close', () => inFlight--);
   let url;
   try {
-    url = new URL(req.url ?? '/', 'http://localhost');
+    // The request target is a path: resolved against a base, "//app/x" would
+    // read as host "app" and path "/x" (and serve the public page /x).
+    const target = req.url ?? '/';
+    url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
   } catch {
     return plain(res, 400, 'Bad request');
   }
@@ -49,16 +113,30 @@ const server = http.createServer((req, res) => {
       return sendStatic(req, res, entry, entry.type.startsWith('text/html') ? htmlHeaders : assetHeaders);
     }
   }
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (length > limitFor(url.pathname)) {
-    return plain(res, 413, `Request body too large: the limit is ${limitFor(url.pathname)} bytes.`, { Connection: 'close' });
+  const limit = limitFor(url.pathname);
+  if (Number(req.headers['content-length'] ?? 0) > limit) return refuseBody(req, res, limit);
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] !== undefined) {
+    readBodyUpTo(req, limit).then(
+      (body) => {
+        if (body === null) return refuseBody(req, res, limit);
+        // Astro's node handler reads a body set here instead of the (now consumed) stream.
+        req.body = body;
+        render(req, res);
+      },
+      () => req.destroy(),
+    );
+    return;
   }
+  render(req, res);
+});
+
+function render(req, res) {
   for (const [k, v] of Object.entries(htmlHeaders)) res.setHeader(k, v);
   res.setHeader('Cache-Control', 'no-store');
   compress(req, res, () => {
     handler(req, res, () => plain(res, 404, 'Not found'));
   });
-});
+}
 server.keepAliveTimeout = 5_000;
 server.headersTimeout = 10_000;
 server.requestTimeout = 60_000;

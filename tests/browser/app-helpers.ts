@@ -4,7 +4,7 @@
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { teamMemberships, teams, users, type UserRole } from '../../src/lib/server/db/schema.ts';
+import { organisations, teamMemberships, teams, users, type UserRole } from '../../src/lib/server/db/schema.ts';
 import { hashPassword } from '../../src/lib/server/password.ts';
 
 export const DEMO_PASSWORD = 'opspath-demo';
@@ -85,18 +85,30 @@ const hashes = new Map<string, Promise<string>>();
 /** Creates a person directly in the server's database (a fixture, like epic-stack's). */
 export async function createPerson(
   database: Database,
-  options: { label: string; role?: UserRole; team?: string; password?: string; jobRole?: string; tier?: string },
+  options: {
+    label: string;
+    role?: UserRole;
+    team?: string;
+    password?: string;
+    jobRole?: string;
+    tier?: string;
+    /** Default: the demo organisation. */
+    orgId?: number;
+    /** A team by id (for teams outside the demo organisation, whose names may repeat). */
+    teamId?: number;
+    displayName?: string;
+  },
 ) {
   const password = options.password ?? 'fixture-password';
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
-  const [admin] = await database.db.select().from(users).where(sql`email = 'admin@demo.opspath.test'`);
+  const orgId = options.orgId ?? (await database.db.select().from(users).where(sql`email = 'admin@demo.opspath.test'`))[0]!.orgId;
   const email = uniqueEmail(options.label);
   const [person] = await database.db
     .insert(users)
     .values({
-      orgId: admin!.orgId,
+      orgId,
       email,
-      displayName: `Test ${options.label}`,
+      displayName: options.displayName ?? `Test ${options.label}`,
       passwordHash: await hashes.get(password)!,
       role: options.role ?? 'member',
       jobRole: options.jobRole ?? 'operations-coordinator',
@@ -105,10 +117,30 @@ export async function createPerson(
     })
     .returning();
   if (options.team) {
-    const [team] = await database.db.select().from(teams).where(sql`name = ${options.team}`);
+    const [team] = await database.db.select().from(teams).where(sql`name = ${options.team} and org_id = ${orgId}`);
     await database.db.insert(teamMemberships).values({ teamId: team!.id, userId: person!.id });
   }
+  if (options.teamId) await database.db.insert(teamMemberships).values({ teamId: options.teamId, userId: person!.id });
   return { ...person!, password };
+}
+
+/**
+ * A separate organisation with an admin, a manager running one team and a
+ * member of it: tests that write a lot (fuzzing) or store hostile text (XSS
+ * payloads) do it there, so nothing they leave behind shows up in the demo
+ * organisation other test files look at (every query is scoped by organisation).
+ */
+export async function createOrganisation(database: Database, label: string) {
+  const [org] = await database.db
+    .insert(organisations)
+    .values({ name: `Scratch ${label} ${Date.now().toString(36)}`, settings: {} })
+    .returning();
+  const orgId = org!.id;
+  const admin = await createPerson(database, { label: `${label}-admin`, role: 'admin', orgId, jobRole: 'operations-manager', tier: 'manager' });
+  const manager = await createPerson(database, { label: `${label}-manager`, role: 'manager', orgId, jobRole: 'operations-manager', tier: 'manager' });
+  const [team] = await database.db.insert(teams).values({ orgId, name: `${label} team`, managerUserId: manager.id }).returning();
+  const member = await createPerson(database, { label: `${label}-member`, orgId, teamId: team!.id, jobRole: 'operations-coordinator', tier: 'junior' });
+  return { orgId, team: team!, admin, manager, member };
 }
 
 export async function teamId(database: Database, name: string): Promise<number> {
