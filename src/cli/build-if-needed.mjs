@@ -22,11 +22,13 @@ export function buildIfNeeded({ force = false } = {}) {
   const sourcesAt = Math.max(...SOURCES.map((s) => newest(join(root, s))));
   if (!force && builtAt >= sourcesAt) return false;
   console.log('Building OpsPath (astro build)…');
-  const r = spawnSync('npx', ['astro', 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  });
+  // Never inherit NODE_ENV: vitest sets it to 'test', and a build with
+  // NODE_ENV=test bundles React's development build (jsx-dev-runtime, a
+  // 118 KB gzip client instead of ~65 KB) into dist/, which `npm start` and
+  // the bench would then serve. Unset, astro builds in production mode.
+  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+  delete env.NODE_ENV;
+  const r = spawnSync('npx', ['astro', 'build'], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
   writeFileSync(stamp, new Date().toISOString());
   return true;
