@@ -32,6 +32,7 @@ import {
   loadCertificationContentFromDisk,
   loadCertificationSettings,
   loadOwnCertifications,
+  listRecordsOf,
   markReminderHandled,
   matrixCsvRows,
   removeRequirement,
@@ -191,6 +192,17 @@ describe('compliance matrix access', () => {
     expect(csv).toMatch(/Tom Becker,Warehouse Operations,.*,Certified Associate in Project Management,expiring,no,2023-12-13,2026-12-13,21,/);
     await t.db.delete(teamMemberships).where(eq(teamMemberships.userId, evil!.id));
     await t.db.update(users).set({ active: false }).where(eq(users.id, evil!.id));
+  });
+});
+
+describe('whole-organisation reads', () => {
+  it('lists the records of more people than SQLite binds in one statement (an admin of 50,000)', async () => {
+    const all = await t.db.select().from(certificationRecords).orderBy(certificationRecords.id);
+    // Unknown ids pad the list past SQLite's 32,766-variable ceiling; the real holders sit at both ends.
+    const holders = [...new Set(all.map((r) => r.userId))];
+    const padded = [holders[0]!, ...Array.from({ length: 40_000 }, (_, i) => 1_000_000 + i), ...holders.slice(1)];
+    const rows = await listRecordsOf(t.db, padded);
+    expect(rows.map((r) => r.id)).toEqual(all.map((r) => r.id));
   });
 });
 

@@ -7,7 +7,7 @@ import type { Actor } from '../../src/lib/server/access.ts';
 import { signIn } from '../../src/lib/server/auth.ts';
 import { createSession } from '../../src/lib/server/session.ts';
 import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '../../src/lib/server/users.ts';
-import { createTeam, listTeams, renameTeam, setTeamManager, type ActionContext } from '../../src/lib/server/teams.ts';
+import { createTeam, listTeams, loadTeamContext, renameTeam, setTeamManager, type ActionContext } from '../../src/lib/server/teams.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
@@ -154,6 +154,22 @@ describe('teams', () => {
     const counts = await orgCounts(t.db, admin.orgId);
     expect(counts.admins).toBe(1);
     expect(counts.managers).toBe(2);
+  });
+});
+
+describe('loadTeamContext', () => {
+  it('holds every team but only the memberships of teams the actor manages, so its size follows the actor, not the organisation', async () => {
+    const all = await t.db.select().from(teamMemberships);
+    const teamCount = (await t.db.select().from(teams).where(eq(teams.orgId, admin.orgId))).length;
+    const forManager = await loadTeamContext(t.db, manager);
+    expect(forManager.teams).toHaveLength(teamCount);
+    const managed = new Set(forManager.teams.filter((x) => x.managerUserId === manager.id).map((x) => x.id));
+    expect(managed.size).toBeGreaterThan(0);
+    expect(forManager.memberships).toEqual(expect.arrayContaining(all.filter((m) => managed.has(m.teamId)).map((m) => ({ teamId: m.teamId, userId: m.userId }))));
+    expect(forManager.memberships.every((m) => managed.has(m.teamId))).toBe(true);
+    expect(all.some((m) => !managed.has(m.teamId))).toBe(true);
+    // Admins and members never need memberships: their rights do not come from teams.
+    expect((await loadTeamContext(t.db, admin)).memberships).toEqual([]);
   });
 });
 

@@ -36,7 +36,8 @@ const sourced = <T extends z.ZodType>(value: T) =>
       year: year.optional(),
       note: text.optional(),
     })
-    .refine((f) => f.value !== null || f.note !== undefined, {
+    // TypeScript cannot see `value` through the generic T; at run time it is always there.
+    .refine((f) => (f as unknown as { value: unknown }).value !== null || f.note !== undefined, {
       error: 'a missing figure (value: null) needs a note saying why',
       path: ['note'],
     });

@@ -29,7 +29,7 @@ export function validateContent(root: string): string[] {
     const src = readFileSync(join(root, rel), 'utf8');
     const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(src);
     if (!m) { report(rel, 'no frontmatter block'); return { data: undefined, body: '' }; }
-    return { data: yaml.load(m[1]), body: m[2] };
+    return { data: yaml.load(m[1] ?? ''), body: m[2] ?? '' };
   }
 
   const skills = new Map<string, z.infer<typeof skillSchema>>();

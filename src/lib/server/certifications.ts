@@ -49,6 +49,7 @@ import { certificationSchema } from '../content/schema.ts';
 import { canManageTeam, canUseTeamArea, isAdmin, manageableTeams, managesPerson, type Actor } from './access.ts';
 import { changedFields, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';
+import { ID_SLICE, readInSlices } from './db/chunks.ts';
 import {
   calendarFeedTokens,
   certificationRecords,
@@ -296,12 +297,11 @@ export async function removeRequirement(db: Db, ctx: ActionContext, form: FormVa
 export type RecordRow = CertificationRecordRow;
 
 export async function listRecordsOf(db: Executor, userIds: readonly number[]): Promise<RecordRow[]> {
-  if (userIds.length === 0) return [];
-  return db
-    .select()
-    .from(certificationRecords)
-    .where(inArray(certificationRecords.userId, [...userIds]))
-    .orderBy(asc(certificationRecords.id));
+  const rows = await readInSlices(userIds, (slice) =>
+    db.select().from(certificationRecords).where(inArray(certificationRecords.userId, slice)).orderBy(asc(certificationRecords.id)),
+  );
+  // Slices are each in id order; the whole list must be too (history and renewals read it so).
+  return userIds.length > ID_SLICE ? rows.sort((a, b) => a.id - b.id) : rows;
 }
 
 const asCertRecord = (r: RecordRow): CertRecord & { userId: number } => ({
@@ -335,10 +335,12 @@ export type OwnCertifications = {
 async function handledDatesFor(db: Executor, recordIds: readonly number[]): Promise<Map<number, Set<string>>> {
   const map = new Map<number, Set<string>>();
   if (recordIds.length === 0) return map;
-  const rows = await db
-    .select({ recordId: certificationRemindersHandled.recordId, reminderOn: certificationRemindersHandled.reminderOn })
-    .from(certificationRemindersHandled)
-    .where(inArray(certificationRemindersHandled.recordId, [...recordIds]));
+  const rows = await readInSlices(recordIds, (slice) =>
+    db
+      .select({ recordId: certificationRemindersHandled.recordId, reminderOn: certificationRemindersHandled.reminderOn })
+      .from(certificationRemindersHandled)
+      .where(inArray(certificationRemindersHandled.recordId, slice)),
+  );
   for (const r of rows) {
     if (!map.has(r.recordId)) map.set(r.recordId, new Set());
     map.get(r.recordId)!.add(r.reminderOn);
@@ -885,7 +887,7 @@ export async function markReminderHandled(db: Db, ctx: ActionContext, form: Form
     if (!record || record.orgId !== ctx.actor.orgId) return notFound();
     if (record.userId !== ctx.actor.id && !isAdmin(ctx.actor)) {
       const [holder] = await tx.select({ active: users.active }).from(users).where(eq(users.id, record.userId)).limit(1);
-      if (!holder?.active || !managesPerson(ctx.actor, record.userId, await loadTeamContext(tx, ctx.actor.orgId))) return notFound();
+      if (!holder?.active || !managesPerson(ctx.actor, record.userId, await loadTeamContext(tx, ctx.actor))) return notFound();
     }
     const reminderOn = form.reminderOn ?? '';
     const settings = await loadCertificationSettings(tx, record.orgId);

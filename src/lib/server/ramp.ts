@@ -34,6 +34,7 @@ import {
 import { canEditUser, isAdmin, managesPerson, type Actor, type TeamContext } from './access.ts';
 import { writeAudit, type AuditAction } from './audit.ts';
 import type { Db, Executor, Tx } from './db/client.ts';
+import { readInSlices } from './db/chunks.ts';
 import {
   RAMP_TASK_OWNERS,
   rampPlanHistory,
@@ -169,7 +170,7 @@ async function accessTo(db: Executor, actor: Actor, plan: RampPlan, person: User
   if (!actor.active || plan.orgId !== actor.orgId) return notFound();
   // Only a manager's rights depend on teams; members and admins skip those two
   // queries (this runs on every check-off, the busiest write).
-  const teamContext = actor.role === 'manager' ? await loadTeamContext(db, actor.orgId) : NO_TEAMS;
+  const teamContext = actor.role === 'manager' ? await loadTeamContext(db, actor) : NO_TEAMS;
   const mayAlreadyView = knownBuddy || actor.id === plan.userId || isAdmin(actor) || managesPerson(actor, plan.userId, teamContext);
   const buddy = knownBuddy || (!mayAlreadyView && (await isBuddyOnPlan(db, plan.id, actor.id)));
   const access = planAccess(actor, plan, person, teamContext, buddy);
@@ -420,7 +421,7 @@ export async function startPlan(db: Db, ctx: ActionContext, form: FormValues, ca
       if (rawPersonId !== '') {
         const personId = parseId(rawPersonId);
         [person] = personId === null ? [] : await tx.select().from(users).where(eq(users.id, personId)).limit(1);
-        const teamContext = await loadTeamContext(tx, actor.orgId);
+        const teamContext = await loadTeamContext(tx, actor);
         if (!person || person.orgId !== actor.orgId) return notFound();
         const mayView = isAdmin(actor) || managesPerson(actor, person.id, teamContext) || person.id === actor.id;
         if (!mayView) return notFound();
@@ -877,27 +878,47 @@ export async function ownPlans(db: Executor, userId: number): Promise<RampPlan[]
 export type PlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
 
 /**
+ * For a manager, the people of the teams they manage (the only ones they may
+ * oversee), so queries read a team's rows rather than the organisation's; null
+ * for an admin, who oversees everyone. The access checks still run per row.
+ */
+function teamPeople(actor: Actor, teamContext: TeamContext): number[] | null {
+  if (isAdmin(actor)) return null;
+  return [...new Set(teamContext.memberships.filter((m) => managesPerson(actor, m.userId, teamContext)).map((m) => m.userId))];
+}
+
+/**
  * Plans the actor oversees as a manager or admin (never their own): admins
  * every plan of the organisation, managers the plans of people in the teams
  * they manage. Each with its tasks' states, for progress, RAG and next due.
  */
 export async function overseenPlans(db: Executor, actor: Actor, status: 'active' | 'ended'): Promise<PlanRow[]> {
   if (!canStartPlans(actor)) return [];
-  const teamContext = await loadTeamContext(db, actor.orgId);
+  const teamContext = await loadTeamContext(db, actor);
+  const team = teamPeople(actor, teamContext);
+  if (team && team.length === 0) return [];
   const rows = await db
     .select({ plan: rampPlans, person: { id: users.id, displayName: users.displayName, jobRole: users.jobRole, active: users.active } })
     .from(rampPlans)
     .innerJoin(users, eq(users.id, rampPlans.userId))
-    .where(and(eq(rampPlans.orgId, actor.orgId), status === 'active' ? eq(rampPlans.status, 'active') : ne(rampPlans.status, 'active')))
+    .where(
+      and(
+        eq(rampPlans.orgId, actor.orgId),
+        status === 'active' ? eq(rampPlans.status, 'active') : ne(rampPlans.status, 'active'),
+        team ? inArray(rampPlans.userId, team) : undefined,
+      ),
+    )
     .orderBy(asc(rampPlans.startDate), asc(users.displayName));
   const visible = rows.filter(
     (r) => r.plan.userId !== actor.id && (isAdmin(actor) || managesPerson(actor, r.plan.userId, teamContext)),
   );
   if (visible.length === 0) return [];
-  const tasks = await db
-    .select({ id: rampTasks.id, planId: rampTasks.planId, title: rampTasks.title, dueDay: rampTasks.dueDay, position: rampTasks.position, doneAt: rampTasks.doneAt })
-    .from(rampTasks)
-    .where(inArray(rampTasks.planId, visible.map((r) => r.plan.id)));
+  const tasks = await readInSlices(visible.map((r) => r.plan.id), (planIds) =>
+    db
+      .select({ id: rampTasks.id, planId: rampTasks.planId, title: rampTasks.title, dueDay: rampTasks.dueDay, position: rampTasks.position, doneAt: rampTasks.doneAt })
+      .from(rampTasks)
+      .where(inArray(rampTasks.planId, planIds)),
+  );
   const byPlan = new Map<number, TaskState[]>();
   for (const t of tasks) {
     const list = byPlan.get(t.planId) ?? [];
@@ -910,11 +931,13 @@ export async function overseenPlans(db: Executor, actor: Actor, status: 'active'
 /** People the actor may start a plan for now: those they may edit, active, without an active plan, not themselves. */
 export async function startablePeople(db: Executor, actor: Actor) {
   if (!canStartPlans(actor)) return [];
-  const teamContext = await loadTeamContext(db, actor.orgId);
+  const teamContext = await loadTeamContext(db, actor);
+  const team = teamPeople(actor, teamContext);
+  if (team && team.length === 0) return [];
   const people = await db
     .select()
     .from(users)
-    .where(and(eq(users.orgId, actor.orgId), eq(users.active, true)))
+    .where(and(eq(users.orgId, actor.orgId), eq(users.active, true), team ? inArray(users.id, team) : undefined))
     .orderBy(asc(users.displayName));
   const withPlan = new Set(
     (

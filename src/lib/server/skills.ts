@@ -250,7 +250,7 @@ export async function recordRating(
       .where(eq(users.id, subjectId))
       .limit(1);
     if (!subject) return notFound();
-    const teamContext = await loadTeamContext(tx, ctx.actor.orgId);
+    const teamContext = await loadTeamContext(tx, ctx.actor);
     if (!canSeeRatingsOf(ctx.actor, subject, teamContext)) return notFound();
     const kind = ratingKindFor(ctx.actor, subject, teamContext);
     if (!kind) return forbidden('You cannot rate this person.');
@@ -559,7 +559,7 @@ export async function importRatings(db: Db, ctx: ActionContext, text: string, fi
 
   return db.transaction(async (tx): Promise<ImportOutcome> => {
     // Who the actor may rate, read inside the transaction so the check and the write see the same data.
-    const teamContext = await loadTeamContext(tx, actor.orgId);
+    const teamContext = await loadTeamContext(tx, actor);
     const candidates = await tx
       .select({ id: users.id, email: users.email, orgId: users.orgId, role: users.role, active: users.active })
       .from(users)

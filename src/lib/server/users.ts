@@ -160,7 +160,7 @@ export async function addPerson(
 ): Promise<Outcome<AddedPerson>> {
   const { actor } = ctx;
   // Authorize the team first, so a tampered team id is refused whatever else was sent.
-  const teamContext = await loadTeamContext(db, actor.orgId);
+  const teamContext = await loadTeamContext(db, actor);
   const rawTeamId = form.teamId ?? '';
   const teamId = rawTeamId === '' ? null : parseId(rawTeamId);
   if (rawTeamId !== '' && teamId === null) return notFound();
@@ -242,7 +242,7 @@ async function personFor(tx: Executor, actor: Actor, rawId: string | undefined, 
   if (id === null) return notFound();
   const [target] = await tx.select().from(users).where(eq(users.id, id)).limit(1);
   if (!target) return notFound();
-  const teamContext = await loadTeamContext(tx, actor.orgId);
+  const teamContext = await loadTeamContext(tx, actor);
   if (!canViewUser(actor, target, teamContext)) return notFound();
   if (!allowed(actor, target, teamContext)) return forbidden();
   return ok(target);
