@@ -20,7 +20,7 @@ import { overseenPlans, setTaskDone, startablePeople } from '../../src/lib/serve
 import { planRag, todayOf } from '../../src/lib/domain/ramp.ts';
 import { addDays } from '../../src/lib/domain/certifications.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
-import { cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
+import { buildIfNeeded, cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 
 const PEOPLE = 50_000;
 const GENERATED =
@@ -303,6 +303,7 @@ export async function runScale({ row, results }) {
 
     // The pages over HTTP, from a server on the generated database.
     prepareDatabase(url);
+    buildIfNeeded(); // the pages below must be the current code, not an older dist/
     server = await startServer(url);
     const base = server.baseUrl;
     const manager = { cookie: await signIn(base, p.manager.email, BENCH_PASSWORD) };

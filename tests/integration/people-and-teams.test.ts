@@ -7,7 +7,7 @@ import type { Actor } from '../../src/lib/server/access.ts';
 import { signIn } from '../../src/lib/server/auth.ts';
 import { createSession } from '../../src/lib/server/session.ts';
 import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '../../src/lib/server/users.ts';
-import { createTeam, listTeams, loadTeamContext, renameTeam, setTeamManager, type ActionContext } from '../../src/lib/server/teams.ts';
+import { createTeam, listManageableTeams, listTeams, loadTeamContext, renameTeam, setTeamManager, type ActionContext } from '../../src/lib/server/teams.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
@@ -154,6 +154,16 @@ describe('teams', () => {
     const counts = await orgCounts(t.db, admin.orgId);
     expect(counts.admins).toBe(1);
     expect(counts.managers).toBe(2);
+  });
+});
+
+describe('listManageableTeams', () => {
+  it('gives a manager exactly the teams they manage, with the same counts as the full list, and an admin every team', async () => {
+    const all = await listTeams(t.db, admin.orgId);
+    const mine = await listManageableTeams(t.db, manager);
+    expect(mine).toEqual(all.filter((x) => x.managerUserId === manager.id));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(await listManageableTeams(t.db, admin)).toEqual(all);
   });
 });
 

@@ -433,7 +433,8 @@ export async function ratingHistory(db: Executor, personId: number): Promise<His
     })
     .from(skillRatings)
     .innerJoin(users, eq(users.id, skillRatings.raterUserId))
-    .where(eq(skillRatings.subjectUserId, personId))
+    // The org_id term lets SQLite use skill_ratings_latest_idx (org, subject, …); by subject alone it scanned every rating.
+    .where(and(eq(skillRatings.orgId, sql`(select ${users.orgId} from ${users} where ${users.id} = ${personId})`), eq(skillRatings.subjectUserId, personId)))
     .orderBy(sql`${skillRatings.ratedAt} desc, ${skillRatings.id} desc`);
   return rows.map((r) => ({ ...r, subjectId: personId, level: r.level as Level, ratedAt: r.ratedAt.getTime() }));
 }
