@@ -228,6 +228,8 @@ export const rampPlans = sqliteTable(
     // One active plan per person, even when two managers start one at once.
     uniqueIndex('ramp_plans_one_active_per_user').on(t.userId).where(sql.raw(`status = 'active'`)),
     index('ramp_plans_org_status_idx').on(t.orgId, t.status),
+    // A person's own plans, active or ended (the partial unique index covers only active ones).
+    index('ramp_plans_user_idx').on(t.userId),
   ],
 );
 
@@ -267,6 +269,8 @@ export const rampTasks = sqliteTable(
     check('ramp_tasks_title_length', sql.raw('length(title) between 1 and 200')),
     check('ramp_tasks_done_pair', sql.raw('(done_at is null) = (done_by is null)')),
     index('ramp_tasks_plan_idx').on(t.planId, t.position),
+    // "Tasks where I am the buddy", on every ramp page and dashboard.
+    index('ramp_tasks_buddy_idx').on(t.buddyUserId),
   ],
 );
 
