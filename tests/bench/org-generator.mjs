@@ -15,6 +15,7 @@
 //
 // Standalone: node tests/bench/org-generator.mjs file:/tmp/org.db [people]
 import { SQL, getTableColumns, getTableName, is, sql } from 'drizzle-orm';
+import { seededRandom } from '../../src/lib/domain/random.ts';
 import {
   certificationRecords,
   certificationRequirements,
@@ -38,17 +39,8 @@ import { addDays, dueDate, phaseForDay } from '../../src/lib/domain/ramp.ts';
 const DAY = 86_400_000;
 export const BENCH_PASSWORD = 'bench-password-1';
 
-/** mulberry32: a small seeded generator, so the same seed gives the same organisation. */
-export function random(seed) {
-  let a = [...String(seed)].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same organisation. */
+export const random = (seed) => seededRandom(String(seed));
 
 const FIRST = ['Ana', 'Mihai', 'Elena', 'Andrei', 'Ioana', 'Radu', 'Maria', 'Stefan', 'Laura', 'Paul', 'Sofia', 'Tudor', 'Irina', 'Victor', 'Clara', 'Daniel', 'Nora', 'Lucas', 'Emma', 'Omar', 'Priya', 'Kenji', 'Fatima', 'Jonas', 'Lena', 'Marco', 'Aisha', 'Tom', 'Yara', 'Felix', 'Mei', 'Hugo', 'Sara', 'Ivan', 'Leila', 'Noah', 'Zoe', 'Amir', 'Julia', 'Samuel'];
 const LAST = ['Popescu', 'Ionescu', 'Dumitru', 'Stan', 'Marin', 'Becker', 'Fischer', 'Weber', 'Silva', 'Costa', 'Okafor', 'Reid', 'Chen', 'Patel', 'Raman', 'Novak', 'Horvat', 'Kowalski', 'Nielsen', 'Moreau', 'Rossi', 'Garcia', 'Tanaka', 'Haddad', 'Larsen', 'Schmidt', 'Dubois', 'Jensen', 'Kaya', 'Ortiz'];

@@ -8,6 +8,7 @@
 // history row and audit row were written together or not at all.
 // OPSPATH_CRASH_SEED replays a run's random delays (it is printed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/lib/domain/random.ts';
 import { sql } from 'drizzle-orm';
 import {
   Client,
@@ -37,17 +38,8 @@ const SEED = Number(process.env.OPSPATH_CRASH_SEED ?? Math.floor(Math.random() *
  */
 const IMPORT_DATES = 90;
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing run can be replayed. */
+const random = (seed: number) => seededRandom(seed);
 const rand = random(SEED);
 
 const tmp = tempDir('crash');

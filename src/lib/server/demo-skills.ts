@@ -4,6 +4,7 @@
 // manager does, and a new hire with only her own first ratings.
 // Deterministic: the same people and `now` always give the same ratings.
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { seededRandom } from '../domain/random.ts';
 import type { Level } from '../domain/scale.ts';
 import type { Ladder } from '../domain/skills.ts';
 import { targetsFor } from '../domain/skills-matrix.ts';
@@ -13,17 +14,7 @@ import { readLaddersFromDisk, readSkillCatalogFile, syncSkillCatalogIn } from '.
 
 const DAY = 86_400_000;
 
-/** A small seeded generator (mulberry32), so the demo looks the same every time. */
-function random(seed: string) {
-  let a = [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = (seed: string) => seededRandom(seed);
 
 const clamp = (n: number): Level => Math.max(0, Math.min(4, Math.round(n))) as Level;
 
