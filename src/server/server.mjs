@@ -7,15 +7,25 @@ import { join } from 'node:path';
 import compression from 'compression';
 import { loadStaticFiles, resolveStatic, sendStatic } from './static.mjs';
 import { securityHeaders } from './headers.mjs';
+import { ConfigError, parseEnv } from '../lib/server/env.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const production = process.env.NODE_ENV === 'production';
-const port = Number(process.env.PORT ?? 4321);
-const host = process.env.HOST ?? '0.0.0.0';
+// Fail fast, one line per bad variable, before anything listens.
+let config;
+try {
+  config = parseEnv(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const production = config.NODE_ENV === 'production';
+const port = config.PORT;
+const host = config.HOST;
 /** Bytes; an endpoint that needs more (CSV import) is listed explicitly. */
 const BODY_LIMIT = 1024 * 1024;
 const BODY_LIMITS = [{ prefix: '/app/skills/import', limit: 5 * 1024 * 1024 }];
-const SHUTDOWN_GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS ?? 25_000);
+const SHUTDOWN_GRACE_MS = config.SHUTDOWN_GRACE_MS;
 
 const { handler } = await import(join(root, 'dist/server/entry.mjs'));
 const files = loadStaticFiles(join(root, 'dist/client'));

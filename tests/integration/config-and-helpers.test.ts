@@ -31,7 +31,16 @@ describe('parseEnv', () => {
       NODE_ENV: 'development',
       SESSION_INACTIVITY_HOURS: 72,
       SESSION_ABSOLUTE_DAYS: 30,
+      PORT: 4321,
+      HOST: '0.0.0.0',
+      SHUTDOWN_GRACE_MS: 25_000,
     });
+  });
+
+  it('refuses a port that is not a whole number in range, and a negative grace period', () => {
+    for (const PORT of ['abc', '0', '70000', '80.5']) expect(() => parseEnv({ PORT })).toThrow(/PORT/);
+    expect(() => parseEnv({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/SHUTDOWN_GRACE_MS/);
+    expect(parseEnv({ PORT: '8080', HOST: '127.0.0.1' })).toMatchObject({ PORT: 8080, HOST: '127.0.0.1' });
   });
 
   it('treats empty strings as unset', () => {

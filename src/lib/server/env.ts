@@ -33,6 +33,10 @@ const envSchema = z
     SESSION_INACTIVITY_HOURS: intFromEnv(2, 24 * 90, 72),
     // A session ends this long after sign-in, however active it is.
     SESSION_ABSOLUTE_DAYS: intFromEnv(1, 365, 30),
+    // Where the production server listens, and how long SIGTERM waits for in-flight requests.
+    PORT: intFromEnv(1, 65_535, 4321),
+    HOST: z.string().trim().min(1, { error: 'must not be empty when set' }).default('0.0.0.0'),
+    SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
     error: 'must not be longer than SESSION_ABSOLUTE_DAYS',
