@@ -58,6 +58,14 @@ export type AuditEvent = {
   at: Date;
 };
 
+/** Who, where from and when, for an action done by the signed-in actor inside their own organisation. */
+export const auditedBy = (ctx: { actor: { id: number; orgId: number }; ip: string | null; now: Date }) => ({
+  orgId: ctx.actor.orgId,
+  actorUserId: ctx.actor.id,
+  ip: ctx.ip,
+  at: ctx.now,
+});
+
 export async function writeAudit(db: Executor, event: AuditEvent): Promise<void> {
   await db.insert(auditLog).values({
     orgId: event.orgId,

@@ -47,7 +47,7 @@ import {
 } from '../domain/certifications.ts';
 import { certificationSchema } from '../content/schema.ts';
 import { canManageTeam, canUseTeamArea, isAdmin, manageableTeams, managesPerson, type Actor } from './access.ts';
-import { changedFields, writeAudit } from './audit.ts';
+import { auditedBy, changedFields, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';
 import { ID_SLICE, readInSlices } from './db/chunks.ts';
 import {
@@ -249,13 +249,10 @@ export async function addRequirement(
       .returning();
     if (inserted.length === 0) return invalid({ certificationId: 'This tier already requires this certification.' }, undefined, 409);
     await writeAudit(tx, {
-      orgId: ctx.actor.orgId,
-      actorUserId: ctx.actor.id,
+      ...auditedBy(ctx),
       action: 'certification.requirement_added',
       target: { type: 'organisation', id: ctx.actor.orgId },
       after: { ...position, certificationId },
-      ip: ctx.ip,
-      at: ctx.now,
     });
     return ok(null);
   });
@@ -280,13 +277,10 @@ export async function removeRequirement(db: Db, ctx: ActionContext, form: FormVa
       .returning();
     if (removed.length === 0) return notFound();
     await writeAudit(tx, {
-      orgId: ctx.actor.orgId,
-      actorUserId: ctx.actor.id,
+      ...auditedBy(ctx),
       action: 'certification.requirement_removed',
       target: { type: 'organisation', id: ctx.actor.orgId },
       before: { ...position, certificationId },
-      ip: ctx.ip,
-      at: ctx.now,
     });
     return ok(null);
   });
@@ -536,13 +530,10 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
     };
     const [row] = await tx.insert(certificationRecords).values(values).returning();
     await writeAudit(tx, {
-      orgId: ctx.actor.orgId,
-      actorUserId: ctx.actor.id,
+      ...auditedBy(ctx),
       action: 'certification.record_added',
       target: { type: 'certification_record', id: row!.id },
       after: recordSnapshot(row!),
-      ip: ctx.ip,
-      at: ctx.now,
     });
     return ok(row!);
   });
@@ -944,10 +935,10 @@ export async function createCalendarToken(db: Db, ctx: ActionContext): Promise<O
       .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
       .returning({ id: calendarFeedTokens.id });
     for (const r of revoked) {
-      await writeAudit(tx, { orgId: ctx.actor.orgId, actorUserId: ctx.actor.id, action: 'calendar.token_revoked', target: { type: 'calendar_token', id: r.id }, after: { reason: 'replaced' }, ip: ctx.ip, at: ctx.now });
+      await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_revoked', target: { type: 'calendar_token', id: r.id }, after: { reason: 'replaced' } });
     }
     await tx.insert(calendarFeedTokens).values({ id, userId: ctx.actor.id, secretHash: Buffer.from(hashSecret(secret)), createdAt: ctx.now });
-    await writeAudit(tx, { orgId: ctx.actor.orgId, actorUserId: ctx.actor.id, action: 'calendar.token_created', target: { type: 'calendar_token', id }, ip: ctx.ip, at: ctx.now });
+    await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_created', target: { type: 'calendar_token', id } });
     return ok({ token: `${id}-${secret}` });
   });
 }
@@ -960,7 +951,7 @@ export async function revokeCalendarToken(db: Db, ctx: ActionContext): Promise<O
       .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
       .returning({ id: calendarFeedTokens.id });
     for (const r of revoked) {
-      await writeAudit(tx, { orgId: ctx.actor.orgId, actorUserId: ctx.actor.id, action: 'calendar.token_revoked', target: { type: 'calendar_token', id: r.id }, after: { reason: 'revoked' }, ip: ctx.ip, at: ctx.now });
+      await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_revoked', target: { type: 'calendar_token', id: r.id }, after: { reason: 'revoked' } });
     }
     return ok({ revoked: revoked.length });
   });

@@ -30,7 +30,7 @@ import {
   type RatingRecord,
 } from '../domain/skills-matrix.ts';
 import { canViewUser, isAdmin, managesPerson, manageableTeams, type Actor, type TeamContext } from './access.ts';
-import { writeAudit } from './audit.ts';
+import { auditedBy, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';
 import { SKILL_CATEGORY_VALUES, skillRatings, skills, teamMemberships, teams, users, type Skill, type SkillRating } from './db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
@@ -159,13 +159,10 @@ export async function createSkill(db: Db, ctx: ActionContext, form: FormValues):
       .values({ id, orgId: ctx.actor.orgId, ...input, source: 'admin', position: Number(max) + 1, active: true, createdAt: ctx.now, updatedAt: ctx.now })
       .returning();
     await writeAudit(tx, {
-      orgId: ctx.actor.orgId,
-      actorUserId: ctx.actor.id,
+      ...auditedBy(ctx),
       action: 'skill.created',
       target: { type: 'skill', id },
       after: { ...input },
-      ip: ctx.ip,
-      at: ctx.now,
     });
     return ok(created!);
   });

@@ -4,7 +4,7 @@
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { canAdministerOrganisation, canBeTeamManager, manageableTeams, type Actor, type TeamContext } from './access.ts';
-import { writeAudit } from './audit.ts';
+import { auditedBy, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';
 import { teamMemberships, teams, users, type Team } from './db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
@@ -139,13 +139,10 @@ export async function createTeam(db: Db, ctx: ActionContext, form: FormValues): 
       .values({ orgId: ctx.actor.orgId, name, managerUserId, createdAt: ctx.now, updatedAt: ctx.now })
       .returning();
     await writeAudit(tx, {
-      orgId: ctx.actor.orgId,
-      actorUserId: ctx.actor.id,
+      ...auditedBy(ctx),
       action: 'team.created',
       target: { type: 'team', id: team!.id },
       after: { name, managerUserId },
-      ip: ctx.ip,
-      at: ctx.now,
     });
     return ok(team!);
   });
