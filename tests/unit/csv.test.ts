@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import Papa from 'papaparse';
 import { csvSafeCell, parseCsv, toCsv } from '../../src/lib/domain/csv.ts';
 
 describe('csvSafeCell', () => {
@@ -26,6 +27,18 @@ describe('toCsv', () => {
   it('quotes what needs quoting and ends lines with CRLF', () => {
     expect(toCsv([['name', 'note'], ['Becker, Tom', 'said "hi"'], ['Ana', 'two\nlines']])).toBe(
       'name,note\r\n"Becker, Tom","said ""hi"""\r\nAna,"two\nlines"',
+    );
+  });
+
+  it('writes exactly what Papa.unparse wrote for the same safe cells (the export format did not change)', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom(' ', ',', '"', '\r', '\n', '\uFEFF', 'a', '=') }));
+    const cell = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }), (rows) => {
+        const papa = Papa.unparse(rows.map((row) => row.map(csvSafeCell)), { newline: '\r\n', quotes: false, escapeFormulae: false });
+        expect(toCsv(rows)).toBe(papa);
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -94,11 +94,24 @@ export const monthOf = (date: IsoDate) => date.slice(0, 7);
 export function isValidTimeZone(timeZone: unknown): timeZone is string {
   if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    dateInZone(timeZone);
     return true;
   } catch {
     return false;
   }
+}
+
+// One formatter per zone: building one is far dearer than using it, and pages
+// call localDate per record. Zone names are case-insensitive, so input could
+// spell one zone many ways: the cache stops growing at a bound.
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function dateInZone(timeZone: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (zoneFormats.size < 1000) zoneFormats.set(timeZone, f);
+  }
+  return f;
 }
 
 /**
@@ -108,12 +121,7 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
  * organisation's clock, not the server's.
  */
 export function localDate(instant: Date, timeZone: string): IsoDate {
-  const fields = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  const fields = dateInZone(timeZone).formatToParts(instant);
   const get = (type: string) => Number(fields.find((f) => f.type === type)?.value);
   return format(get('year'), get('month'), get('day'));
 }
@@ -513,7 +521,8 @@ export function timelineOf(items: TimelineMonth['items'], today: IsoDate): Timel
 }
 
 /** '2026-11' -> 'Nov 2026'. */
+const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 export function formatMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, 1)));
+  return monthFormat.format(new Date(Date.UTC(y!, m! - 1, 1)));
 }

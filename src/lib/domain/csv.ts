@@ -22,12 +22,29 @@ export function csvSafeCell(value: CsvCell): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-/** Rows (the first is usually the header) as RFC 4180 CSV with CRLF line ends. */
+// Quoted when it holds a comma, quote, line break or byte-order mark, or starts
+// or ends with a space (which some readers trim): the rule papaparse's writer
+// follows, so files keep the shape they had when toCsv was Papa.unparse.
+const NEEDS_QUOTES = /[",\r\n\uFEFF]|^ | $/;
+
+function field(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Rows (the first is usually the header) as RFC 4180 CSV with CRLF line ends.
+ * Written here rather than with Papa.unparse: the quoting rule is one line, and
+ * unparse's per-cell checks were a fifth of a 3,000-row export's CPU time.
+ */
 export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
-  return Papa.unparse(
-    rows.map((row) => row.map(csvSafeCell)),
-    { newline: '\r\n', quotes: false, escapeFormulae: false },
-  );
+  const lines = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let line = '';
+    for (let c = 0; c < row.length; c++) line += (c ? ',' : '') + field(csvSafeCell(row[c]));
+    lines[r] = line;
+  }
+  return lines.join('\r\n');
 }
 
 /** A record of an imported file: its cells and the line it starts on (1-based). */

@@ -28,8 +28,9 @@ export const GET: APIRoute = async (context) => {
   const csv = matrixCsv(view, new Map(data.people.map((p) => [p.id, p.email])));
   const day = new Date().toISOString().slice(0, 10);
   const name = `skills-${team ? `team-${team.id}` : 'all'}-${day}.csv`;
-  // A byte-order mark so spreadsheet programs read the names as UTF-8.
-  return new Response(`\uFEFF${csv}\r\n`, {
+  // A byte-order mark so spreadsheet programs read the names as UTF-8. Bytes,
+  // not a string: Response would first scan a string body for lone surrogates.
+  return new Response(Buffer.from(`\uFEFF${csv}\r\n`), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${name}"`,
