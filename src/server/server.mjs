@@ -1,16 +1,9 @@
-// Production server: static files from memory, everything else through Astro's
-// node handler (middleware mode), with compression, security headers, a body
-// size limit and graceful shutdown on SIGTERM/SIGINT.
-import http from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import compression from 'compression';
-import { loadStaticFiles, resolveStatic, sendStatic } from './static.mjs';
-import { securityHeaders } from './headers.mjs';
+// Production server entry. Checks the configuration first (one line per bad
+// variable, before anything listens), then serves in this process, or, with
+// WEB_CONCURRENCY above 1, starts that many worker processes on one port.
+import cluster from 'node:cluster';
 import { ConfigError, parseEnv } from '../lib/server/env.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-// Fail fast, one line per bad variable, before anything listens.
 let config;
 try {
   config = parseEnv(process.env);
@@ -19,166 +12,11 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-const production = config.NODE_ENV === 'production';
-const port = config.PORT;
-const host = config.HOST;
-/** Bytes; an endpoint that needs more (CSV import) is listed explicitly. */
-const BODY_LIMIT = 1024 * 1024;
-const BODY_LIMITS = [{ prefix: '/app/skills/import', limit: 5 * 1024 * 1024 }];
-const SHUTDOWN_GRACE_MS = config.SHUTDOWN_GRACE_MS;
 
-const { handler } = await import(join(root, 'dist/server/entry.mjs'));
-const files = loadStaticFiles(join(root, 'dist/client'));
-const htmlHeaders = securityHeaders({ production, html: true });
-const assetHeaders = securityHeaders({ production, html: false });
-const compress = compression({ threshold: 1024 });
-
-function limitFor(pathname) {
-  return BODY_LIMITS.find((b) => pathname.startsWith(b.prefix))?.limit ?? BODY_LIMIT;
+if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
+  const { supervise } = await import('./supervisor.mjs');
+  supervise(config, new URL('./server.mjs', import.meta.url));
+} else {
+  const { serve } = await import('./http-server.mjs');
+  await serve(config);
 }
-
-function plain(res, status, message, headers = {}) {
-  res.writeHead(status, { ...assetHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
-  res.end(message);
-}
-
-/** After refusing a body, at most this much more of it is read (and dropped) before the connection is cut. */
-const DRAIN_LIMIT = 8 * 1024 * 1024;
-
-/**
- * Answers 413 to a body over the limit. The client may still be sending it:
- * closing the connection now would make the kernel reset it (unread data), and
- * the client would report a broken connection instead of this answer. So the
- * answer is sent at once but finished only when the rest of the body has been
- * read and dropped; past DRAIN_LIMIT more bytes the connection is cut.
- */
-function refuseBody(req, res, limit) {
-  const message = `Request body too large: the limit is ${limit} bytes.`;
-  res.writeHead(413, {
-    ...assetHeaders,
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(message),
-    Connection: 'close',
-  });
-  res.write(message);
-  let drained = 0;
-  req.on('data', (chunk) => {
-    drained += chunk.length;
-    if (drained > DRAIN_LIMIT) req.socket.destroy();
-  });
-  req.on('end', () => res.end());
-  if (req.readableEnded) res.end();
-  else req.resume();
-}
-
-/**
- * A body without a Content-Length (chunked) cannot be checked up front: read
- * it, counting bytes as they arrive, and stop at the limit. Resolves to the
- * body, or null once it passes `limit` (the rest is left unread).
- */
-function readBodyUpTo(req, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    const done = (value, error) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      if (error) reject(error);
-      else resolve(value);
-    };
-    const onData = (chunk) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        return done(null);
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks, size));
-    const onError = (error) => done(null, error);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
-}
-
-let inFlight = 0;
-const server = http.createServer((req, res) => {
-  inFlight++;
-  res.on('close', () => inFlight--);
-  let url;
-  try {
-    // The request target is a path: resolved against a base, "//app/x" would
-    // read as host "app" and path "/x" (and serve the public page /x).
-    const target = req.url ?? '/';
-    url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
-  } catch {
-    return plain(res, 400, 'Bad request');
-  }
-  if ((req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/app')) {
-    const key = resolveStatic(files, url.pathname);
-    if (key) {
-      const entry = files.get(key);
-      return sendStatic(req, res, entry, entry.type.startsWith('text/html') ? htmlHeaders : assetHeaders);
-    }
-  }
-  const limit = limitFor(url.pathname);
-  if (Number(req.headers['content-length'] ?? 0) > limit) return refuseBody(req, res, limit);
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] !== undefined) {
-    readBodyUpTo(req, limit).then(
-      (body) => {
-        if (body === null) return refuseBody(req, res, limit);
-        // Astro's node handler reads a body set here instead of the (now consumed) stream.
-        req.body = body;
-        render(req, res);
-      },
-      () => req.destroy(),
-    );
-    return;
-  }
-  render(req, res);
-});
-
-function render(req, res) {
-  for (const [k, v] of Object.entries(htmlHeaders)) res.setHeader(k, v);
-  res.setHeader('Cache-Control', 'no-store');
-  compress(req, res, () => {
-    handler(req, res, () => plain(res, 404, 'Not found'));
-  });
-}
-server.keepAliveTimeout = 5_000;
-server.headersTimeout = 10_000;
-server.requestTimeout = 60_000;
-
-server.listen(port, host, () => {
-  console.log(`OpsPath listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
-});
-
-let stopping = false;
-async function shutdown(signal) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: finishing ${inFlight} request(s), then closing`);
-  const force = setTimeout(() => {
-    console.error('shutdown grace period over; exiting with requests still open');
-    process.exit(1);
-  }, SHUTDOWN_GRACE_MS);
-  force.unref();
-  server.close(async () => {
-    for (const close of globalThis[Symbol.for('opspath.onShutdown')] ?? []) {
-      try {
-        await close();
-      } catch (err) {
-        console.error('shutdown hook failed', err);
-      }
-    }
-    process.exit(0);
-  });
-  // Keep-alive sockets with no request in flight would hold close() open.
-  server.closeIdleConnections();
-  const idle = setInterval(() => server.closeIdleConnections(), 100);
-  idle.unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,9 @@ export function buildIfNeeded() {
   if (b.status !== 0) throw new Error('build failed');
 }
 
-const benchEnv = (url, extra = {}) => ({ ...process.env, DATABASE_URL: url, NODE_ENV: 'test', ...extra });
+/** Web processes the bench's portal runs: one per core, as the README advises for a busy server, unless WEB_CONCURRENCY says otherwise. */
+export const benchWorkers = Number(process.env.WEB_CONCURRENCY || availableParallelism());
+const benchEnv = (url, extra = {}) => ({ ...process.env, DATABASE_URL: url, NODE_ENV: 'test', WEB_CONCURRENCY: String(benchWorkers), ...extra });
 
 /** Runs the start command's database step (migrate, catalog sync; the demo organisation on an empty database). */
 export function prepareDatabase(databaseUrl) {

@@ -22,7 +22,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
 import { loadMatrixFor } from '../../src/lib/server/skills.ts';
-import { bareNode, buildIfNeeded, cannon, pageJavaScript, prepareDatabase, root, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
+import { bareNode, benchWorkers, buildIfNeeded, cannon, pageJavaScript, prepareDatabase, root, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 import { addBenchFixtures } from './fixtures.mjs';
 import { describeLoad, loadOk, runScale, toggleRequests } from './scale.mjs';
 
@@ -38,6 +38,7 @@ const rows = [];
 const results = {
   date: new Date().toISOString(),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`,
+  webProcesses: benchWorkers,
   loadAverageAtStart: os.loadavg().map((n) => +n.toFixed(2)),
   note: 'Latencies in ms are exact percentiles over every response (not autocannon p97.5). KB = 1024 bytes.',
   sections: {},

@@ -1,23 +1,49 @@
 // SIGTERM while a request is still arriving: the server stops accepting new
-// connections, finishes the request in flight, then exits cleanly.
+// connections, finishes the request in flight, then exits cleanly; alone and
+// as a cluster of workers (WEB_CONCURRENCY), where the primary passes the
+// signal on. A cluster also replaces a worker that dies.
 import { describe, it, expect, inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitForServer } from '../support/global-setup.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-describe('graceful shutdown', () => {
+async function startServer(workers: number) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/server/server.mjs'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test', WEB_CONCURRENCY: String(workers) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await waitForServer(`http://127.0.0.1:${port}/`, child);
+  return { port, child, exited, output: () => output };
+}
+
+/** Child process ids (Linux /proc). */
+const childrenOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+
+async function until<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.each([1, 2])('graceful shutdown, WEB_CONCURRENCY=%i', (workers) => {
   it('lets a slow request finish after SIGTERM, then refuses new connections and exits 0', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['src/server/server.mjs'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    await waitForServer(`http://127.0.0.1:${port}/`, child);
+    const { port, child, exited } = await startServer(workers);
+    if (workers > 1) await until(() => (childrenOf(child.pid!).length === workers ? true : undefined));
 
     // A POST whose body trickles in: the request is in flight while we signal.
     const body = 'email=nobody%40example.test&password=not-the-password';
@@ -41,6 +67,47 @@ describe('graceful shutdown', () => {
     socket.write(body.slice(10));
     await closed;
     expect(response).toMatch(/^HTTP\/1\.1 (200|303|400|401|429)/);
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('cluster', () => {
+  it('replaces a worker that dies and keeps answering', async () => {
+    const { port, child, exited, output } = await startServer(2);
+    const first = await until(() => {
+      const ids = childrenOf(child.pid!);
+      return ids.length === 2 ? ids : undefined;
+    });
+    process.kill(first[0]!, 'SIGKILL');
+    const next = await until(() => {
+      const ids = childrenOf(child.pid!);
+      return ids.length === 2 && !ids.includes(first[0]!) ? ids : undefined;
+    });
+    expect(next).toContain(first[1]);
+    const replacement = next.find((pid) => pid !== first[1])!;
+    await until(() => (output().includes(`worker ${replacement} listening in place of ${first[0]}`) ? true : undefined));
+    for (let i = 0; i < 6; i++) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect(output()).toMatch(/exited \(signal SIGKILL\); starting a replacement/);
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(code, output()).toBe(0);
+    // Every worker is gone with the primary.
+    for (const pid of next) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('stops with exit code 1 when its workers cannot listen (the port is taken)', async () => {
+    const { port, child, exited } = await startServer(1);
+    const second = spawn(process.execPath, ['src/server/server.mjs'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test', WEB_CONCURRENCY: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let errors = '';
+    second.stderr!.on('data', (d) => (errors += d));
+    const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(errors).toMatch(/failed to start/);
+    child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
 });

@@ -34,7 +34,13 @@ describe('parseEnv', () => {
       PORT: 4321,
       HOST: '0.0.0.0',
       SHUTDOWN_GRACE_MS: 25_000,
+      WEB_CONCURRENCY: 1,
     });
+  });
+
+  it('takes a worker count from 1 to 64', () => {
+    for (const WEB_CONCURRENCY of ['0', '65', 'two', '1.5']) expect(() => parseEnv({ WEB_CONCURRENCY })).toThrow(/WEB_CONCURRENCY/);
+    expect(parseEnv({ WEB_CONCURRENCY: '2' }).WEB_CONCURRENCY).toBe(2);
   });
 
   it('refuses a port that is not a whole number in range, and a negative grace period', () => {
