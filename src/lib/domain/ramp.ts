@@ -149,27 +149,32 @@ export function positionLabel(position: PlanPosition): string {
 
 export type DatedTask<T extends TaskState> = T & { dueDate: string; daysFromToday: number };
 
-function dated<T extends TaskState>(tasks: readonly T[], startDate: string, today: string): DatedTask<T>[] {
-  return tasks.map((t) => {
-    const due = dueDate(startDate, t.dueDay);
-    return { ...t, dueDate: due, daysFromToday: daysBetween(today, due) };
-  });
+/**
+ * The tasks `keep` accepts, with their due date and days from today. Day
+ * numbers are counted once per plan, not per task: a dashboard dates every
+ * task of a few thousand plans, and parsing dates per task was most of its time.
+ */
+function dated<T extends TaskState>(tasks: readonly T[], startDate: string, today: string, keep: (task: T, daysFromToday: number) => boolean): DatedTask<T>[] {
+  const startFromToday = daysBetween(today, startDate);
+  const out: DatedTask<T>[] = [];
+  for (const t of tasks) {
+    if (!isValidDueDay(t.dueDay)) throw new RangeError(`due day must be 1-${PLAN_LENGTH_DAYS}, got ${t.dueDay}`);
+    const daysFromToday = startFromToday + t.dueDay - 1;
+    if (keep(t, daysFromToday)) out.push({ ...t, dueDate: dueDate(startDate, t.dueDay), daysFromToday });
+  }
+  return out;
 }
 
 const byDue = <T extends TaskState>(a: T, b: T) => a.dueDay - b.dueDay || (a.position ?? 0) - (b.position ?? 0) || a.id - b.id;
 
 /** Open tasks due today or in the next DUE_WINDOW_DAYS - 1 days, soonest first. */
 export function dueThisWeek<T extends TaskState>(tasks: readonly T[], startDate: string, today: string): DatedTask<T>[] {
-  return dated(tasks, startDate, today)
-    .filter((t) => !t.done && t.daysFromToday >= 0 && t.daysFromToday < DUE_WINDOW_DAYS)
-    .sort(byDue);
+  return dated(tasks, startDate, today, (t, days) => !t.done && days >= 0 && days < DUE_WINDOW_DAYS).sort(byDue);
 }
 
 /** Open tasks whose due date has passed, most overdue first. `daysFromToday` is negative. */
 export function overdueTasks<T extends TaskState>(tasks: readonly T[], startDate: string, today: string): DatedTask<T>[] {
-  return dated(tasks, startDate, today)
-    .filter((t) => !t.done && t.daysFromToday < 0)
-    .sort(byDue);
+  return dated(tasks, startDate, today, (t, days) => !t.done && days < 0).sort(byDue);
 }
 
 /** The open task due soonest (overdue ones first), or null when everything is done. */
