@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
 import { migrateDatabase } from '../../src/lib/server/db/migrate.ts';
-import { latestCells, loadMatrixFor, loadOrgMatrix } from '../../src/lib/server/skills.ts';
+import { latestCells, loadMatrixFor, loadOrgMatrix, orgSkillCoverage } from '../../src/lib/server/skills.ts';
 import { complianceMatrixView, loadCertificationContentFromDisk, loadCertificationSettings, todayIn } from '../../src/lib/server/certifications.ts';
 import { overseenPlans, setTaskDone, startablePeople } from '../../src/lib/server/ramp.ts';
 import { planRag, todayOf } from '../../src/lib/domain/ramp.ts';
@@ -51,22 +51,6 @@ const fmt = (t) => (t.error ? `error: ${t.error}` : t.slow ? `${t.p50} ms (1 run
 const yes = (b) => (b ? 'yes' : 'NO');
 
 // --- organisation-wide aggregates, in SQL -----------------------------------------------------------
-
-/**
- * People at 3 (proficient) or above per skill, organisation-wide, with the
- * matrix's rule: the latest manager rating where there is one, else the latest
- * self rating. One pass over the covering index: per person x skill, max()
- * picks the manager's newest row over any self row (bare columns come from the
- * max row; two ratings of one kind in the same millisecond tie arbitrarily).
- * Every generated person is active, so no join to users.
- */
-export function coveragePerSkill(db, orgId) {
-  return db.all(sql`
-    select skill_id as skillId, sum(level >= 3) as proficient, count(*) as rated from (
-      select subject_user_id, skill_id, level, max((kind = 'manager') * 10000000000000 + rated_at)
-      from skill_ratings where org_id = ${orgId} group by subject_user_id, skill_id
-    ) group by skill_id`);
-}
 
 /**
  * Counts of certification states across the organisation's active people, by
@@ -125,7 +109,16 @@ async function scaleDatabase() {
   const path = keep ?? join(dir, 'scale.db');
   const url = `file:${path}`;
   const cleanup = () => dir && rmSync(dir, { recursive: true, force: true });
-  if (keep && existsSync(path)) return { url, generated: null, cleanup };
+  if (keep && existsSync(path)) {
+    // A kept organisation may predate the latest migrations.
+    const database = openDatabase({ url });
+    try {
+      await migrateDatabase(database, url);
+    } finally {
+      database.close();
+    }
+    return { url, generated: null, cleanup };
+  }
   const database = openDatabase({ url });
   try {
     const started = performance.now();
@@ -274,7 +267,7 @@ export async function runScale({ row, results }) {
       const lifetimeIds = [...content.catalog.values()].filter((c) => c.validity.kind === 'lifetime').map((c) => c.id);
       const maxLead = Math.max(...settings.leadDays);
       const orgWide = {
-        'coverage per skill (people at ≥ 3, latest manager else self rating)': () => coveragePerSkill(db, p.admin.orgId),
+        'coverage per skill (orgSkillCoverage: people at ≥ 3, latest manager else self rating; the admin dashboard)': () => orgSkillCoverage(db, p.admin.orgId),
         'certification states, counts org-wide': () => certificationStateCounts(db, p.admin.orgId, today, maxLead, lifetimeIds),
         'active plans by RAG (overseenPlans as admin + planRag)': () => activePlansByRag(db, p.admin, todayOf(new Date())),
       };

@@ -95,6 +95,23 @@ describe('pages and endpoints over HTTP (GET)', () => {
     expect((await visitors.member.get(`/app/skills/people/${member.id}/`)).headers.get('location')).toBe('/app/skills/me/');
   });
 
+  it("shows an admin the organisation's least-covered skills on the dashboard, weakest first; not a manager", async () => {
+    const html = await (await visitors.admin.get('/app/')).text();
+    const section = /<h3[^>]*>Least covered across the organisation<\/h3>\s*<ul class="coverage-list"[^>]*>([\s\S]*?)<\/ul>/.exec(html);
+    expect(section, 'coverage list on the admin dashboard').not.toBeNull();
+    const items = [...section![1]!.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
+    expect(items).toHaveLength(5);
+    const shares = items.map((text) => {
+      const m = /^.+: (\d+) of (\d+) rated (?:person|people) at Proficient or above \((\d+)%\)$/.exec(text);
+      expect(m, text).not.toBeNull();
+      expect(Math.round((Number(m![1]) / Number(m![2])) * 100)).toBe(Number(m![3]));
+      return Number(m![1]) / Number(m![2]);
+    });
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
+    expect(html).toMatch(/\d+ of \d+ skills have no rating from anyone yet\./);
+    expect(await (await visitors.manager.get('/app/')).text()).not.toContain('Least covered across the organisation');
+  });
+
   it('exports only the people the manager may see, as safe CSV', async () => {
     const res = await visitors.manager.get('/app/skills/export.csv');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');

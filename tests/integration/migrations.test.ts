@@ -13,6 +13,10 @@ import { signIn } from '../../src/lib/server/auth.ts';
 import { hashPassword } from '../../src/lib/server/password.ts';
 import { listTeams } from '../../src/lib/server/teams.ts';
 import { freshThrottle } from './db-helpers.ts';
+import { latestCells } from '../../src/lib/server/skills.ts';
+import { latestRatings, type RatingRecord } from '../../src/lib/domain/skills-matrix.ts';
+import type { Level } from '../../src/lib/domain/scale.ts';
+import { seededRandom } from '../../src/lib/domain/random.ts';
 
 type Journal = { entries: { idx: number; tag: string; when: number }[] };
 const journal: Journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'));
@@ -79,6 +83,52 @@ describe('committed migrations', () => {
       expect(await listTeams(database.db, 1)).toEqual([expect.objectContaining({ name: 'Floor', managerName: 'Boss', memberCount: 1 })]);
       const [org] = (await database.client.execute('select settings from organisations')).rows;
       expect(JSON.parse(String(org![0]))).toEqual({ certificationReminderDays: [60, 30] });
+    } finally {
+      database.close();
+    }
+  });
+
+  it('0007 fills skill_ratings_current from the ratings already stored, then the trigger keeps it', async () => {
+    const url = `file:${join(dir, 'current.db')}`;
+    const database = openDatabase({ url });
+    const before = journal.entries.findIndex((e) => e.tag === '0007_skill_ratings_current');
+    expect(before).toBeGreaterThan(0);
+    try {
+      await migrateDatabase(database, url, firstMigrations(before));
+      const now = Date.now();
+      const hash = await hashPassword('current-password');
+      await database.client.batch(
+        [
+          { sql: `insert into organisations (id, name, settings, created_at) values (1, 'Current Ltd', '{}', ?)`, args: [now] },
+          { sql: `insert into users (id, org_id, email, display_name, password_hash, role, active, created_at, updated_at) values (1, 1, 'boss@current.test', 'Boss', ?, 'manager', 1, ?, ?), (2, 1, 'ann@current.test', 'Ann', ?, 'member', 1, ?, ?), (3, 1, 'bo@current.test', 'Bo', ?, 'member', 1, ?, ?)`, args: [hash, now, now, hash, now, now, hash, now, now] },
+          ...['forklift', 'picking', 'customs'].map((id) => ({ sql: `insert into skills (id, org_id, name, category, description, source, created_at, updated_at) values (?, 1, ?, 'technical', 'x', 'admin', ?, ?)`, args: [id, id, now, now] })),
+        ],
+        'write',
+      );
+      const skillIds = ['forklift', 'picking', 'customs'];
+      // Ratings in random order of rated_at, with same-instant ties that only the id breaks.
+      const random = seededRandom(7);
+      const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+      const insert = async (n: number) => {
+        for (let i = 0; i < n; i++) {
+          const subject = pick([2, 3]);
+          const kind = pick(['self', 'manager'] as const);
+          await database.client.execute({
+            sql: 'insert into skill_ratings (org_id, subject_user_id, rater_user_id, skill_id, kind, level, rated_at, created_at) values (1, ?, ?, ?, ?, ?, ?, ?)',
+            args: [subject, kind === 'self' ? subject : 1, pick(skillIds), kind, Math.floor(random() * 5), 1_700_000_000_000 + Math.floor(random() * 4) * 86_400_000, now],
+          });
+        }
+      };
+      const expected = async () => {
+        const rows = (await database.client.execute('select id, subject_user_id, skill_id, kind, level, rated_at from skill_ratings')).rows;
+        const records: RatingRecord[] = rows.map((r) => ({ id: Number(r[0]), subjectId: Number(r[1]), skillId: String(r[2]), kind: r[3] as 'self' | 'manager', level: Number(r[4]) as Level, ratedAt: Number(r[5]) }));
+        return new Map([...latestRatings(records)].sort());
+      };
+      await insert(60);
+      await migrateDatabase(database, url, firstMigrations(before + 1));
+      expect(new Map([...(await latestCells(database.db, 1, null))].sort())).toEqual(await expected());
+      await insert(60);
+      expect(new Map([...(await latestCells(database.db, 1, [2, 3]))].sort())).toEqual(await expected());
     } finally {
       database.close();
     }

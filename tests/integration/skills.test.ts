@@ -25,11 +25,12 @@ import {
   loadMatrixFor,
   loadOrgMatrix,
   matrixCsv,
+  orgSkillCoverage,
   readSkillCatalogFile,
   recordRating,
   syncSkillCatalog,
 } from '../../src/lib/server/skills.ts';
-import { buildMatrix, latestRatings, NO_FILTERS, type RatingRecord } from '../../src/lib/domain/skills-matrix.ts';
+import { buildMatrix, currentLevel, latestRatings, NO_FILTERS, type RatingRecord } from '../../src/lib/domain/skills-matrix.ts';
 import { parseCsv } from '../../src/lib/domain/csv.ts';
 import type { Level } from '../../src/lib/domain/scale.ts';
 import { seedDemo } from './db-helpers.ts';
@@ -304,6 +305,26 @@ describe('latest ratings in SQL', () => {
     } finally {
       database.close();
     }
+  });
+
+  it('counts organisation coverage per skill in SQL exactly as the matrix would from its cells, without deactivated people', async () => {
+    const db = templateDb!.db;
+    const active = (await db.select({ id: users.id }).from(users).where(and(eq(users.orgId, ids.admin.orgId), eq(users.active, true)))).map((u) => u.id);
+    expect(active).not.toContain(ids.deactivatedMember);
+    const cells = await latestCells(db, ids.admin.orgId, null);
+    expect([...cells.keys()].some((k) => k.startsWith(`${ids.deactivatedMember}:`)), 'the fixture has a rated deactivated person').toBe(true);
+    const expected = new Map<string, { rated: number; proficient: number }>();
+    for (const [key, cell] of cells) {
+      const [person, skillId] = [Number(key.split(':')[0]), key.slice(key.indexOf(':') + 1)];
+      if (!active.includes(person)) continue;
+      const e = expected.get(skillId) ?? { rated: 0, proficient: 0 };
+      e.rated += 1;
+      if ((currentLevel(cell) ?? -1) >= 3) e.proficient += 1;
+      expected.set(skillId, e);
+    }
+    const counts = await orgSkillCoverage(db, ids.admin.orgId);
+    expect(new Map(counts.map((c) => [c.skillId, { rated: c.rated, proficient: c.proficient }]))).toEqual(expected);
+    expect(counts.some((c) => c.proficient > 0 && c.proficient < c.rated)).toBe(true);
   });
 
   it('loads the whole organisation for the 500 x 60 view in one pass', async () => {

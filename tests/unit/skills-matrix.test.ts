@@ -22,6 +22,7 @@ import {
   personSkills,
   skillIdFromName,
   validateImport,
+  orgCoverageSummary,
   type CellRatings,
   type ImportContext,
   type MatrixPerson,
@@ -162,6 +163,31 @@ describe('coverage', () => {
         expect(c.singlePointOfFailure).toBe(c.proficient === 1);
       }),
     );
+  });
+});
+
+describe('organisation coverage', () => {
+  const skill = (id: string, position: number): MatrixSkill => ({ id, name: id.toUpperCase(), category: 'technical', position });
+  const skills = [skill('a', 1), skill('b', 2), skill('c', 3), skill('d', 4)];
+
+  it('orders rated skills by the share at proficient, then catalog order, and lists unrated ones apart', () => {
+    const summary = orgCoverageSummary(skills, [
+      { skillId: 'a', rated: 10, proficient: 9 },
+      { skillId: 'b', rated: 4, proficient: 1 },
+      { skillId: 'd', rated: 8, proficient: 2 },
+    ]);
+    expect(summary.weakest.map((r) => [r.skill.id, r.rated, r.proficient, r.share])).toEqual([
+      ['b', 4, 1, 0.25],
+      ['d', 8, 2, 0.25],
+      ['a', 10, 9, 0.9],
+    ]);
+    expect(summary.unrated.map((s) => s.id)).toEqual(['c']);
+  });
+
+  it('keeps only skills of the catalog it is given, and at most `limit` of the weakest', () => {
+    const summary = orgCoverageSummary(skills.slice(0, 3), [{ skillId: 'zz-retired', rated: 3, proficient: 0 }, { skillId: 'a', rated: 2, proficient: 2 }, { skillId: 'b', rated: 2, proficient: 0 }], 1);
+    expect(summary.weakest.map((r) => r.skill.id)).toEqual(['b']);
+    expect(summary.unrated.map((s) => s.id)).toEqual(['c']);
   });
 });
 

@@ -172,6 +172,43 @@ export function coverage(
   return out;
 }
 
+/** Organisation-wide counts for one skill (from SQL: the org is too large to hold its cells). */
+export interface SkillCoverageCount {
+  skillId: string;
+  /** Active people with a current rating of the skill. */
+  rated: number;
+  /** Of those, at proficient (3) or above by currentLevel's rule. */
+  proficient: number;
+}
+
+export interface OrgCoverageRow {
+  skill: MatrixSkill;
+  rated: number;
+  proficient: number;
+  /** proficient / rated. */
+  share: number;
+}
+
+export interface OrgCoverageSummary {
+  /** Rated skills from least to best covered: by share at proficient or above, then catalog order. */
+  weakest: OrgCoverageRow[];
+  /** Skills of the catalog nobody has a rating for (nothing is known about them). */
+  unrated: MatrixSkill[];
+}
+
+export function orgCoverageSummary(skills: readonly MatrixSkill[], counts: readonly SkillCoverageCount[], limit = Infinity): OrgCoverageSummary {
+  const bySkill = new Map(counts.map((c) => [c.skillId, c]));
+  const weakest: OrgCoverageRow[] = [];
+  const unrated: MatrixSkill[] = [];
+  for (const skill of skills) {
+    const c = bySkill.get(skill.id);
+    if (!c || c.rated === 0) unrated.push(skill);
+    else weakest.push({ skill, rated: c.rated, proficient: c.proficient, share: c.proficient / c.rated });
+  }
+  weakest.sort((a, b) => a.share - b.share || a.skill.position - b.skill.position || a.skill.id.localeCompare(b.skill.id));
+  return { weakest: weakest.slice(0, limit), unrated };
+}
+
 // --- the matrix -------------------------------------------------------------------
 
 export interface MatrixPerson {
