@@ -112,6 +112,23 @@ describe('pages and endpoints over HTTP (GET)', () => {
     expect(await (await visitors.manager.get('/app/')).text()).not.toContain('Least covered across the organisation');
   });
 
+  it('an export asked again reflects a change written meanwhile by another process (the kept file is per data version)', async () => {
+    const lineOf = (csv: string) => csv.split('\r\n').find((l) => l.includes(member.email));
+    const before = await (await visitors.manager.get('/app/skills/export.csv')).text();
+    expect(lineOf(before)).toBeDefined();
+    // Written straight to the database file, as another web process or host would.
+    const renamed = `Renamed ${member.id}`;
+    const [{ name }] = (await database.client.execute({ sql: 'select display_name as name from users where id = ?', args: [member.id] })).rows as unknown as [{ name: string }];
+    await database.client.execute({ sql: 'update users set display_name = ? where id = ?', args: [renamed, member.id] });
+    try {
+      const after = await (await visitors.manager.get('/app/skills/export.csv')).text();
+      expect(lineOf(after)!.startsWith(`${renamed},`)).toBe(true);
+      expect(after.split('\r\n').length).toBe(before.split('\r\n').length);
+    } finally {
+      await database.client.execute({ sql: 'update users set display_name = ? where id = ?', args: [name, member.id] });
+    }
+  });
+
   it('exports only the people the manager may see, as safe CSV', async () => {
     const res = await visitors.manager.get('/app/skills/export.csv');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');

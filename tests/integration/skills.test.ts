@@ -30,8 +30,8 @@ import {
   recordRating,
   syncSkillCatalog,
 } from '../../src/lib/server/skills.ts';
-import { buildMatrix, currentLevel, latestRatings, NO_FILTERS, type RatingRecord } from '../../src/lib/domain/skills-matrix.ts';
-import { parseCsv } from '../../src/lib/domain/csv.ts';
+import { buildMatrix, CATEGORY_LABELS, currentLevel, latestRatings, NO_FILTERS, type RatingRecord } from '../../src/lib/domain/skills-matrix.ts';
+import { parseCsv, toCsv, type CsvCell } from '../../src/lib/domain/csv.ts';
 import type { Level } from '../../src/lib/domain/scale.ts';
 import { seedDemo } from './db-helpers.ts';
 
@@ -416,6 +416,16 @@ describe('CSV export', () => {
       const tom = records.filter((r) => r.cells[1] === 'tom.becker@demo.opspath.test');
       expect(tom.length).toBe(view.columns.length);
       expect(tom[0]!.cells[0]).toBe(`'=HYPERLINK("http://evil.test","x")`);
+      // The same bytes as writing every cell of every line through toCsv.
+      const emails = new Map(scope.value.data.people.map((p) => [p.id, p.email]));
+      const naive = [['name', 'email', 'job_role', 'tier', 'skill', 'skill_name', 'category', 'self', 'manager', 'target', 'gap'] as CsvCell[]];
+      for (const row of view.rows) {
+        view.columns.forEach((column, i) => {
+          const c = row.cells[i]!;
+          naive.push([row.person.name, emails.get(row.person.id) ?? '', row.person.jobRole ?? '', row.person.tier ?? '', column.skill.id, column.skill.name, CATEGORY_LABELS[column.skill.category], c.self, c.manager, c.target, c.gap]);
+        });
+      }
+      expect(csv).toBe(toCsv(naive));
     } finally {
       database.close();
     }

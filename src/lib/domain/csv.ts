@@ -31,6 +31,13 @@ function field(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One cell as it appears in a line of toCsv's output (safe, then quoted if needed). */
+export function csvField(value: CsvCell): string {
+  // Finite numbers never need quotes or neutralising ("-1" is a number, not a formula, to a spreadsheet).
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return field(csvSafeCell(value));
+}
+
 /**
  * Rows (the first is usually the header) as RFC 4180 CSV with CRLF line ends.
  * Written here rather than with Papa.unparse: the quoting rule is one line, and
@@ -41,7 +48,7 @@ export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let line = '';
-    for (let c = 0; c < row.length; c++) line += (c ? ',' : '') + field(csvSafeCell(row[c]));
+    for (let c = 0; c < row.length; c++) line += (c ? ',' : '') + csvField(row[c]);
     lines[r] = line;
   }
   return lines.join('\r\n');

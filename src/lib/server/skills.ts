@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ROLE_SLUGS, skillSchema } from '../content/schema.ts';
 import { PROFICIENT, type Level } from '../domain/scale.ts';
 import { toLadder, type Ladder } from '../domain/skills.ts';
-import { parseCsv, toCsv, type CsvCell } from '../domain/csv.ts';
+import { csvField, parseCsv, type CsvCell } from '../domain/csv.ts';
 import {
   CATEGORY_LABELS,
   MAX_NOTE_LENGTH,
@@ -307,11 +307,16 @@ export async function recordRating(
 export async function latestCells(db: Executor, orgId: number, personIds: readonly number[] | null): Promise<Map<string, CellRatings>> {
   const cells = new Map<string, CellRatings>();
   if (personIds !== null && personIds.length === 0) return cells;
-  const scope = personIds === null ? sql`` : sql` and subject_user_id in (${sql.join(personIds.map((id) => sql`${id}`), sql`, `)})`;
+  // For a list of people, "+org_id" keeps SQLite on the primary key (person,
+  // skill): through the org index it would walk every rating of the organisation.
+  const where =
+    personIds === null
+      ? sql`org_id = ${orgId}`
+      : sql`+org_id = ${orgId} and subject_user_id in (${sql.join(personIds.map((id) => sql`${id}`), sql`, `)})`;
   const rows = await db.all<{ s: number; c: string }>(sql`
     select subject_user_id as s,
            group_concat(skill_id || ' ' || ifnull(self_level, '') || ' ' || ifnull(self_rated_at, '') || ' ' || ifnull(manager_level, '') || ' ' || ifnull(manager_rated_at, ''), ',') as c
-    from skill_ratings_current where org_id = ${orgId}${scope}
+    from skill_ratings_current where ${where}
     group by subject_user_id`);
   const rating = (level: string, ratedAt: string) => (level === '' ? null : { level: Number(level) as Level, ratedAt: Number(ratedAt) });
   for (const row of rows) {
@@ -455,28 +460,24 @@ export function latestBySkill(history: readonly HistoryEntry[]): Map<string, Cel
 
 const EXPORT_HEADER = ['name', 'email', 'job_role', 'tier', 'skill', 'skill_name', 'category', 'self', 'manager', 'target', 'gap'];
 
-/** The matrix as one row per person x skill: a shape spreadsheets filter and pivot well. */
+/**
+ * The matrix as one row per person x skill: a shape spreadsheets filter and
+ * pivot well. Exactly toCsv's output for those rows, but each person's and each
+ * skill's columns are encoded once, not once per line (50 people x 60 skills
+ * is 3,000 lines).
+ */
 export function matrixCsv(view: MatrixView, emails: ReadonlyMap<number, string>): string {
-  const rows: CsvCell[][] = [EXPORT_HEADER];
+  const line = (cells: readonly CsvCell[]) => cells.map(csvField).join(',');
+  const skillColumns = view.columns.map((c) => line([c.skill.id, c.skill.name, CATEGORY_LABELS[c.skill.category]]));
+  const lines = [line(EXPORT_HEADER)];
   for (const row of view.rows) {
-    view.columns.forEach((column, i) => {
+    const person = line([row.person.name, emails.get(row.person.id) ?? '', row.person.jobRole ?? '', row.person.tier ?? '']);
+    for (let i = 0; i < skillColumns.length; i++) {
       const cell = row.cells[i]!;
-      rows.push([
-        row.person.name,
-        emails.get(row.person.id) ?? '',
-        row.person.jobRole ?? '',
-        row.person.tier ?? '',
-        column.skill.id,
-        column.skill.name,
-        CATEGORY_LABELS[column.skill.category],
-        cell.self,
-        cell.manager,
-        cell.target,
-        cell.gap,
-      ]);
-    });
+      lines.push(`${person},${skillColumns[i]},${line([cell.self, cell.manager, cell.target, cell.gap])}`);
+    }
   }
-  return toCsv(rows);
+  return lines.join('\r\n');
 }
 
 // --- CSV import ---------------------------------------------------------------------

@@ -142,6 +142,21 @@ export const sessions = sqliteTable(
 );
 
 /**
+ * A counter per organisation that moves whenever data a skills export or
+ * matrix shows changes: people (name, email, role, position, active), teams,
+ * memberships, skills and ratings. Triggers (migration 0008) move it in the
+ * same transaction as the change, so code cannot forget to. A web process may
+ * keep a computed result while the counter stands still; every process and
+ * host reads the same counter, so none serves a stale one.
+ */
+export const orgDataVersions = sqliteTable('org_data_versions', {
+  orgId: integer('org_id')
+    .primaryKey()
+    .references(() => organisations.id),
+  version: integer('version').notNull(),
+});
+
+/**
  * Append-only (a later migration adds triggers that refuse UPDATE and DELETE).
  * Written in the same transaction as the change it records.
  */
