@@ -6,6 +6,7 @@ import { describe, it, expect, inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort, waitForServer } from '../support/global-setup.ts';
 
@@ -23,6 +24,8 @@ async function startServer(workers: number) {
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   await waitForServer(`http://127.0.0.1:${port}/`, child);
+  // One worker may answer before the other listens: wait for the primary's announcement.
+  if (workers > 1) await until(() => (output.includes(`(${workers} worker processes)`) ? true : undefined));
   return { port, child, exited, output: () => output };
 }
 
@@ -93,6 +96,32 @@ describe('cluster', () => {
     expect(code, output()).toBe(0);
     // Every worker is gone with the primary.
     for (const pid of next) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('throttles sign-in for an account across workers: the sixth wrong password is refused whichever worker takes it', async () => {
+    const { port, child, exited } = await startServer(2);
+    await until(() => (childrenOf(child.pid!).length === 2 ? true : undefined));
+    const email = `cluster-throttle-${Date.now()}@example.test`;
+    const attempt = () =>
+      new Promise<number>((resolve, reject) => {
+        const body = new URLSearchParams({ email, password: 'not-the-password' }).toString();
+        // A new connection each time (agent: false), so the primary hands attempts to both workers.
+        const req = request(
+          { host: '127.0.0.1', port, path: '/login', method: 'POST', agent: false, headers: { origin: `http://127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push(await attempt());
+    expect(statuses.slice(0, 5).every((s) => s !== 429)).toBe(true);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('stops with exit code 1 when its workers cannot listen (the port is taken)', async () => {

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { createLoginThrottle, TokenBucketLimiter } from '../../src/lib/server/rate-limit.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabaseLoginThrottle, createLoginThrottle, TokenBucketLimiter, type LoginThrottle } from '../../src/lib/server/rate-limit.ts';
+import { openDatabase } from '../../src/lib/server/db/client.ts';
+import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -65,38 +67,92 @@ describe('TokenBucketLimiter', () => {
   });
 });
 
-describe('login throttle', () => {
-  it('limits one account to 5 tries at once from any mix of IPs, then one a minute', () => {
+type Store = 'memory' | 'database';
+const databases: TestDatabase[] = [];
+afterAll(() => databases.forEach((d) => d.cleanup()));
+async function throttleIn(store: Store, now: () => number): Promise<LoginThrottle> {
+  if (store === 'memory') return createLoginThrottle(now);
+  const database = await createTestDatabase('throttle');
+  databases.push(database);
+  return createDatabaseLoginThrottle(database.db, now);
+}
+
+describe.each<Store>(['memory', 'database'])('login throttle (%s)', (store) => {
+  it('limits one account to 5 tries at once from any mix of IPs, then one a minute', async () => {
     const c = clock();
-    const throttle = createLoginThrottle(c.now);
-    for (let i = 0; i < 5; i++) expect(throttle.attempt(`10.0.0.${i}`, 'a@x.test').allowed).toBe(true);
-    expect(throttle.attempt('10.0.0.200', 'a@x.test')).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    const throttle = await throttleIn(store, c.now);
+    for (let i = 0; i < 5; i++) expect((await throttle.attempt(`10.0.0.${i}`, 'a@x.test')).allowed).toBe(true);
+    expect(await throttle.attempt('10.0.0.200', 'a@x.test')).toEqual({ allowed: false, retryAfterSeconds: 60 });
     c.advance(60_000);
-    expect(throttle.attempt('10.0.0.201', 'a@x.test').allowed).toBe(true);
-    expect(throttle.attempt('10.0.0.202', 'a@x.test').allowed).toBe(false);
+    expect((await throttle.attempt('10.0.0.201', 'a@x.test')).allowed).toBe(true);
+    expect((await throttle.attempt('10.0.0.202', 'a@x.test')).allowed).toBe(false);
   });
 
-  it('limits one IP across many accounts to 30, then one every 2 s', () => {
+  it('limits one IP across many accounts to 30, then one every 2 s', async () => {
     const c = clock();
-    const throttle = createLoginThrottle(c.now);
-    for (let i = 0; i < 30; i++) expect(throttle.attempt('10.1.1.1', `user${i}@x.test`).allowed).toBe(true);
-    expect(throttle.attempt('10.1.1.1', 'another@x.test')).toEqual({ allowed: false, retryAfterSeconds: 2 });
-    expect(throttle.attempt('10.1.1.2', 'another@x.test').allowed).toBe(true);
+    const throttle = await throttleIn(store, c.now);
+    for (let i = 0; i < 30; i++) expect((await throttle.attempt('10.1.1.1', `user${i}@x.test`)).allowed).toBe(true);
+    expect(await throttle.attempt('10.1.1.1', 'another@x.test')).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect((await throttle.attempt('10.1.1.2', 'another@x.test')).allowed).toBe(true);
   });
 
-  it('a refusal by one bucket takes nothing from the other', () => {
+  it('a refusal by one bucket takes nothing from the other', async () => {
     const c = clock();
-    const throttle = createLoginThrottle(c.now);
-    for (let i = 0; i < 5; i++) throttle.attempt('10.2.2.2', 'locked@x.test');
-    for (let i = 0; i < 20; i++) expect(throttle.attempt('10.2.2.2', 'locked@x.test').allowed).toBe(false);
+    const throttle = await throttleIn(store, c.now);
+    for (let i = 0; i < 5; i++) await throttle.attempt('10.2.2.2', 'locked@x.test');
+    for (let i = 0; i < 20; i++) expect((await throttle.attempt('10.2.2.2', 'locked@x.test')).allowed).toBe(false);
     // Those refusals did not drain the IP: 25 more accounts still fit (30 - 5 used).
-    for (let i = 0; i < 25; i++) expect(throttle.attempt('10.2.2.2', `u${i}@x.test`).allowed).toBe(true);
+    for (let i = 0; i < 25; i++) expect((await throttle.attempt('10.2.2.2', `u${i}@x.test`)).allowed).toBe(true);
   });
 
-  it('a successful sign-in clears the account’s bucket', () => {
-    const throttle = createLoginThrottle(clock().now);
-    for (let i = 0; i < 5; i++) throttle.attempt('10.3.3.3', 'me@x.test');
-    throttle.succeeded('me@x.test');
-    expect(throttle.attempt('10.3.3.3', 'me@x.test').allowed).toBe(true);
+  it('a successful sign-in clears the account’s bucket', async () => {
+    const throttle = await throttleIn(store, clock().now);
+    for (let i = 0; i < 5; i++) await throttle.attempt('10.3.3.3', 'me@x.test');
+    await throttle.succeeded('me@x.test');
+    expect((await throttle.attempt('10.3.3.3', 'me@x.test')).allowed).toBe(true);
+  });
+});
+
+describe('login throttle in the database', () => {
+  it('is one limit for every process: two connections to one file share the buckets', async () => {
+    const database = await createTestDatabase('throttle-shared');
+    databases.push(database);
+    const second = openDatabase({ url: database.url });
+    try {
+      const c = clock();
+      const [a, b] = [createDatabaseLoginThrottle(database.db, c.now), createDatabaseLoginThrottle(second.db, c.now)];
+      // In turn, not at once: two connections in one thread would wait on each other's
+      // write lock (separate processes do not; tests/e2e/shutdown.test.ts signs in against a cluster).
+      const results = [];
+      for (let i = 0; i < 8; i++) results.push(await (i % 2 ? a : b).attempt(`10.9.9.${i}`, 'shared@x.test'));
+      expect(results.map((r) => r.allowed)).toEqual([true, true, true, true, true, false, false, false]);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('stores hashes, not the IP or the email typed', async () => {
+    const database = await createTestDatabase('throttle-hash');
+    databases.push(database);
+    await createDatabaseLoginThrottle(database.db).attempt('203.0.113.7', 'secret-person@x.test');
+    const dump = JSON.stringify((await database.client.execute('select * from rate_limit_buckets')).rows);
+    expect(dump).not.toContain('203.0.113.7');
+    expect(dump).not.toContain('secret-person');
+    expect((await database.client.execute('select count(*) from rate_limit_buckets')).rows[0]![0]).toBe(2);
+  });
+
+  it('forgets buckets that have filled up again, now and then', async () => {
+    const database = await createTestDatabase('throttle-sweep');
+    databases.push(database);
+    const c = clock();
+    const throttle = createDatabaseLoginThrottle(database.db, c.now);
+    await throttle.attempt('10.4.4.4', 'old@x.test');
+    c.advance(10 * 60_000);
+    // Enough attempts from elsewhere to reach a sweep (every 200 per process).
+    for (let i = 0; i < 200; i++) await throttle.attempt(`10.5.${i >> 8}.${i & 255}`, `n${i}@x.test`);
+    const keys = (await database.client.execute(`select count(*) from rate_limit_buckets where refilled_at = ${1_000_000}`)).rows[0]![0];
+    expect(keys).toBe(0);
+    const count = Number((await database.client.execute('select count(*) from rate_limit_buckets')).rows[0]![0]);
+    expect(count).toBeLessThanOrEqual(400);
   });
 });

@@ -7,7 +7,7 @@ import type { Db } from './db/client.ts';
 import { users, type Session } from './db/schema.ts';
 import { fieldErrors, invalid, ok, type FieldErrors, type FormValues, type Outcome } from './forms.ts';
 import { hashPassword, needsRehash, PASSWORD_MAX, passwordSchema, verifyDummyPassword, verifyPassword } from './password.ts';
-import { loginThrottle, type LoginThrottle } from './rate-limit.ts';
+import { createDatabaseLoginThrottle, type LoginThrottle } from './rate-limit.ts';
 import { createSession, invalidateSession, invalidateUserSessions, type SessionOptions, type SessionUser } from './session.ts';
 import { findUserByEmail, normaliseEmail } from './users.ts';
 
@@ -47,7 +47,8 @@ export async function signIn(
   const { password } = parsed.data;
 
   // Throttle before hashing: every verification holds 19 MiB and ~20 ms of CPU.
-  const decision = (options.throttle ?? loginThrottle).attempt(meta.ip ?? 'unknown', email);
+  const throttle = options.throttle ?? createDatabaseLoginThrottle(db);
+  const decision = await throttle.attempt(meta.ip ?? 'unknown', email);
   if (!decision.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
 
   const user = await findUserByEmail(db, email);
@@ -66,7 +67,7 @@ export async function signIn(
     return { ok: false, reason: 'failed', message: SIGN_IN_FAILED };
   }
 
-  (options.throttle ?? loginThrottle).succeeded(email);
+  await throttle.succeeded(email);
   // Upgrade hashes made with older parameters while the plain password is at hand.
   const rehashed = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
 
@@ -144,7 +145,8 @@ export async function changeOwnPassword(
   const parsed = changePasswordSchema.safeParse(form);
   if (!parsed.success) return invalid(fieldErrors(parsed.error));
   // Guessing the current password here is as good as guessing at /login: same throttle.
-  const decision = (options.throttle ?? loginThrottle).attempt(meta.ip ?? 'unknown', user.email);
+  const throttle = options.throttle ?? createDatabaseLoginThrottle(db);
+  const decision = await throttle.attempt(meta.ip ?? 'unknown', user.email);
   if (!decision.allowed) return { ok: false, status: 429, retryAfterSeconds: decision.retryAfterSeconds };
 
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).limit(1);
@@ -170,6 +172,6 @@ export async function changeOwnPassword(
     });
     return createSession(tx, user.id, sessionOptions);
   });
-  (options.throttle ?? loginThrottle).succeeded(user.email);
+  await throttle.succeeded(user.email);
   return ok(created);
 }

@@ -157,6 +157,22 @@ export const orgDataVersions = sqliteTable('org_data_versions', {
 });
 
 /**
+ * Sign-in throttle buckets (src/lib/server/rate-limit.ts), shared by every web
+ * process and host. Keys are SHA-256 hashes of the IP address or normalised
+ * email: the table never holds what someone typed into the email field.
+ */
+export const rateLimitBuckets = sqliteTable(
+  'rate_limit_buckets',
+  {
+    scope: text('scope', { enum: ['ip', 'account'] }).notNull(),
+    key: text('key').notNull(),
+    tokens: integer('tokens').notNull(),
+    refilledAt: integer('refilled_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
+
+/**
  * Append-only (a later migration adds triggers that refuse UPDATE and DELETE).
  * Written in the same transaction as the change it records.
  */
