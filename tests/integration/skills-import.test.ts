@@ -68,6 +68,19 @@ describe('importing a good file', () => {
     expect(audit!.after).toMatchObject({ rows: 3, written: 3, skipped: 0, fileName: 'november.csv' });
   });
 
+  it('compares an undated row with the latest rating once the same file’s dated rows are in (found by the property below)', async () => {
+    // Stored: samuel, spreadsheets at 2, "steady". The file dates a newer 1 and then says, undated, 2 "steady" again.
+    const stored = 'email,skill,level,date,note\nsamuel.okafor@demo.opspath.test,spreadsheets,2,2024-01-05,steady\n';
+    expect(await importRatings(t.db, ctx(manager), stored)).toMatchObject({ ok: true, value: { written: 1 } });
+    const csv = 'email,skill,level,date,note\nsamuel.okafor@demo.opspath.test,spreadsheets,1,2025-03-01,slipped\nsamuel.okafor@demo.opspath.test,spreadsheets,2,,steady\n';
+    // The undated row is a change against the dated 1 before it, so both are written...
+    expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { rows: 2, written: 2 } });
+    const once = await snapshot();
+    // ...and a second import, later, writes nothing.
+    expect(await importRatings(t.db, ctx(admin, new Date(NOW.getTime() + 3 * 86_400_000)), csv)).toMatchObject({ ok: true, value: { written: 0 } });
+    expect(await snapshot()).toBe(once);
+  });
+
   it('changes nothing the second time, even on a later day for undated rows', async () => {
     const csv = 'email,skill,level,date,note\ntom.becker@demo.opspath.test,written-communication,2,2026-10-10,ok\ntom.becker@demo.opspath.test,erp-systems,3,,\n';
     expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { written: 2 } });

@@ -586,19 +586,29 @@ export async function importRatings(db: Db, ctx: ActionContext, text: string, fi
     }
 
     // Undated rows equal to the latest manager rating (level and note) change nothing.
+    // "Latest" counts this file's own dated rows too: one dated after the stored
+    // latest becomes the latest, so an undated row is compared with it (else a
+    // second import of the same file would write the undated row after all).
     const undated = checked.rows.filter((r) => r.date === null);
-    const latest = new Map<string, { level: number; note: string | null }>();
+    const latest = new Map<string, { level: number; note: string | null; at: number }>();
     if (undated.length) {
       const subjectIds = [...new Set(undated.map((r) => r.subjectId))];
-      const rows = await tx.all<{ s: number; k: string; l: number; n: string | null }>(sql`
-        select subject_user_id as s, skill_id as k, level as l, note as n from (
-          select subject_user_id, skill_id, level, note,
+      const rows = await tx.all<{ s: number; k: string; l: number; n: string | null; t: number }>(sql`
+        select subject_user_id as s, skill_id as k, level as l, note as n, rated_at as t from (
+          select subject_user_id, skill_id, level, note, rated_at,
                  row_number() over (partition by subject_user_id, skill_id order by rated_at desc, id desc) as rn
           from skill_ratings
           where org_id = ${actor.orgId} and kind = 'manager'
             and subject_user_id in (${sql.join(subjectIds.map((id) => sql`${id}`), sql`, `)})
         ) where rn = 1`);
-      for (const r of rows) latest.set(cellKey(Number(r.s), r.k), { level: Number(r.l), note: r.n });
+      for (const r of rows) latest.set(cellKey(Number(r.s), r.k), { level: Number(r.l), note: r.n, at: Number(r.t) });
+      for (const r of checked.rows) {
+        if (r.date === null) continue;
+        const at = Date.parse(`${r.date}T00:00:00Z`);
+        const key = cellKey(r.subjectId, r.skillId);
+        // On a tie the file's row wins: it is inserted after the stored one (a higher id).
+        if (at >= (latest.get(key)?.at ?? -Infinity)) latest.set(key, { level: r.level, note: r.note, at });
+      }
     }
     const toWrite = checked.rows.filter((r) => {
       if (r.date !== null) return true;
