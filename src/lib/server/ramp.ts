@@ -945,7 +945,8 @@ export async function startablePeople(db: Executor, actor: Actor) {
       await db
         .select({ userId: rampPlans.userId })
         .from(rampPlans)
-        .where(and(eq(rampPlans.orgId, actor.orgId), eq(rampPlans.status, 'active')))
+        // A manager's people only: the whole organisation's active plans are thousands of rows at scale.
+        .where(and(eq(rampPlans.orgId, actor.orgId), eq(rampPlans.status, 'active'), team ? inArray(rampPlans.userId, team) : undefined))
     ).map((r) => r.userId),
   );
   return people
