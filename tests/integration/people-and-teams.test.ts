@@ -168,13 +168,16 @@ describe('listManageableTeams', () => {
 });
 
 describe('loadTeamContext', () => {
-  it('holds every team but only the memberships of teams the actor manages, so its size follows the actor, not the organisation', async () => {
+  it('holds only the teams and memberships the actor can act through, so its size follows the actor, not the organisation', async () => {
     const all = await t.db.select().from(teamMemberships);
-    const teamCount = (await t.db.select().from(teams).where(eq(teams.orgId, admin.orgId))).length;
+    const orgTeams = await t.db.select().from(teams).where(eq(teams.orgId, admin.orgId));
     const forManager = await loadTeamContext(t.db, manager);
-    expect(forManager.teams).toHaveLength(teamCount);
-    const managed = new Set(forManager.teams.filter((x) => x.managerUserId === manager.id).map((x) => x.id));
+    const managed = new Set(orgTeams.filter((x) => x.managerUserId === manager.id).map((x) => x.id));
     expect(managed.size).toBeGreaterThan(0);
+    expect(managed.size).toBeLessThan(orgTeams.length);
+    expect(new Set(forManager.teams.map((x) => x.id))).toEqual(managed);
+    // An admin acts through every team of the organisation.
+    expect((await loadTeamContext(t.db, admin)).teams).toHaveLength(orgTeams.length);
     expect(forManager.memberships).toEqual(expect.arrayContaining(all.filter((m) => managed.has(m.teamId)).map((m) => ({ teamId: m.teamId, userId: m.userId }))));
     expect(forManager.memberships.every((m) => managed.has(m.teamId))).toBe(true);
     expect(all.some((m) => !managed.has(m.teamId))).toBe(true);

@@ -15,7 +15,7 @@ export type Person = { id: number; orgId: number; role: UserRole; active: boolea
 export type TeamRef = { id: number; orgId: number; managerUserId: number | null };
 export type Membership = { teamId: number; userId: number };
 
-/** What the rules need to know about teams: the organisation's teams and the memberships involved. */
+/** What the rules need to know about teams: the teams the actor can act through and the memberships involved (src/lib/server/teams.ts loadTeamContext). */
 export type TeamContext = { teams: readonly TeamRef[]; memberships: readonly Membership[] };
 
 const sameOrg = (actor: Actor, thing: { orgId: number }) => actor.active && actor.orgId === thing.orgId;

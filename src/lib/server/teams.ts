@@ -12,16 +12,17 @@ import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, 
 export type ActionContext = { actor: Actor; ip: string | null; now: Date };
 
 /**
- * What the access rules need to judge this actor: the organisation's teams and,
- * of the memberships, only those of teams the actor manages (the only ones
- * managesPerson reads). Loading every membership made each request cost in
- * proportion to the organisation: 50,000 rows for one manager's page.
+ * What the access rules need to judge this actor: the teams they can act
+ * through (an admin: every team of the organisation; anyone else: the teams
+ * they manage) and the memberships of the teams they manage (the only ones
+ * managesPerson reads). Loading more made each request cost in proportion to
+ * the organisation: 50,000 memberships, or 1,000 teams several times per page.
  */
 export async function loadTeamContext(db: Executor, actor: Actor): Promise<TeamContext> {
   const teamRows = await db
     .select({ id: teams.id, orgId: teams.orgId, managerUserId: teams.managerUserId })
     .from(teams)
-    .where(eq(teams.orgId, actor.orgId));
+    .where(actor.role === 'admin' ? eq(teams.orgId, actor.orgId) : and(eq(teams.orgId, actor.orgId), eq(teams.managerUserId, actor.id)));
   const managed = actor.role === 'manager' ? manageableTeams(actor, teamRows).map((t) => t.id) : [];
   const memberships = managed.length
     ? await db

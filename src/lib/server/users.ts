@@ -25,7 +25,7 @@ import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, 
 import { isValidPosition, parsePosition, type JobRoleCatalog } from './job-roles.ts';
 import { generatePassword, hashPassword, passwordSchema } from './password.ts';
 import { invalidateUserSessions, type SessionUser } from './session.ts';
-import { loadTeamContext, type ActionContext } from './teams.ts';
+import { getTeam, loadTeamContext, type ActionContext } from './teams.ts';
 
 /** The one spelling stored and looked up: NFC, trimmed, lower-case. */
 export function normaliseEmail(email: string): string {
@@ -164,8 +164,9 @@ export async function addPerson(
   const rawTeamId = form.teamId ?? '';
   const teamId = rawTeamId === '' ? null : parseId(rawTeamId);
   if (rawTeamId !== '' && teamId === null) return notFound();
-  const team = teamId === null ? null : teamContext.teams.find((t) => t.id === teamId);
-  if (teamId !== null && !team) return notFound();
+  // The context holds only the teams the actor can act through; another team of the organisation is "forbidden", not "not found".
+  const team = teamId === null ? null : (teamContext.teams.find((t) => t.id === teamId) ?? (await getTeam(db, teamId)));
+  if (teamId !== null && (!team || team.orgId !== actor.orgId)) return notFound();
   if (team ? !canAddMemberTo(actor, team) : !canCreateUserWithoutTeam(actor)) return forbidden();
   if (form.role && form.role !== 'member' && !canChooseNewUserRole(actor)) return forbidden();
 
