@@ -1,0 +1,47 @@
+// After a write fails with SQLITE_BUSY (another connection held the write lock
+// past the busy timeout), the next writes of this process must commit: the
+// libsql binding leaves the failed statement in progress on its connection,
+// where later writes were acknowledged and never committed. openDatabase's
+// client replaces itself after a busy failure (src/lib/server/db/client.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from '@libsql/client';
+import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
+import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
+
+let holder: TestDatabase;
+let app: Database;
+let witness: Client;
+
+beforeAll(async () => {
+  holder = await createTestDatabase('busy');
+  await holder.client.execute('create table probe (id integer primary key, who text not null)');
+  app = openDatabase({ url: holder.url, busyTimeoutMs: 20 });
+  witness = createClient({ url: holder.url });
+});
+afterAll(() => {
+  witness?.close();
+  app?.close();
+  holder?.cleanup();
+});
+
+const committed = async () => (await witness.execute('select who from probe order by id')).rows.map((r) => String(r.who));
+
+describe('a write refused with SQLITE_BUSY', () => {
+  it.each([
+    ['an autocommit write', (c: Client) => c.execute("insert into probe (who) values ('refused')")],
+    ['a write transaction', async (c: Client) => (await c.transaction('write')).close()],
+  ])('(%s) leaves later writes of the process committed and visible to others', async (_what, refusedWrite) => {
+    const lock = await holder.client.transaction('write');
+    await lock.execute("insert into probe (who) values ('holder')");
+    await expect(refusedWrite(app.client)).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+    await lock.commit();
+
+    const label = `after-${Date.now()}-${Math.random()}`;
+    await app.client.execute({ sql: 'insert into probe (who) values (?)', args: [label] });
+    const tx = await app.client.transaction('write');
+    await tx.execute({ sql: 'insert into probe (who) values (?)', args: [`${label}-tx`] });
+    await tx.commit();
+    expect(await committed()).toEqual(expect.arrayContaining([label, `${label}-tx`]));
+    expect(await committed()).not.toContain('refused');
+  });
+});
