@@ -417,6 +417,64 @@ describe('checking tasks off', () => {
     expect(entry!.before).toMatchObject({ done: true, note: 'Checked with Tom' });
   });
 
+  describe('when someone else writes between the check and the write', () => {
+    /** The database, with `interfere` run once just before setTaskDone's write batch (as another process would). */
+    const racing = (interfere: () => Promise<unknown>) => {
+      let pending = true;
+      return new Proxy(t.db, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property !== 'batch' || !pending) return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: unknown[]) => {
+            pending = false;
+            await interfere();
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    };
+    const counts = async () => ({
+      history: Number((await t.client.execute('select count(*) from ramp_plan_history')).rows[0]![0]),
+      audit: Number((await t.client.execute("select count(*) from audit_log where action like 'ramp.task_%'")).rows[0]![0]),
+    });
+
+    it('an edit of the task in between: it reads again and applies once, with one history and one audit row', async () => {
+      const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
+      const before = await counts();
+      const r = await setTaskDone(racing(() => t.client.execute({ sql: "update ramp_tasks set title = 'Renamed meanwhile', updated_at = updated_at + 1 where id = ?", args: [task.id] })), ctx('nina'), task.id, true);
+      expect(r.ok && r.value.changed).toBe(true);
+      expect(await counts()).toEqual({ history: before.history + 1, audit: before.audit + 1 });
+      const [entry] = await planHistory(t.db, ninaPlanId);
+      expect(entry).toMatchObject({ action: 'task.done', taskId: task.id });
+      expect(entry!.after).toMatchObject({ title: 'Renamed meanwhile', done: true });
+      await setTaskDone(t.db, ctx('nina'), task.id, false);
+    });
+
+    it('the same check-off in between: nothing more is written, and the answer says nothing changed', async () => {
+      const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
+      // Straight to the database, as another process's check-off would land (this process's write queue is busy with ours).
+      const interfere = () => t.client.execute({ sql: 'update ramp_tasks set done_at = ?, done_by = ?, updated_at = updated_at + 1 where id = ?', args: [NOW.getTime(), people.nina!.id, task.id] });
+      const before = await counts();
+      const r = await setTaskDone(racing(interfere), ctx('nina'), task.id, true);
+      expect(r.ok && r.value.changed).toBe(false);
+      expect(await counts()).toEqual(before);
+      await setTaskDone(t.db, ctx('nina'), task.id, false);
+    });
+
+    it('the plan ended in between: no write, and the answer is that the plan is closed', async () => {
+      const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
+      const before = await counts();
+      try {
+        const r = await setTaskDone(racing(() => t.client.execute({ sql: "update ramp_plans set status = 'closed' where id = ?", args: [ninaPlanId] })), ctx('nina'), task.id, true);
+        expect(statusOf(r)).toBe(409);
+        expect((await tasksOf(ninaPlanId)).find((x) => x.id === task.id)!.doneAt).toBeNull();
+        expect(await counts()).toEqual(before);
+      } finally {
+        await t.client.execute({ sql: "update ramp_plans set status = 'active' where id = ?", args: [ninaPlanId] });
+      }
+    });
+  });
+
   it('only the owner checks a task off: the new hire not manager or buddy tasks, the buddy not the new hire’s', async () => {
     const tasks = await tasksOf(ninaPlanId);
     const managerTask = firstWhere(tasks, (x) => x.owner === 'manager' && !x.doneAt);

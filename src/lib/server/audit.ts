@@ -66,8 +66,9 @@ export const auditedBy = (ctx: { actor: { id: number; orgId: number }; ip: strin
   at: ctx.now,
 });
 
-export async function writeAudit(db: Executor, event: AuditEvent): Promise<void> {
-  await db.insert(auditLog).values({
+/** The audit_log row of an event. */
+export function auditRow(event: AuditEvent) {
+  return {
     orgId: event.orgId,
     actorUserId: event.actorUserId,
     action: event.action,
@@ -77,7 +78,11 @@ export async function writeAudit(db: Executor, event: AuditEvent): Promise<void>
     before: event.before ?? null,
     after: event.after ?? null,
     ip: event.ip ?? null,
-  });
+  };
+}
+
+export async function writeAudit(db: Executor, event: AuditEvent): Promise<void> {
+  await db.insert(auditLog).values(auditRow(event));
 }
 
 /** The fields of a person the audit log records; never the password hash. */

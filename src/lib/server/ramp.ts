@@ -19,7 +19,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { and, asc, desc, eq, inArray, max, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, max, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rampTemplateSchema, kpiSchema, skillSchema } from '../content/schema.ts';
 import {
@@ -32,11 +32,12 @@ import {
   type TaskState,
 } from '../domain/ramp.ts';
 import { canEditUser, isAdmin, managesPerson, type Actor, type TeamContext } from './access.ts';
-import { writeAudit, type AuditAction } from './audit.ts';
+import { auditRow, writeAudit, type AuditAction, type AuditEvent } from './audit.ts';
 import type { Db, Executor, Tx } from './db/client.ts';
 import { readInSlices } from './db/chunks.ts';
 import {
   RAMP_TASK_OWNERS,
+  auditLog,
   rampPlanHistory,
   rampPlans,
   rampTasks,
@@ -95,12 +96,14 @@ const QUEUE = Symbol.for('opspath.writeTransactionQueue');
  * queue lives on globalThis under a shared symbol so other modules can join it.
  */
 export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return inWriteQueue(() => db.transaction(work));
+}
+
+/** Runs `write` (a transaction or a batch) after this process's queued ramp writes. */
+function inWriteQueue<T>(write: () => Promise<T>): Promise<T> {
   const store = globalThis as Record<symbol, Promise<unknown> | undefined>;
   const previous = store[QUEUE] ?? Promise.resolve();
-  const run = previous.then(
-    () => db.transaction(work),
-    () => db.transaction(work),
-  );
+  const run = previous.then(write, write);
   store[QUEUE] = run.catch(() => undefined);
   return run;
 }
@@ -256,10 +259,10 @@ export type ChangeRecord = {
   at: Date;
 };
 
-/** Writes the plan's history row and the audit row; call with the transaction of the change. */
-export async function recordChange(tx: Executor, change: ChangeRecord): Promise<void> {
+/** The plan-history row and the audit event of a change. */
+function changeRows(change: ChangeRecord) {
   const taskId = change.taskId ?? null;
-  await tx.insert(rampPlanHistory).values({
+  const history = {
     planId: change.plan.id,
     taskId,
     actorUserId: change.actorUserId,
@@ -267,8 +270,8 @@ export async function recordChange(tx: Executor, change: ChangeRecord): Promise<
     before: change.before ?? null,
     after: change.after ?? null,
     at: change.at,
-  });
-  await writeAudit(tx, {
+  };
+  const audit: AuditEvent = {
     orgId: change.plan.orgId,
     actorUserId: change.actorUserId,
     action: AUDIT_ACTION[change.action],
@@ -277,7 +280,15 @@ export async function recordChange(tx: Executor, change: ChangeRecord): Promise<
     after: change.after ? { ...(taskId ? { taskId } : {}), ...change.after } : taskId ? { taskId } : null,
     ip: change.ip ?? null,
     at: change.at,
-  });
+  };
+  return { history, audit };
+}
+
+/** Writes the plan's history row and the audit row; call with the transaction of the change. */
+export async function recordChange(tx: Executor, change: ChangeRecord): Promise<void> {
+  const { history, audit } = changeRows(change);
+  await tx.insert(rampPlanHistory).values(history);
+  await writeAudit(tx, audit);
 }
 
 const fromCtx = (ctx: ActionContext) => ({ actorUserId: ctx.actor.id, ip: ctx.ip, at: ctx.now });
@@ -756,11 +767,16 @@ export async function setTaskDone(
     ...(details.note !== undefined ? { note: details.note } : {}),
     ...(details.evidenceUrl !== undefined ? { evidenceUrl: details.evidenceUrl } : {}),
   });
-  return writeTransaction(db, async (tx) => {
-    const id = typeof rawTaskId === 'number' ? rawTaskId : parseId(rawTaskId);
-    if (id === null) return notFound();
-    // The task, its plan and the new hire in one query: this is the busiest write.
-    const [row] = await tx
+  const id = typeof rawTaskId === 'number' ? rawTaskId : parseId(rawTaskId);
+  if (id === null) return notFound();
+  // The busiest write. It reads and checks without the write lock, then writes
+  // in one batch (one short transaction, no waiting on the event loop inside
+  // it) that applies only while the task and its plan are as read; otherwise
+  // it reads again. A transaction spanning the reads held the lock across
+  // several awaits, and with several web processes the others queued behind it.
+  for (let attempt = 1; ; attempt++) {
+    // The task, its plan and the new hire in one query.
+    const [row] = await db
       .select({ task: rampTasks, plan: rampPlans, person: users })
       .from(rampTasks)
       .innerJoin(rampPlans, eq(rampPlans.id, rampTasks.planId))
@@ -769,7 +785,7 @@ export async function setTaskDone(
       .limit(1);
     if (!row) return notFound();
     const { task } = row;
-    const loaded = await accessTo(tx, ctx.actor, row.plan, row.person, task.buddyUserId !== null && task.buddyUserId === ctx.actor.id);
+    const loaded = await accessTo(db, ctx.actor, row.plan, row.person, task.buddyUserId !== null && task.buddyUserId === ctx.actor.id);
     if (!loaded.ok) return loaded;
     const { plan, access } = loaded.value;
     if (plan.status !== 'active') return closedPlan(plan);
@@ -787,12 +803,7 @@ export async function setTaskDone(
     const values = done
       ? { doneAt: ctx.now, doneBy: ctx.actor.id, note: parsed.value.note, evidenceUrl: parsed.value.evidenceUrl }
       : { doneAt: null, doneBy: null, note: null, evidenceUrl: null };
-    const [updated] = await tx
-      .update(rampTasks)
-      .set({ ...values, updatedAt: ctx.now })
-      .where(eq(rampTasks.id, task.id))
-      .returning();
-    await recordChange(tx, {
+    const { history, audit } = changeRows({
       plan,
       action: done ? 'task.done' : 'task.undone',
       taskId: task.id,
@@ -800,8 +811,36 @@ export async function setTaskDone(
       after: { title: task.title, done, note: values.note, evidenceUrl: values.evidenceUrl },
       ...fromCtx(ctx),
     });
-    return ok({ task: updated!, plan, planId: plan.id, changed: true });
-  });
+    const a = auditRow(audit);
+    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    const [updatedRows] = await inWriteQueue(() =>
+      db.batch([
+        db
+          .update(rampTasks)
+          .set({ ...values, updatedAt: ctx.now })
+          .where(
+            and(
+              eq(rampTasks.id, task.id),
+              eq(rampTasks.updatedAt, task.updatedAt),
+              task.doneAt === null ? isNull(rampTasks.doneAt) : isNotNull(rampTasks.doneAt),
+              sql`exists (select 1 from ${rampPlans} where ${rampPlans.id} = ${plan.id} and ${rampPlans.status} = 'active')`,
+            ),
+          )
+          .returning(),
+        // changes() is the rows the statement before changed: history only if the update applied, the audit row only if history was written.
+        db.run(sql`insert into ${rampPlanHistory} (plan_id, task_id, actor_user_id, action, before, after, at)
+          select ${history.planId}, ${history.taskId}, ${history.actorUserId}, ${history.action}, ${json(history.before)}, ${json(history.after)}, ${history.at.getTime()}
+          where changes() = 1`),
+        db.run(sql`insert into ${auditLog} (org_id, actor_user_id, action, target_type, target_id, at, before, after, ip)
+          select ${a.orgId}, ${a.actorUserId}, ${a.action}, ${a.targetType}, ${a.targetId}, ${a.at.getTime()}, ${json(a.before)}, ${json(a.after)}, ${a.ip}
+          where changes() = 1`),
+      ]),
+    );
+    const updated = updatedRows[0];
+    if (updated) return ok({ task: updated, plan, planId: plan.id, changed: true });
+    // Someone changed the task or ended the plan between the read and the write.
+    if (attempt >= 3) return invalid({}, 'This task changed while you were saving it. Reload the plan and try again.', 409);
+  }
 }
 
 // --- ending plans ----------------------------------------------------------------------------
