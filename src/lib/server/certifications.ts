@@ -64,7 +64,7 @@ import {
 } from './db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
 import { isValidPosition, parsePosition, type JobRoleCatalog } from './job-roles.ts';
-import { loadTeamContext, type ActionContext } from './teams.ts';
+import { actableTeams, loadTeamContext, type ActionContext } from './teams.ts';
 
 // --- content ---------------------------------------------------------------------
 
@@ -768,11 +768,7 @@ export async function complianceMatrixView(
   now: Date,
 ): Promise<Outcome<MatrixView>> {
   if (!canUseTeamArea(actor)) return forbidden();
-  const orgTeams = await db
-    .select({ id: teams.id, name: teams.name, orgId: teams.orgId, managerUserId: teams.managerUserId })
-    .from(teams)
-    .where(eq(teams.orgId, actor.orgId))
-    .orderBy(asc(teams.name));
+  const orgTeams = await actableTeams(db, actor);
   const mine = manageableTeams(actor, orgTeams);
   const parsed = parseMatrixFilters(params, content);
   if (parsed.badTeam) return notFound();

@@ -35,7 +35,7 @@ import { auditedBy, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';
 import { SKILL_CATEGORY_VALUES, skillRatings, skills, teamMemberships, teams, users, type Skill, type SkillRating } from './db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
-import { loadTeamContext, type ActionContext } from './teams.ts';
+import { actableTeams, loadTeamContext, type ActionContext } from './teams.ts';
 
 // --- content --------------------------------------------------------------------------
 
@@ -401,11 +401,7 @@ export type MatrixScope = {
  */
 export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: string | null): Promise<Outcome<MatrixScope>> {
   if (!canUseMatrix(actor)) return forbidden();
-  const orgTeams = await db
-    .select({ id: teams.id, name: teams.name, orgId: teams.orgId, managerUserId: teams.managerUserId })
-    .from(teams)
-    .where(eq(teams.orgId, actor.orgId))
-    .orderBy(asc(teams.name));
+  const orgTeams = await actableTeams(db, actor);
   const mine = manageableTeams(actor, orgTeams).map((t) => ({ id: t.id, name: t.name }));
   let team: MatrixTeam | null = null;
   if (rawTeamId !== null && rawTeamId !== '') {
