@@ -5,6 +5,7 @@
 // client replaces itself after a busy failure (src/lib/server/db/client.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
+import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
 
@@ -43,5 +44,36 @@ describe('a write refused with SQLITE_BUSY', () => {
     await tx.commit();
     expect(await committed()).toEqual(expect.arrayContaining([label, `${label}-tx`]));
     expect(await committed()).not.toContain('refused');
+  });
+});
+
+describe('writes of one process while one of its transactions is open', () => {
+  it('wait their turn without blocking the thread, then commit (no 5 s busy wait, no SQLITE_BUSY)', async () => {
+    const own = openDatabase({ url: holder.url });
+    try {
+      const started = Date.now();
+      let timerFiredAt = 0;
+      const first = own.db.transaction(async (tx) => {
+        await tx.run(sql`insert into probe (who) values ('first')`);
+        // A real wait inside the transaction: other requests' writes arrive meanwhile.
+        await new Promise((r) => setTimeout(r, 100));
+        await tx.run(sql`insert into probe (who) values ('first, later')`);
+      });
+      await new Promise((r) => setTimeout(r, 10));
+      const second = own.db.transaction(async (tx) => {
+        await tx.run(sql`insert into probe (who) values ('second')`);
+      });
+      const autocommit = own.client.execute("insert into probe (who) values ('autocommit')");
+      setTimeout(() => (timerFiredAt = Date.now()), 30);
+      await Promise.all([first, second, autocommit]);
+      expect(Date.now() - started).toBeLessThan(2000);
+      // The thread stayed free while the writes waited.
+      expect(timerFiredAt - started).toBeLessThan(100);
+      const rows = await committed();
+      expect(rows.indexOf('first, later')).toBeLessThan(rows.indexOf('second'));
+      expect(rows).toEqual(expect.arrayContaining(['first', 'first, later', 'second', 'autocommit']));
+    } finally {
+      own.close();
+    }
   });
 });
