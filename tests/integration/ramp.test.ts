@@ -452,7 +452,7 @@ describe('checking tasks off', () => {
 
     it('the same check-off in between: nothing more is written, and the answer says nothing changed', async () => {
       const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
-      // Straight to the database, as another process's check-off would land (this process's write queue is busy with ours).
+      // Straight to the database, as another process's check-off would land.
       const interfere = () => t.client.execute({ sql: 'update ramp_tasks set done_at = ?, done_by = ?, updated_at = updated_at + 1 where id = ?', args: [NOW.getTime(), people.nina!.id, task.id] });
       const before = await counts();
       const r = await setTaskDone(racing(interfere), ctx('nina'), task.id, true);

@@ -33,7 +33,7 @@ import {
 } from '../domain/ramp.ts';
 import { canEditUser, isAdmin, managesPerson, type Actor, type TeamContext } from './access.ts';
 import { auditRow, writeAudit, type AuditAction, type AuditEvent } from './audit.ts';
-import type { Db, Executor, Tx } from './db/client.ts';
+import type { Db, Executor } from './db/client.ts';
 import { readInSlices } from './db/chunks.ts';
 import {
   RAMP_TASK_OWNERS,
@@ -80,33 +80,6 @@ export function loadRampCatalogFromDisk(contentDir = join(process.cwd(), 'conten
 
 export const findTemplate = (catalog: RampCatalog, role: string | null | undefined) =>
   catalog.templates.find((t) => t.role === role);
-
-// --- write transactions -------------------------------------------------------------
-
-const QUEUE = Symbol.for('opspath.writeTransactionQueue');
-
-/**
- * db.transaction(), one at a time within this process. @libsql/client starts a
- * transaction with a synchronous BEGIN IMMEDIATE on another pooled connection:
- * if a second one starts while the first is awaiting a query, SQLite's busy
- * wait blocks the event loop, the first can never commit, and the second fails
- * with SQLITE_BUSY after the 5 s busy timeout (reproduced by the concurrency
- * test in tests/integration/ramp.test.ts). Queuing this process's ramp writes
- * avoids that; other processes are still covered by the busy timeout. The
- * queue lives on globalThis under a shared symbol so other modules can join it.
- */
-export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return inWriteQueue(() => db.transaction(work));
-}
-
-/** Runs `write` (a transaction or a batch) after this process's queued ramp writes. */
-function inWriteQueue<T>(write: () => Promise<T>): Promise<T> {
-  const store = globalThis as Record<symbol, Promise<unknown> | undefined>;
-  const previous = store[QUEUE] ?? Promise.resolve();
-  const run = previous.then(write, write);
-  store[QUEUE] = run.catch(() => undefined);
-  return run;
-}
 
 // --- access ------------------------------------------------------------------------
 
@@ -427,7 +400,7 @@ export async function startPlan(db: Db, ctx: ActionContext, form: FormValues, ca
   const errors: FieldErrors = !parsed.ok && 'fieldErrors' in parsed ? { ...parsed.fieldErrors } : {};
   const rawPersonId = parsed.ok ? parsed.value.personId : (form.personId ?? '').trim();
   try {
-    return await writeTransaction(db, async (tx) => {
+    return await db.transaction(async (tx) => {
       let person: User | undefined;
       if (rawPersonId !== '') {
         const personId = parseId(rawPersonId);
@@ -568,7 +541,7 @@ export async function addTask(
   form: FormValues,
   catalog: RampCatalog,
 ): Promise<Outcome<RampTask>> {
-  return writeTransaction(db, async (tx) => {
+  return db.transaction(async (tx) => {
     const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
     if (!loaded.ok) return loaded;
     const { plan } = loaded.value;
@@ -607,7 +580,7 @@ export async function updateTask(
   form: FormValues,
   catalog: RampCatalog,
 ): Promise<Outcome<RampTask>> {
-  return writeTransaction(db, async (tx) => {
+  return db.transaction(async (tx) => {
     const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
     if (!loaded.ok) return loaded;
     const { plan } = loaded.value;
@@ -655,7 +628,7 @@ export async function moveTask(
   rawTaskId: string | number | undefined,
   direction: string | undefined,
 ): Promise<Outcome<RampTask>> {
-  return writeTransaction(db, async (tx) => {
+  return db.transaction(async (tx) => {
     const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
     if (!loaded.ok) return loaded;
     const { plan } = loaded.value;
@@ -703,7 +676,7 @@ export async function removeTask(
   rawPlanId: string | number | undefined,
   rawTaskId: string | number | undefined,
 ): Promise<Outcome<RampTask>> {
-  return writeTransaction(db, async (tx) => {
+  return db.transaction(async (tx) => {
     const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
     if (!loaded.ok) return loaded;
     const { plan } = loaded.value;
@@ -813,29 +786,27 @@ export async function setTaskDone(
     });
     const a = auditRow(audit);
     const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-    const [updatedRows] = await inWriteQueue(() =>
-      db.batch([
-        db
-          .update(rampTasks)
-          .set({ ...values, updatedAt: ctx.now })
-          .where(
-            and(
-              eq(rampTasks.id, task.id),
-              eq(rampTasks.updatedAt, task.updatedAt),
-              task.doneAt === null ? isNull(rampTasks.doneAt) : isNotNull(rampTasks.doneAt),
-              sql`exists (select 1 from ${rampPlans} where ${rampPlans.id} = ${plan.id} and ${rampPlans.status} = 'active')`,
-            ),
-          )
-          .returning(),
-        // changes() is the rows the statement before changed: history only if the update applied, the audit row only if history was written.
-        db.run(sql`insert into ${rampPlanHistory} (plan_id, task_id, actor_user_id, action, before, after, at)
-          select ${history.planId}, ${history.taskId}, ${history.actorUserId}, ${history.action}, ${json(history.before)}, ${json(history.after)}, ${history.at.getTime()}
-          where changes() = 1`),
-        db.run(sql`insert into ${auditLog} (org_id, actor_user_id, action, target_type, target_id, at, before, after, ip)
-          select ${a.orgId}, ${a.actorUserId}, ${a.action}, ${a.targetType}, ${a.targetId}, ${a.at.getTime()}, ${json(a.before)}, ${json(a.after)}, ${a.ip}
-          where changes() = 1`),
-      ]),
-    );
+    const [updatedRows] = await db.batch([
+      db
+        .update(rampTasks)
+        .set({ ...values, updatedAt: ctx.now })
+        .where(
+          and(
+            eq(rampTasks.id, task.id),
+            eq(rampTasks.updatedAt, task.updatedAt),
+            task.doneAt === null ? isNull(rampTasks.doneAt) : isNotNull(rampTasks.doneAt),
+            sql`exists (select 1 from ${rampPlans} where ${rampPlans.id} = ${plan.id} and ${rampPlans.status} = 'active')`,
+          ),
+        )
+        .returning(),
+      // changes() is the rows the statement before changed: history only if the update applied, the audit row only if history was written.
+      db.run(sql`insert into ${rampPlanHistory} (plan_id, task_id, actor_user_id, action, before, after, at)
+        select ${history.planId}, ${history.taskId}, ${history.actorUserId}, ${history.action}, ${json(history.before)}, ${json(history.after)}, ${history.at.getTime()}
+        where changes() = 1`),
+      db.run(sql`insert into ${auditLog} (org_id, actor_user_id, action, target_type, target_id, at, before, after, ip)
+        select ${a.orgId}, ${a.actorUserId}, ${a.action}, ${a.targetType}, ${a.targetId}, ${a.at.getTime()}, ${json(a.before)}, ${json(a.after)}, ${a.ip}
+        where changes() = 1`),
+    ]);
     const updated = updatedRows[0];
     if (updated) return ok({ task: updated, plan, planId: plan.id, changed: true });
     // Someone changed the task or ended the plan between the read and the write.
@@ -852,7 +823,7 @@ export async function endPlan(
   rawPlanId: string | number | undefined,
   status: string | undefined,
 ): Promise<Outcome<RampPlan>> {
-  return writeTransaction(db, async (tx) => {
+  return db.transaction(async (tx) => {
     const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
     if (!loaded.ok) return loaded;
     if (status !== 'completed' && status !== 'closed') return invalid({ status: 'Choose to complete or close the plan.' });
