@@ -2,8 +2,14 @@ import { defineCollection } from 'astro:content';
 import { glob, file } from 'astro/loaders';
 import yaml from 'js-yaml';
 import {
-  roleSchema, skillSchema, certificationSchema, kpiSchema, templateSchema,
-  rampTemplateSchema, salaryFigureSchema, fxSchema,
+  roleSchema,
+  skillSchema,
+  certificationSchema,
+  kpiSchema,
+  templateSchema,
+  rampTemplateSchema,
+  salaryFigureSchema,
+  fxSchema,
 } from './lib/content/schema';
 
 // Content lives in the top-level `content/` folder (the customer's layout).

@@ -28,7 +28,10 @@ function readArgs() {
   });
   const input = z
     .object({
-      email: z.string({ error: 'missing --email (or OPSPATH_ADMIN_EMAIL)' }).trim().pipe(z.email({ error: '--email is not an email address' })),
+      email: z
+        .string({ error: 'missing --email (or OPSPATH_ADMIN_EMAIL)' })
+        .trim()
+        .pipe(z.email({ error: '--email is not an email address' })),
       name: z.string({ error: 'missing --name (or OPSPATH_ADMIN_NAME)' }).trim().min(1, { error: '--name is empty' }).max(100),
       org: z.string().trim().min(1).max(100).default('My organisation'),
     })
@@ -47,7 +50,10 @@ function promptHidden(question: string): Promise<string> {
   if (!stdin.isTTY) {
     return new Promise((resolve, reject) => {
       const rl = createInterface({ input: stdin });
-      rl.once('line', (line) => { resolve(line); rl.close(); });
+      rl.once('line', (line) => {
+        resolve(line);
+        rl.close();
+      });
       rl.once('close', () => reject(new Error('No password on standard input.')));
     });
   }
@@ -65,12 +71,21 @@ function promptHidden(question: string): Promise<string> {
           resolve(typed);
           return;
         }
-        if (ch === '\u0003') { cleanup(); process.stdout.write('\n'); reject(new Error('Cancelled.')); return; }
+        if (ch === '\u0003') {
+          cleanup();
+          process.stdout.write('\n');
+          reject(new Error('Cancelled.'));
+          return;
+        }
         if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
         else typed += ch;
       }
     };
-    const cleanup = () => { stdin.off('data', onData); stdin.setRawMode(false); stdin.pause(); };
+    const cleanup = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+    };
     stdin.on('data', onData);
   });
 }
@@ -101,7 +116,14 @@ await runWithDatabase('admin:create', async (database, config) => {
     let [org] = await tx.select().from(organisations).orderBy(asc(organisations.id)).limit(1);
     if (!org) {
       [org] = await tx.insert(organisations).values({ name: args.org, settings: {}, createdAt: now }).returning();
-      await writeAudit(tx, { orgId: org!.id, actorUserId: null, action: 'org.created', target: { type: 'organisation', id: org!.id }, after: { name: args.org }, at: now });
+      await writeAudit(tx, {
+        orgId: org!.id,
+        actorUserId: null,
+        action: 'org.created',
+        target: { type: 'organisation', id: org!.id },
+        after: { name: args.org },
+        at: now,
+      });
     }
     const [admin] = await tx
       .insert(users)

@@ -37,8 +37,20 @@ export async function addBenchFixtures(databaseUrl) {
     const states = await database.db
       .select({ id: rampTasks.id, done: sql`done_at is not null` })
       .from(rampTasks)
-      .where(sql`${rampTasks.id} in (${sql.join(taskIds.map((id) => sql`${id}`), sql`, `)})`);
-    const org500 = await seedSkillsBenchmarkOrg(database.db, { passwordHash, label: 'org500', people: 500, skills: 60, teamSize: 50, rounds: 2 });
+      .where(
+        sql`${rampTasks.id} in (${sql.join(
+          taskIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+    const org500 = await seedSkillsBenchmarkOrg(database.db, {
+      passwordHash,
+      label: 'org500',
+      people: 500,
+      skills: 60,
+      teamSize: 50,
+      rounds: 2,
+    });
     return {
       password: BENCH_PASSWORD,
       teamId: team.managers[0].teamId,

@@ -52,12 +52,22 @@ export function buildIfNeeded() {
 
 /** Web processes the bench's portal runs: one per core, as the README advises for a busy server, unless WEB_CONCURRENCY says otherwise. */
 export const benchWorkers = Number(process.env.WEB_CONCURRENCY || availableParallelism());
-const benchEnv = (url, extra = {}) => ({ ...process.env, DATABASE_URL: url, NODE_ENV: 'test', WEB_CONCURRENCY: String(benchWorkers), ...extra });
+const benchEnv = (url, extra = {}) => ({
+  ...process.env,
+  DATABASE_URL: url,
+  NODE_ENV: 'test',
+  WEB_CONCURRENCY: String(benchWorkers),
+  ...extra,
+});
 
 /** Runs the start command's database step (migrate, catalog sync; the demo organisation on an empty database). */
 export function prepareDatabase(databaseUrl) {
   const url = databaseUrl ?? `file:${join(mkdtempSync(join(tmpdir(), 'opspath-bench-')), 'bench.db')}`;
-  const prep = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], { cwd: root, env: benchEnv(url), stdio: ['ignore', 'ignore', 'inherit'] });
+  const prep = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], {
+    cwd: root,
+    env: benchEnv(url),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (prep.status !== 0) throw new Error('db-prepare failed');
   return url;
 }
@@ -65,11 +75,13 @@ export function prepareDatabase(databaseUrl) {
 /** Starts the production server (dist/, built beforehand) on a free port against a prepared database. */
 export async function startServer(databaseUrl, env = {}) {
   const port = await freePort();
-  const child = track(spawn(process.execPath, ['src/server/server.mjs'], {
-    cwd: root,
-    env: benchEnv(databaseUrl, { PORT: String(port), HOST: '127.0.0.1', ...env }),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  }));
+  const child = track(
+    spawn(process.execPath, ['src/server/server.mjs'], {
+      cwd: root,
+      env: benchEnv(databaseUrl, { PORT: String(port), HOST: '127.0.0.1', ...env }),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
   let exited = false;
   child.once('exit', () => (exited = true));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -100,7 +112,10 @@ export async function signIn(baseUrl, email, password) {
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
     body: new URLSearchParams({ email, password }),
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => /^(?:__Host-)?opspath_session=./.test(c));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => /^(?:__Host-)?opspath_session=./.test(c));
   if (res.status !== 303 || !cookie) throw new Error(`sign-in as ${email} failed: HTTP ${res.status}`);
   return cookie;
 }
@@ -167,10 +182,12 @@ export async function bareNode(body, contentType) {
       res.writeHead(200, { 'Content-Type': process.env.BARE_TYPE, 'Content-Length': body.length });
       res.end(body);
     }).listen(Number(process.env.BARE_PORT), '127.0.0.1', () => process.send('ready'));`;
-  const child = track(spawn(process.execPath, ['-e', script], {
-    env: { ...process.env, BARE_BODY: file, BARE_TYPE: contentType, BARE_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  }));
+  const child = track(
+    spawn(process.execPath, ['-e', script], {
+      env: { ...process.env, BARE_BODY: file, BARE_TYPE: contentType, BARE_PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`bare Node server exited with ${code}`)));
@@ -264,7 +281,9 @@ export async function pageJavaScript(baseUrl, path, headers = {}) {
   const islands = islandTags.map((tag) => {
     const component = attr(tag, 'component-url');
     const own = component ? [...reach([component])].filter((s) => !eagerSet.has(s)) : [];
-    const others = new Set(islandTags.filter((t) => t !== tag).flatMap((t) => [...reach([attr(t, 'component-url'), attr(t, 'renderer-url')].filter(Boolean))]));
+    const others = new Set(
+      islandTags.filter((t) => t !== tag).flatMap((t) => [...reach([attr(t, 'component-url'), attr(t, 'renderer-url')].filter(Boolean))]),
+    );
     return {
       component: component?.split('/').pop() ?? null,
       client: attr(tag, 'client'),

@@ -42,9 +42,87 @@ export const BENCH_PASSWORD = 'bench-password-1';
 /** The same seed gives the same organisation. */
 export const random = (seed) => seededRandom(String(seed));
 
-const FIRST = ['Ana', 'Mihai', 'Elena', 'Andrei', 'Ioana', 'Radu', 'Maria', 'Stefan', 'Laura', 'Paul', 'Sofia', 'Tudor', 'Irina', 'Victor', 'Clara', 'Daniel', 'Nora', 'Lucas', 'Emma', 'Omar', 'Priya', 'Kenji', 'Fatima', 'Jonas', 'Lena', 'Marco', 'Aisha', 'Tom', 'Yara', 'Felix', 'Mei', 'Hugo', 'Sara', 'Ivan', 'Leila', 'Noah', 'Zoe', 'Amir', 'Julia', 'Samuel'];
-const LAST = ['Popescu', 'Ionescu', 'Dumitru', 'Stan', 'Marin', 'Becker', 'Fischer', 'Weber', 'Silva', 'Costa', 'Okafor', 'Reid', 'Chen', 'Patel', 'Raman', 'Novak', 'Horvat', 'Kowalski', 'Nielsen', 'Moreau', 'Rossi', 'Garcia', 'Tanaka', 'Haddad', 'Larsen', 'Schmidt', 'Dubois', 'Jensen', 'Kaya', 'Ortiz'];
-const ROLES = ['operations-assistant', 'operations-coordinator', 'operations-support-specialist', 'operations-officer', 'operations-manager'];
+const FIRST = [
+  'Ana',
+  'Mihai',
+  'Elena',
+  'Andrei',
+  'Ioana',
+  'Radu',
+  'Maria',
+  'Stefan',
+  'Laura',
+  'Paul',
+  'Sofia',
+  'Tudor',
+  'Irina',
+  'Victor',
+  'Clara',
+  'Daniel',
+  'Nora',
+  'Lucas',
+  'Emma',
+  'Omar',
+  'Priya',
+  'Kenji',
+  'Fatima',
+  'Jonas',
+  'Lena',
+  'Marco',
+  'Aisha',
+  'Tom',
+  'Yara',
+  'Felix',
+  'Mei',
+  'Hugo',
+  'Sara',
+  'Ivan',
+  'Leila',
+  'Noah',
+  'Zoe',
+  'Amir',
+  'Julia',
+  'Samuel',
+];
+const LAST = [
+  'Popescu',
+  'Ionescu',
+  'Dumitru',
+  'Stan',
+  'Marin',
+  'Becker',
+  'Fischer',
+  'Weber',
+  'Silva',
+  'Costa',
+  'Okafor',
+  'Reid',
+  'Chen',
+  'Patel',
+  'Raman',
+  'Novak',
+  'Horvat',
+  'Kowalski',
+  'Nielsen',
+  'Moreau',
+  'Rossi',
+  'Garcia',
+  'Tanaka',
+  'Haddad',
+  'Larsen',
+  'Schmidt',
+  'Dubois',
+  'Jensen',
+  'Kaya',
+  'Ortiz',
+];
+const ROLES = [
+  'operations-assistant',
+  'operations-coordinator',
+  'operations-support-specialist',
+  'operations-officer',
+  'operations-manager',
+];
 
 const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
 const clamp = (n) => Math.max(0, Math.min(4, Math.round(n)));
@@ -138,11 +216,33 @@ export async function generateOrganisation(database, options = {}) {
   const userRows = [];
   if (orgId === null) {
     orgId = await nextId(db, organisations);
-    await db.insert(organisations).values({ id: orgId, name: orgName, settings: { certificationReminderDays: [90, 60, 30, 7], timeZone: 'Europe/Bucharest' }, createdAt: now });
+    await db.insert(organisations).values({
+      id: orgId,
+      name: orgName,
+      settings: { certificationReminderDays: [90, 60, 30, 7], timeZone: 'Europe/Bucharest' },
+      createdAt: now,
+    });
     adminEmail = email('admin');
-    userRows.push({ id: userId++, orgId, email: adminEmail, displayName: 'Scale Admin', passwordHash, role: 'admin', jobRole: null, tier: null, startDate: iso(nowMs - 3000 * DAY), createdAt: now, updatedAt: now });
+    userRows.push({
+      id: userId++,
+      orgId,
+      email: adminEmail,
+      displayName: 'Scale Admin',
+      passwordHash,
+      role: 'admin',
+      jobRole: null,
+      tier: null,
+      startDate: iso(nowMs - 3000 * DAY),
+      createdAt: now,
+      updatedAt: now,
+    });
   }
-  const catalogSkills = (await db.select({ id: skills.id }).from(skills).where(sql`org_id is null and active = 1`)).map((s) => s.id);
+  const catalogSkills = (
+    await db
+      .select({ id: skills.id })
+      .from(skills)
+      .where(sql`org_id is null and active = 1`)
+  ).map((s) => s.id);
   const ownSkills = Array.from({ length: Math.max(0, totalSkills - catalogSkills.length) }, (_, i) => ({
     id: `${label}-org-skill-${i + 1}`,
     orgId,
@@ -162,7 +262,8 @@ export async function generateOrganisation(database, options = {}) {
   for (const role of jobRoles) {
     const tier = role.tiers[1];
     const rec = tier ? [...(certContent.recommended.get(`${role.slug}/${tier.id}`) ?? [])][0] : undefined;
-    if (tier && rec) requirementRows.push({ orgId, jobRole: role.slug, tier: tier.id, certificationId: rec, createdBy: null, createdAt: now });
+    if (tier && rec)
+      requirementRows.push({ orgId, jobRole: role.slug, tier: tier.id, certificationId: rec, createdBy: null, createdAt: now });
   }
   if (requirementRows.length) await db.insert(certificationRequirements).values(requirementRows).onConflictDoNothing();
 
@@ -176,24 +277,65 @@ export async function generateOrganisation(database, options = {}) {
   for (let t = 0; t < teamCount; t++) {
     const managerId = userId++;
     const managerEmail = email(`manager${t + 1}`);
-    userRows.push({ id: managerId, orgId, email: managerEmail, displayName: `${pick(FIRST)} ${pick(LAST)}`, passwordHash, role: 'manager', jobRole: 'operations-manager', tier: 'manager', startDate: iso(nowMs - (400 + Math.floor(rnd() * 3000)) * DAY), createdAt: now, updatedAt: now });
+    userRows.push({
+      id: managerId,
+      orgId,
+      email: managerEmail,
+      displayName: `${pick(FIRST)} ${pick(LAST)}`,
+      passwordHash,
+      role: 'manager',
+      jobRole: 'operations-manager',
+      tier: 'manager',
+      startDate: iso(nowMs - (400 + Math.floor(rnd() * 3000)) * DAY),
+      createdAt: now,
+      updatedAt: now,
+    });
     const id = teamId++;
-    teamRows.push({ id, orgId, name: `${label} team ${String(t + 1).padStart(4, '0')}`, managerUserId: managerId, createdAt: now, updatedAt: now });
+    teamRows.push({
+      id,
+      orgId,
+      name: `${label} team ${String(t + 1).padStart(4, '0')}`,
+      managerUserId: managerId,
+      createdAt: now,
+      updatedAt: now,
+    });
     managers.push({ id: managerId, email: managerEmail, teamId: id });
     const team = [];
     for (let i = 0; i < teamSize; i++) {
       n++;
       const role = ROLES[Math.floor(rnd() * ROLES.length)];
       const roleTiers = jobRoles.find((r) => r.slug === role)?.tiers ?? [];
-      const tier = roleTiers.length ? roleTiers[Math.min(roleTiers.length - 1, Math.floor(rnd() * Math.min(3, roleTiers.length)))].id : null;
+      const tier = roleTiers.length
+        ? roleTiers[Math.min(roleTiers.length - 1, Math.floor(rnd() * Math.min(3, roleTiers.length)))].id
+        : null;
       const draw = rnd();
       const recent = () => 91 + Math.floor(rnd() * 275);
       const longer = () => 366 + Math.floor(rnd() * 3300);
       const daysIn =
         newHiresPerTeam !== null
-          ? i < newHiresPerTeam ? 3 + Math.floor(((i + 0.5) / newHiresPerTeam) * 84) : draw < recentShare ? recent() : longer()
-          : draw < newHireShare ? 1 + Math.floor(rnd() * 89) : draw < newHireShare + recentShare ? recent() : longer();
-      const person = { id: userId++, orgId, email: email(`p${n}`), displayName: `${pick(FIRST)} ${pick(LAST)}`, passwordHash, role: 'member', jobRole: role, tier, startDate: iso(nowMs - daysIn * DAY), createdAt: now, updatedAt: now };
+          ? i < newHiresPerTeam
+            ? 3 + Math.floor(((i + 0.5) / newHiresPerTeam) * 84)
+            : draw < recentShare
+              ? recent()
+              : longer()
+          : draw < newHireShare
+            ? 1 + Math.floor(rnd() * 89)
+            : draw < newHireShare + recentShare
+              ? recent()
+              : longer();
+      const person = {
+        id: userId++,
+        orgId,
+        email: email(`p${n}`),
+        displayName: `${pick(FIRST)} ${pick(LAST)}`,
+        passwordHash,
+        role: 'member',
+        jobRole: role,
+        tier,
+        startDate: iso(nowMs - daysIn * DAY),
+        createdAt: now,
+        updatedAt: now,
+      };
       userRows.push(person);
       membershipRows.push({ teamId: id, userId: person.id, createdAt: now });
       const member = { id: person.id, email: person.email, role, tier, daysIn, startDate: person.startDate, managerId, teamId: id };
@@ -218,12 +360,16 @@ export async function generateOrganisation(database, options = {}) {
   for (const m of members) {
     const targets = ladders.find((l) => l.slug === m.role)?.tiers.find((t) => t.id === m.tier)?.targets ?? {};
     const want = 10 + Math.floor(rnd() * 11);
-    const chosen = Object.keys(targets).filter((s) => skillIds.includes(s)).sort(() => rnd() - 0.5).slice(0, want);
+    const chosen = Object.keys(targets)
+      .filter((s) => skillIds.includes(s))
+      .sort(() => rnd() - 0.5)
+      .slice(0, want);
     while (chosen.length < want) {
       const s = pick(skillIds);
       if (!chosen.includes(s)) chosen.push(s);
     }
-    const roundsAgo = m.daysIn < 60 ? [Math.max(m.daysIn - 3, 0)] : [360, 180, 30].filter((d) => d < m.daysIn - 14).slice(-1 - Math.floor(rnd() * 3));
+    const roundsAgo =
+      m.daysIn < 60 ? [Math.max(m.daysIn - 3, 0)] : [360, 180, 30].filter((d) => d < m.daysIn - 14).slice(-1 - Math.floor(rnd() * 3));
     if (roundsAgo.length === 0) roundsAgo.push(1);
     const managerRates = m.daysIn >= 30 && rnd() < 0.9;
     for (const skillId of chosen) {
@@ -234,8 +380,29 @@ export async function generateOrganisation(database, options = {}) {
       roundsAgo.forEach((ago, i) => {
         const level = clamp(final - (roundsAgo.length - 1 - i));
         const at = nowMs - ago * DAY;
-        ratingBatch.push({ id: ratingId++, orgId, subjectUserId: m.id, raterUserId: m.id, skillId, kind: 'self', level: clamp(level + selfBias), ratedAt: new Date(at - 2 * DAY), createdAt: now });
-        if (managerRates) ratingBatch.push({ id: ratingId++, orgId, subjectUserId: m.id, raterUserId: m.managerId, skillId, kind: 'manager', level, ratedAt: new Date(at), createdAt: now });
+        ratingBatch.push({
+          id: ratingId++,
+          orgId,
+          subjectUserId: m.id,
+          raterUserId: m.id,
+          skillId,
+          kind: 'self',
+          level: clamp(level + selfBias),
+          ratedAt: new Date(at - 2 * DAY),
+          createdAt: now,
+        });
+        if (managerRates)
+          ratingBatch.push({
+            id: ratingId++,
+            orgId,
+            subjectUserId: m.id,
+            raterUserId: m.managerId,
+            skillId,
+            kind: 'manager',
+            level,
+            ratedAt: new Date(at),
+            createdAt: now,
+          });
       });
     }
     if (ratingBatch.length >= 200_000) await flushRatings();
@@ -253,7 +420,20 @@ export async function generateOrganisation(database, options = {}) {
       const d = rnd();
       if (d < 0.35) continue;
       if (d < 0.45) {
-        recordRows.push({ id: recordId++, orgId, userId: m.id, certificationId: certId, status: rnd() < 0.5 ? 'planned' : 'in_progress', earnedOn: null, expiresOn: null, expirySource: null, renewsRecordId: null, createdBy: m.id, createdAt: now, updatedAt: now });
+        recordRows.push({
+          id: recordId++,
+          orgId,
+          userId: m.id,
+          certificationId: certId,
+          status: rnd() < 0.5 ? 'planned' : 'in_progress',
+          earnedOn: null,
+          expiresOn: null,
+          expirySource: null,
+          renewsRecordId: null,
+          createdBy: m.id,
+          createdAt: now,
+          updatedAt: now,
+        });
         continue;
       }
       // Earned some time in the last six years, possibly before they joined (people bring certificates with them).
@@ -262,7 +442,19 @@ export async function generateOrganisation(database, options = {}) {
       for (let k = 0; k < 3; k++) {
         const expiry = computeExpiryFor(entry, earnedOn, null);
         const id = recordId++;
-        recordRows.push({ id, orgId, userId: m.id, certificationId: certId, status: 'earned', earnedOn, ...expiry, renewsRecordId: prev, createdBy: m.id, createdAt: now, updatedAt: now });
+        recordRows.push({
+          id,
+          orgId,
+          userId: m.id,
+          certificationId: certId,
+          status: 'earned',
+          earnedOn,
+          ...expiry,
+          renewsRecordId: prev,
+          createdBy: m.id,
+          createdAt: now,
+          updatedAt: now,
+        });
         prev = id;
         // Renewed when it expired (70 % of the time), shortly before the expiry.
         if (!expiry.expiresOn || expiry.expiresOn > today || rnd() > 0.7) break;
@@ -290,8 +482,31 @@ export async function generateOrganisation(database, options = {}) {
     const startedAt = new Date(Date.parse(`${addDays(m.startDate, -3)}T10:00:00Z`));
     const phases = template.phases.map((p) => ({ id: p.id, title: p.title, startDay: p.startDay, endDay: p.endDay, goals: [...p.goals] }));
     const endedAt = active ? null : new Date(Date.parse(`${dueDate(m.startDate, 90)}T17:00:00Z`));
-    planRows.push({ id, orgId, userId: m.id, templateRole: template.role, title: template.title, phases, startDate: m.startDate, status: active ? 'active' : 'completed', createdBy: m.managerId, createdAt: startedAt, updatedAt: endedAt ?? startedAt, endedAt, endedBy: active ? null : m.managerId });
-    historyRows.push({ id: historyId++, planId: id, taskId: null, actorUserId: m.managerId, action: 'plan.started', before: null, after: { personId: m.id, templateRole: template.role, startDate: m.startDate }, at: startedAt });
+    planRows.push({
+      id,
+      orgId,
+      userId: m.id,
+      templateRole: template.role,
+      title: template.title,
+      phases,
+      startDate: m.startDate,
+      status: active ? 'active' : 'completed',
+      createdBy: m.managerId,
+      createdAt: startedAt,
+      updatedAt: endedAt ?? startedAt,
+      endedAt,
+      endedBy: active ? null : m.managerId,
+    });
+    historyRows.push({
+      id: historyId++,
+      planId: id,
+      taskId: null,
+      actorUserId: m.managerId,
+      action: 'plan.started',
+      before: null,
+      after: { personId: m.id, templateRole: template.role, startDate: m.startDate },
+      at: startedAt,
+    });
     // On-track, slipping and late plans: how many of the tasks already due are done.
     const diligence = rnd() < 0.6 ? 1 : rnd() < 0.6 ? 0.8 : 0.5;
     const tasks = template.phases.flatMap((p) => p.tasks);
@@ -303,11 +518,49 @@ export async function generateOrganisation(database, options = {}) {
       const doneBy = done ? (task.owner === 'manager' ? m.managerId : task.owner === 'buddy' ? m.buddyId : m.id) : null;
       const tid = taskId++;
       planTaskIds.push(tid);
-      taskRows.push({ id: tid, planId: id, phaseId: phaseForDay(task.dueDay), templateTaskId: task.id, title: task.title, detail: task.detail ?? null, owner: task.owner, buddyUserId: task.owner === 'buddy' ? m.buddyId : null, dueDay: task.dueDay, position: (index + 1) * 10, skillId: task.skill ?? null, kpiId: task.kpi ?? null, doneAt, doneBy, createdAt: startedAt, updatedAt: doneAt ?? startedAt });
-      if (done) historyRows.push({ id: historyId++, planId: id, taskId: tid, actorUserId: doneBy, action: 'task.done', before: { title: task.title, done: false }, after: { title: task.title, done: true }, at: doneAt });
+      taskRows.push({
+        id: tid,
+        planId: id,
+        phaseId: phaseForDay(task.dueDay),
+        templateTaskId: task.id,
+        title: task.title,
+        detail: task.detail ?? null,
+        owner: task.owner,
+        buddyUserId: task.owner === 'buddy' ? m.buddyId : null,
+        dueDay: task.dueDay,
+        position: (index + 1) * 10,
+        skillId: task.skill ?? null,
+        kpiId: task.kpi ?? null,
+        doneAt,
+        doneBy,
+        createdAt: startedAt,
+        updatedAt: doneAt ?? startedAt,
+      });
+      if (done)
+        historyRows.push({
+          id: historyId++,
+          planId: id,
+          taskId: tid,
+          actorUserId: doneBy,
+          action: 'task.done',
+          before: { title: task.title, done: false },
+          after: { title: task.title, done: true },
+          at: doneAt,
+        });
     });
-    if (!active) historyRows.push({ id: historyId++, planId: id, taskId: null, actorUserId: m.managerId, action: 'plan.completed', before: { status: 'active' }, after: { status: 'completed' }, at: endedAt });
-    if (active) activePlans.push({ planId: id, userId: m.id, email: m.email, managerId: m.managerId, teamId: m.teamId, taskIds: planTaskIds });
+    if (!active)
+      historyRows.push({
+        id: historyId++,
+        planId: id,
+        taskId: null,
+        actorUserId: m.managerId,
+        action: 'plan.completed',
+        before: { status: 'active' },
+        after: { status: 'completed' },
+        at: endedAt,
+      });
+    if (active)
+      activePlans.push({ planId: id, userId: m.id, email: m.email, managerId: m.managerId, teamId: m.teamId, taskIds: planTaskIds });
   }
   await insertAll(database, rampPlans, planRows);
   await insertAll(database, rampTasks, taskRows);
@@ -346,5 +599,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await migrateDatabase(database, url);
   const r = await generateOrganisation(database, { teamCount });
   database.close();
-  console.log(JSON.stringify({ ...r, managers: r.managers.length, activePlans: r.activePlans.length, skillIds: r.skillIds.length }, null, 2));
+  console.log(
+    JSON.stringify({ ...r, managers: r.managers.length, activePlans: r.activePlans.length, skillIds: r.skillIds.length }, null, 2),
+  );
 }

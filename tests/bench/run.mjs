@@ -22,7 +22,19 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
 import { loadMatrixFor } from '../../src/lib/server/skills.ts';
-import { bareNode, benchWorkers, buildIfNeeded, cannon, pageJavaScript, prepareDatabase, root, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
+import {
+  bareNode,
+  benchWorkers,
+  buildIfNeeded,
+  cannon,
+  pageJavaScript,
+  prepareDatabase,
+  root,
+  signIn,
+  startServer,
+  timeIt,
+  timeRequests,
+} from './lib.mjs';
 import { addBenchFixtures } from './fixtures.mjs';
 import { describeLoad, loadOk, runScale, toggleRequests } from './scale.mjs';
 
@@ -89,14 +101,30 @@ async function lighthouseOnce(url, headers) {
   if (!existsSync(chromePath)) throw new Error(`no Chromium at ${chromePath} (set CHROME_PATH)`);
   const chrome = await chromeLauncher.launch({
     chromePath,
-    chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    chromeFlags: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
-    const r = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], formFactor: 'mobile', ...(headers ? { extraHeaders: headers } : {}) });
+    const r = await lighthouse(url, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility'],
+      formFactor: 'mobile',
+      ...(headers ? { extraHeaders: headers } : {}),
+    });
     if (r.lhr.runtimeError) throw new Error(`${url}: ${r.lhr.runtimeError.code} ${r.lhr.runtimeError.message}`);
     const c = r.lhr.categories;
     const a = r.lhr.audits;
-    const failing = Object.values(a).filter((x) => x.scoreDisplayMode === 'binary' && x.score === 0 && c.accessibility.auditRefs.some((ref) => ref.id === x.id)).map((x) => x.id);
+    const failing = Object.values(a)
+      .filter((x) => x.scoreDisplayMode === 'binary' && x.score === 0 && c.accessibility.auditRefs.some((ref) => ref.id === x.id))
+      .map((x) => x.id);
     return {
       performance: Math.round(c.performance.score * 100),
       accessibility: Math.round(c.accessibility.score * 100),
@@ -158,22 +186,45 @@ try {
         row(L, `prerendered guide ${guide}`, pairValue(g), 'ratio ≥ 0.5, 0 errors', yes(g.ratio >= 0.5 && g.portal.errors === 0));
         const team = await loadPair("manager's team page /app/team/ (50 people)", base + '/app/team/', { headers: as('manager') });
         out.push(team);
-        row(L, "manager's team page /app/team/ (50 people, session cookie)", pairValue(team), 'p95 ≤ 150 ms, 0 errors', yes(team.portal.p95 <= 150 && team.portal.errors === 0));
-        const csv = await loadPair("manager's skills CSV /app/skills/export.csv", base + '/app/skills/export.csv', { headers: as('manager') });
+        row(
+          L,
+          "manager's team page /app/team/ (50 people, session cookie)",
+          pairValue(team),
+          'p95 ≤ 150 ms, 0 errors',
+          yes(team.portal.p95 <= 150 && team.portal.errors === 0),
+        );
+        const csv = await loadPair("manager's skills CSV /app/skills/export.csv", base + '/app/skills/export.csv', {
+          headers: as('manager'),
+        });
         out.push(csv);
-        row(L, "manager's skills CSV /app/skills/export.csv (session cookie; repeats served from the per-version file cache)", pairValue(csv), 'p95 ≤ 100 ms, 0 errors', yes(csv.portal.p95 <= 100 && csv.portal.errors === 0));
+        row(
+          L,
+          "manager's skills CSV /app/skills/export.csv (session cookie; repeats served from the per-version file cache)",
+          pairValue(csv),
+          'p95 ≤ 100 ms, 0 errors',
+          yes(csv.portal.p95 <= 100 && csv.portal.errors === 0),
+        );
         // The same export when the data has just changed: the organisation's data version is moved before each request, so every one rebuilds the file.
         const database = openDatabase({ url });
         try {
-          const cold = await timeIt(async () => {
-            await database.client.execute('update org_data_versions set version = version + 1');
-            const res = await fetch(base + '/app/skills/export.csv', { headers: as('manager') });
-            if (res.status !== 200) throw new Error(`export: HTTP ${res.status}`);
-            await res.arrayBuffer();
-          }, { runs: 20, warmup: 2 });
+          const cold = await timeIt(
+            async () => {
+              await database.client.execute('update org_data_versions set version = version + 1');
+              const res = await fetch(base + '/app/skills/export.csv', { headers: as('manager') });
+              if (res.status !== 200) throw new Error(`export: HTTP ${res.status}`);
+              await res.arrayBuffer();
+            },
+            { runs: 20, warmup: 2 },
+          );
           delete cold.result;
           out.push({ name: 'skills CSV after a change (file rebuilt), one request at a time', ...cold });
-          row(L, "manager's skills CSV right after a change (rebuilt every time), one request at a time", `p50 ${cold.p50} ms, p95 ${cold.p95} ms`, 'no target (context for the cached figure)', '');
+          row(
+            L,
+            "manager's skills CSV right after a change (rebuilt every time), one request at a time",
+            `p50 ${cold.p50} ms, p95 ${cold.p95} ms`,
+            'no target (context for the cached figure)',
+            '',
+          );
         } finally {
           database.close();
         }
@@ -190,40 +241,69 @@ try {
           await cannon(base + path, { connections: 20, duration: 2, headers: as('manager') });
           const r = await cannon(base + path, { connections: 20, headers: as('manager') });
           out[name] = { ...r, oneAtATime: single };
-          row(F, `50-person team, manager: ${name}`, `p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps} req/s, errors ${r.errors}; one request at a time p50 ${single.p50} ms (${kb(single.bytes)})`, 'p95 ≤ 150 ms, 0 errors (assumed: team-page budget)', yes(r.p95 <= 150 && r.errors === 0));
+          row(
+            F,
+            `50-person team, manager: ${name}`,
+            `p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps} req/s, errors ${r.errors}; one request at a time p50 ${single.p50} ms (${kb(single.bytes)})`,
+            'p95 ≤ 150 ms, 0 errors (assumed: team-page budget)',
+            yes(r.p95 <= 150 && r.errors === 0),
+          );
         }
         const tasks = fx.tasks.map((t) => ({ ...t }));
         const headers = { ...as('manager'), origin: base, 'content-type': 'application/json' };
         await cannon(base + '/', { connections: 20, duration: 2, headers, method: 'POST', requests: toggleRequests(tasks) });
         const toggle = await cannon(base + '/', { connections: 20, headers, method: 'POST', requests: toggleRequests(tasks) });
         const reqs = toggleRequests(tasks);
-        const single = await timeIt(async () => {
-          const { path, body } = reqs[0].setupRequest({});
-          const res = await fetch(base + path, { method: 'POST', headers, body });
-          if (res.status !== 200) throw new Error(`toggle: HTTP ${res.status}`);
-          await res.arrayBuffer();
-        }, { runs: 10, warmup: 0 });
+        const single = await timeIt(
+          async () => {
+            const { path, body } = reqs[0].setupRequest({});
+            const res = await fetch(base + path, { method: 'POST', headers, body });
+            if (res.status !== 200) throw new Error(`toggle: HTTP ${res.status}`);
+            await res.arrayBuffer();
+          },
+          { runs: 10, warmup: 0 },
+        );
         delete single.result;
         out['ramp toggle'] = { ...toggle, oneAtATime: single };
-        row(F, `ramp toggle POST /app/ramp/tasks/<id>/done, manager, {"done": true, then false} over ${tasks.length} tasks`, `${describeLoad(toggle)}; one request at a time p50 ${single.p50} ms`, 'p95 ≤ 100 ms, 0 errors (assumed: JSON budget)', loadOk(toggle, 100));
+        row(
+          F,
+          `ramp toggle POST /app/ramp/tasks/<id>/done, manager, {"done": true, then false} over ${tasks.length} tasks`,
+          `${describeLoad(toggle)}; one request at a time p50 ${single.p50} ms`,
+          'p95 ≤ 100 ms, 0 errors (assumed: JSON budget)',
+          loadOk(toggle, 100),
+        );
 
         // The admin's whole-organisation matrix, 500 people x 60 skills: data access in this process, and the page one request at a time.
         const O = 'features: 500 × 60 org';
         const database = openDatabase({ url });
         try {
-          const [admin] = await database.client.execute({ sql: 'select id, org_id from users where email = ?', args: [fx.org500.admin] }).then((r) => r.rows);
+          const [admin] = await database.client
+            .execute({ sql: 'select id, org_id from users where email = ?', args: [fx.org500.admin] })
+            .then((r) => r.rows);
           const actor = { id: Number(admin.id), orgId: Number(admin.org_id), role: 'admin', active: true };
           const data = await timeIt(() => loadMatrixFor(database.db, actor, null), { runs: 10, warmup: 1 });
           const cells = data.result.ok ? data.result.value.data.cells.size : 0;
           delete data.result;
           out['org 500x60 data'] = { ...data, cells, ratings: fx.org500.ratings };
-          row(O, `admin: loadMatrixFor over ${fx.org500.people} people × ${fx.org500.skills} skills (${fx.org500.ratings} ratings)`, `p50 ${data.p50} ms, p95 ${data.p95} ms (${cells} cells)`, 'no target (part of the page below)', '');
+          row(
+            O,
+            `admin: loadMatrixFor over ${fx.org500.people} people × ${fx.org500.skills} skills (${fx.org500.ratings} ratings)`,
+            `p50 ${data.p50} ms, p95 ${data.p95} ms (${cells} cells)`,
+            'no target (part of the page below)',
+            '',
+          );
         } finally {
           database.close();
         }
         const page = await timeRequests(base + '/app/skills/', { headers: as('orgAdmin'), runs: 10, warmup: 1 });
         out['org 500x60 page'] = page;
-        row(O, "admin's /app/skills/ (whole organisation), server time one request at a time", `p50 ${page.p50} ms, p95 ${page.p95} ms; ${kb(page.bytes)} HTML (HTTP ${page.status})`, 'p95 ≤ 1000 ms (assumed)', yes(page.status === 200 && page.p95 <= 1000));
+        row(
+          O,
+          "admin's /app/skills/ (whole organisation), server time one request at a time",
+          `p50 ${page.p50} ms, p95 ${page.p95} ms; ${kb(page.bytes)} HTML (HTTP ${page.status})`,
+          'p95 ≤ 1000 ms (assumed)',
+          yes(page.status === 200 && page.p95 <= 1000),
+        );
       });
 
       await section('js', async () => {
@@ -237,7 +317,14 @@ try {
           { type: 'app', name: 'ramp checklist (new hire)', path: '/app/ramp/', who: 'newHire', budget: 80 * KB },
           { type: 'app', name: 'own certifications (new hire)', path: '/app/certifications/me/', who: 'newHire', budget: 80 * KB },
           { type: 'chart', name: 'salary explorer', path: '/salaries/', budget: 190 * KB, chart: 'PayRangeChart' },
-          { type: 'chart', name: 'certification compliance + timeline (manager)', path: '/app/certifications/', who: 'manager', budget: 190 * KB, chart: 'ExpiryChart' },
+          {
+            type: 'chart',
+            name: 'certification compliance + timeline (manager)',
+            path: '/app/certifications/',
+            who: 'manager',
+            budget: 190 * KB,
+            chart: 'ExpiryChart',
+          },
         ];
         for (const pg of pages) {
           const js = await pageJavaScript(base, pg.path, pg.who ? as(pg.who) : {});
@@ -246,9 +333,21 @@ try {
           if (pg.type === 'chart') {
             const chart = js.islands.filter((i) => i.component?.startsWith(pg.chart));
             const lazy = chart.length > 0 && chart.every((i) => i.client === 'visible' && i.gzip > 0);
-            row(J, `${pg.type}: ${pg.name} ${pg.path}`, `${kb(js.totalGzip)} in ${js.files} file(s), eager ${kb(js.eagerGzip)}; chart ${[...new Set(chart.map((i) => `${i.component} client:${i.client} +${kb(i.gzip)}`))].join(', ') || 'island not found'} (${chart.length} island(s))`, `≤ 190 KB, chart client:visible`, yes(within && lazy));
+            row(
+              J,
+              `${pg.type}: ${pg.name} ${pg.path}`,
+              `${kb(js.totalGzip)} in ${js.files} file(s), eager ${kb(js.eagerGzip)}; chart ${[...new Set(chart.map((i) => `${i.component} client:${i.client} +${kb(i.gzip)}`))].join(', ') || 'island not found'} (${chart.length} island(s))`,
+              `≤ 190 KB, chart client:visible`,
+              yes(within && lazy),
+            );
           } else {
-            row(J, `${pg.type}: ${pg.name} ${pg.path}`, `${pg.budget === 0 ? `${js.totalGzip} B` : kb(js.totalGzip)} in ${js.files} file(s), ${js.scripts} script tag(s); islands ${js.islands.map((i) => `${i.component} client:${i.client}`).join(', ') || 'none'}`, pg.budget === 0 ? '0 B' : '≤ 80 KB incl. React', yes(within));
+            row(
+              J,
+              `${pg.type}: ${pg.name} ${pg.path}`,
+              `${pg.budget === 0 ? `${js.totalGzip} B` : kb(js.totalGzip)} in ${js.files} file(s), ${js.scripts} script tag(s); islands ${js.islands.map((i) => `${i.component} client:${i.client}`).join(', ') || 'none'}`,
+              pg.budget === 0 ? '0 B' : '≤ 80 KB incl. React',
+              yes(within),
+            );
           }
         }
       });
@@ -265,14 +364,19 @@ try {
           const lh = await lighthouseRun(base + pg.path, pg.who ? { Cookie: cookies[pg.who] } : undefined);
           out[pg.name] = lh;
           const signedIn = !pg.who || lh.finalUrl.includes(pg.path);
-          row(H, `${pg.name} ${pg.path}`, `perf ${lh.performance}, a11y ${lh.accessibility} (LCP ${lh.lcpMs} ms, TBT ${lh.tbtMs} ms, CLS ${lh.cls})${lh.failingAccessibilityAudits.length ? `; failing: ${lh.failingAccessibilityAudits.join(', ')}` : ''}${signedIn ? '' : ' — redirected, not signed in!'}`, pg.perf === null ? 'a11y 100 (perf: no target)' : `perf ≥ ${pg.perf}, a11y 100`, yes(signedIn && lh.accessibility === 100 && (pg.perf === null || lh.performance >= pg.perf)));
+          row(
+            H,
+            `${pg.name} ${pg.path}`,
+            `perf ${lh.performance}, a11y ${lh.accessibility} (LCP ${lh.lcpMs} ms, TBT ${lh.tbtMs} ms, CLS ${lh.cls})${lh.failingAccessibilityAudits.length ? `; failing: ${lh.failingAccessibilityAudits.join(', ')}` : ''}${signedIn ? '' : ' — redirected, not signed in!'}`,
+            pg.perf === null ? 'a11y 100 (perf: no target)' : `perf ≥ ${pg.perf}, a11y 100`,
+            yes(signedIn && lh.accessibility === 100 && (pg.perf === null || lh.performance >= pg.perf)),
+          );
         }
       });
     } finally {
       await portal.stop();
     }
   }
-
 } catch (error) {
   // Setting up the demo server failed (build, database, fixtures, sign-in): its sections did not run.
   console.error('\nbench crashed:', error);
@@ -290,7 +394,9 @@ writeFileSync(join(root, 'tests/bench/results/latest.json'), JSON.stringify(resu
 const w = (k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length));
 const cols = ['section', 'what', 'value', 'target', 'ok'];
 const line = (r) => cols.map((c) => String(r[c]).padEnd(w(c))).join(' | ');
-console.log(`\nOpsPath bench · ${results.date} · ${results.machine} · load average ${results.loadAverageAtStart.join(' ')} at start, ${results.loadAverageAtEnd.join(' ')} at end · ${results.totalSeconds} s\n`);
+console.log(
+  `\nOpsPath bench · ${results.date} · ${results.machine} · load average ${results.loadAverageAtStart.join(' ')} at start, ${results.loadAverageAtEnd.join(' ')} at end · ${results.totalSeconds} s\n`,
+);
 console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
 console.log(cols.map((c) => '-'.repeat(w(c))).join('-|-'));
 for (const r of rows) console.log(line(r));

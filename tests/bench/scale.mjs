@@ -15,7 +15,12 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
 import { migrateDatabase } from '../../src/lib/server/db/migrate.ts';
 import { latestCells, loadMatrixFor, loadOrgMatrix, orgSkillCoverage } from '../../src/lib/server/skills.ts';
-import { complianceMatrixView, loadCertificationContentFromDisk, loadCertificationSettings, todayIn } from '../../src/lib/server/certifications.ts';
+import {
+  complianceMatrixView,
+  loadCertificationContentFromDisk,
+  loadCertificationSettings,
+  todayIn,
+} from '../../src/lib/server/certifications.ts';
 import { overseenPlans, setTaskDone, startablePeople } from '../../src/lib/server/ramp.ts';
 import { planRag, todayOf } from '../../src/lib/domain/ramp.ts';
 import { addDays } from '../../src/lib/domain/certifications.ts';
@@ -47,7 +52,8 @@ async function timeAdaptive(fn, runs = 15) {
   return timeIt(fn, { runs, warmup: 1 });
 }
 
-const fmt = (t) => (t.error ? `error: ${t.error}` : t.slow ? `${t.p50} ms (1 run: too slow to repeat)` : `p50 ${t.p50} ms, p95 ${t.p95} ms (${t.runs} runs)`);
+const fmt = (t) =>
+  t.error ? `error: ${t.error}` : t.slow ? `${t.p50} ms (1 run: too slow to repeat)` : `p50 ${t.p50} ms, p95 ${t.p95} ms (${t.runs} runs)`;
 const yes = (b) => (b ? 'yes' : 'NO');
 
 // --- organisation-wide aggregates, in SQL -----------------------------------------------------------
@@ -62,7 +68,12 @@ const yes = (b) => (b ? 'yes' : 'NO');
  */
 export function certificationStateCounts(db, orgId, today, maxLeadDays, lifetimeIds) {
   const soon = addDays(today, maxLeadDays);
-  const lifetime = lifetimeIds.length ? sql.join(lifetimeIds.map((id) => sql`${id}`), sql`, `) : sql`''`;
+  const lifetime = lifetimeIds.length
+    ? sql.join(
+        lifetimeIds.map((id) => sql`${id}`),
+        sql`, `,
+      )
+    : sql`''`;
   // A person x certification has a current earned record exactly when it has any earned record, so
   // "missing" and "planned" only ask whether an earned one exists (a CTE of current records referenced
   // from correlated subqueries was re-evaluated per row: 85 s).
@@ -123,7 +134,12 @@ async function scaleDatabase() {
   try {
     const started = performance.now();
     await migrateDatabase(database, url);
-    const generated = await generateOrganisation(database, { teamCount: PEOPLE / TEAM_SIZE, teamSize: TEAM_SIZE, totalSkills: 60, label: 'scale' });
+    const generated = await generateOrganisation(database, {
+      teamCount: PEOPLE / TEAM_SIZE,
+      teamSize: TEAM_SIZE,
+      totalSkills: 60,
+      label: 'scale',
+    });
     generated.totalMs = Math.round(performance.now() - started);
     return { url, generated, cleanup };
   } finally {
@@ -140,7 +156,9 @@ async function personas(db) {
     where t.org_id = ${admin.orgId} group by t.id order by t.id`);
   // A team in the middle of the organisation with at least two active plans.
   const middle = teamsWithPlans.filter((t) => t.plans >= 2)[Math.floor(teamsWithPlans.length / 2)] ?? teamsWithPlans[0];
-  const [manager] = await db.all(sql`select id, org_id as orgId, email, job_role as jobRole, tier from users where id = ${middle.managerId}`);
+  const [manager] = await db.all(
+    sql`select id, org_id as orgId, email, job_role as jobRole, tier from users where id = ${middle.managerId}`,
+  );
   const memberIds = (await db.all(sql`select user_id as id from team_memberships where team_id = ${middle.teamId}`)).map((r) => r.id);
   const tasks = await db.all(sql`
     select k.id, k.done_at is not null as done from ramp_tasks k join ramp_plans p on p.id = k.plan_id
@@ -228,9 +246,21 @@ export async function runScale({ row, results }) {
       out.data = { ...p.counts, generatedMs: generated?.totalMs ?? null, reused: generated === null };
       if (generated) {
         out.data.generatedCounts = generated.counts;
-        row(S, `generate ${generated.counts.people} people (${generated.counts.teams} teams + managers + admin) x ${generated.counts.skills} skills`, `${(generated.totalMs / 1000).toFixed(1)} s: ${generated.counts.ratings} ratings, ${generated.counts.certificationRecords} certification records, ${generated.counts.plans} ramp plans (${generated.counts.activePlans} active), ${generated.counts.tasks} tasks`, '≤ 180 s', yes(generated.totalMs <= 180_000));
+        row(
+          S,
+          `generate ${generated.counts.people} people (${generated.counts.teams} teams + managers + admin) x ${generated.counts.skills} skills`,
+          `${(generated.totalMs / 1000).toFixed(1)} s: ${generated.counts.ratings} ratings, ${generated.counts.certificationRecords} certification records, ${generated.counts.plans} ramp plans (${generated.counts.activePlans} active), ${generated.counts.tasks} tasks`,
+          '≤ 180 s',
+          yes(generated.totalMs <= 180_000),
+        );
       } else {
-        row(S, 'generated organisation (reused BENCH_SCALE_DB)', `${p.counts.people} people, ${p.counts.ratings} ratings, ${p.counts.activePlans} active plans`, '', '');
+        row(
+          S,
+          'generated organisation (reused BENCH_SCALE_DB)',
+          `${p.counts.people} people, ${p.counts.ratings} ratings, ${p.counts.activePlans} active plans`,
+          '',
+          '',
+        );
       }
 
       // Per team: the data-access functions behind the manager's pages.
@@ -261,34 +291,58 @@ export async function runScale({ row, results }) {
       }, 20);
       delete toggle.result;
       out.perTeam['setTaskDone (manager toggles a task)'] = toggle;
-      row(S, 'team of 50, manager: setTaskDone (toggle a task)', fmt(toggle), 'p95 ≤ 100 ms (JSON budget)', yes(!toggle.error && toggle.p95 <= 100));
+      row(
+        S,
+        'team of 50, manager: setTaskDone (toggle a task)',
+        fmt(toggle),
+        'p95 ≤ 100 ms (JSON budget)',
+        yes(!toggle.error && toggle.p95 <= 100),
+      );
 
       // Organisation-wide aggregates.
       const lifetimeIds = [...content.catalog.values()].filter((c) => c.validity.kind === 'lifetime').map((c) => c.id);
       const maxLead = Math.max(...settings.leadDays);
       const orgWide = {
-        'coverage per skill (orgSkillCoverage: people at ≥ 3, latest manager else self rating; the admin dashboard)': () => orgSkillCoverage(db, p.admin.orgId),
+        'coverage per skill (orgSkillCoverage: people at ≥ 3, latest manager else self rating; the admin dashboard)': () =>
+          orgSkillCoverage(db, p.admin.orgId),
         'certification states, counts org-wide': () => certificationStateCounts(db, p.admin.orgId, today, maxLead, lifetimeIds),
         'active plans by RAG (overseenPlans as admin + planRag)': () => activePlansByRag(db, p.admin, todayOf(new Date())),
       };
       for (const [name, fn] of Object.entries(orgWide)) {
         const t = await timeAdaptive(fn, 5);
-        const summary = Array.isArray(t.result) ? (t.result.length > 10 ? `${t.result.length} rows` : Object.fromEntries(t.result.map((r) => [r.state, r.n]))) : t.result;
+        const summary = Array.isArray(t.result)
+          ? t.result.length > 10
+            ? `${t.result.length} rows`
+            : Object.fromEntries(t.result.map((r) => [r.state, r.n]))
+          : t.result;
         delete t.result;
         out.orgWide[name] = { ...t, summary };
-        row(S, `org-wide: ${name}`, `${fmt(t)}${summary && typeof summary === 'object' ? ` → ${JSON.stringify(summary)}` : summary ? ` → ${summary}` : ''}`, '≤ 300 ms', yes(!t.error && t.p95 <= 300));
+        row(
+          S,
+          `org-wide: ${name}`,
+          `${fmt(t)}${summary && typeof summary === 'object' ? ` → ${JSON.stringify(summary)}` : summary ? ` → ${summary}` : ''}`,
+          '≤ 300 ms',
+          yes(!t.error && t.p95 <= 300),
+        );
       }
       // The admin's whole-organisation pages were built for hundreds of people: how they behave at 50k.
       const info = {
         "admin's whole-organisation skills matrix data (loadOrgMatrix)": () => loadOrgMatrix(db, p.admin.orgId),
-        "admin's whole-organisation compliance matrix (complianceMatrixView, no team filter)": () => complianceMatrixView(db, p.admin, new URLSearchParams(), content, new Date()),
+        "admin's whole-organisation compliance matrix (complianceMatrixView, no team filter)": () =>
+          complianceMatrixView(db, p.admin, new URLSearchParams(), content, new Date()),
       };
       for (const [name, fn] of Object.entries(info)) {
         const t = await timeAdaptive(fn, 3);
         const failed = t.error ?? (t.result && t.result.ok === false ? `outcome ${t.result.status}` : null);
         delete t.result;
         out.orgWide[name] = { ...t, error: failed ?? undefined };
-        row(S, `org-wide (info): ${name}`, failed ? `error: ${failed}` : fmt(t), 'no target (page not meant for 50k rows)', failed ? 'NO (fails)' : '');
+        row(
+          S,
+          `org-wide (info): ${name}`,
+          failed ? `error: ${failed}` : fmt(t),
+          'no target (page not meant for 50k rows)',
+          failed ? 'NO (fails)' : '',
+        );
       }
     } finally {
       database.close();
@@ -310,18 +364,46 @@ export async function runScale({ row, results }) {
       { name: 'CSV /app/skills/export.csv', path: '/app/skills/export.csv', connections: 50, p95: 100 },
     ];
     for (const page of pages) {
-      const r = await loadOrSequential(base + page.path, { headers: { cookie: manager.cookie }, connections: page.connections, budgetMs: page.p95 });
+      const r = await loadOrSequential(base + page.path, {
+        headers: { cookie: manager.cookie },
+        connections: page.connections,
+        budgetMs: page.p95,
+      });
       out.pages[page.name] = r;
-      row(S, `manager's ${page.name} (${page.connections} conns, 10 s)`, describeLoad(r), `p95 ≤ ${page.p95} ms, 0 errors`, loadOk(r, page.p95));
+      row(
+        S,
+        `manager's ${page.name} (${page.connections} conns, 10 s)`,
+        describeLoad(r),
+        `p95 ≤ ${page.p95} ms, 0 errors`,
+        loadOk(r, page.p95),
+      );
     }
     const togglesHttp = p.tasks.map((t) => ({ ...t }));
     const headers = { cookie: manager.cookie, origin: base, 'content-type': 'application/json' };
-    const t = await loadOrSequential(`${base}/app/ramp/tasks/${togglesHttp[0].id}/done`, { headers, connections: 20, method: 'POST', requests: toggleRequests(togglesHttp), budgetMs: 100 });
+    const t = await loadOrSequential(`${base}/app/ramp/tasks/${togglesHttp[0].id}/done`, {
+      headers,
+      connections: 20,
+      method: 'POST',
+      requests: toggleRequests(togglesHttp),
+      budgetMs: 100,
+    });
     out.pages['toggle POST /app/ramp/tasks/<id>/done'] = t;
-    row(S, `manager toggles ramp tasks, POST JSON (20 conns, 10 s, ${togglesHttp.length} tasks)`, describeLoad(t), 'p95 ≤ 100 ms, 0 errors', loadOk(t, 100));
+    row(
+      S,
+      `manager toggles ramp tasks, POST JSON (20 conns, 10 s, ${togglesHttp.length} tasks)`,
+      describeLoad(t),
+      'p95 ≤ 100 ms, 0 errors',
+      loadOk(t, 100),
+    );
     const dash = await timeRequests(base + '/app/', { headers: { cookie: admin.cookie }, runs: 5, warmup: 1 });
     out.pages['admin dashboard /app/ (sequential)'] = dash;
-    row(S, "admin's dashboard /app/ (org-wide plan RAG counts), one request at a time", `p50 ${dash.p50} ms, p95 ${dash.p95} ms (HTTP ${dash.status})`, '≤ 300 ms (aggregate budget)', yes(dash.status === 200 && dash.p95 <= 300));
+    row(
+      S,
+      "admin's dashboard /app/ (org-wide plan RAG counts), one request at a time",
+      `p50 ${dash.p50} ms, p95 ${dash.p95} ms (HTTP ${dash.status})`,
+      '≤ 300 ms (aggregate budget)',
+      yes(dash.status === 200 && dash.p95 <= 300),
+    );
   } finally {
     await server?.stop();
     cleanup();

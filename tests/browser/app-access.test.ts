@@ -39,7 +39,7 @@ afterAll(() => database?.close());
 /** Runs a request and checks it left people, teams and the audit log (apart from sign-ins) alone. */
 async function unchangedBy(request: () => Promise<Response>) {
   const before = await snapshotPeople(database);
-  const [{ maxId }] = await database.db.select({ maxId: max(auditLog.id) }).from(auditLog) as [{ maxId: number | null }];
+  const [{ maxId }] = (await database.db.select({ maxId: max(auditLog.id) }).from(auditLog)) as [{ maxId: number | null }];
   const maxBefore = maxId ?? 0;
   const res = await request();
   expect(await snapshotPeople(database)).toBe(before);
@@ -91,31 +91,96 @@ describe('form actions (POST), denied', () => {
   const profile = { intent: 'update', displayName: 'Hacked', position: 'operations-officer/junior', startDate: '2020-01-01' };
   const rows: Row[] = [
     ['edit a Warehouse member', () => `/app/team/${memberId}/`, () => profile, { anonymous: 303, member: 403, otherManager: 404 }],
-    ['deactivate a Warehouse member', () => `/app/team/${memberId}/`, () => ({ intent: 'deactivate' }), { anonymous: 303, member: 403, otherManager: 404 }],
+    [
+      'deactivate a Warehouse member',
+      () => `/app/team/${memberId}/`,
+      () => ({ intent: 'deactivate' }),
+      { anonymous: 303, member: 403, otherManager: 404 },
+    ],
     ['edit the other manager (tampered id)', () => `/app/team/${otherManagerId}/`, () => profile, { member: 404, manager: 404 }],
     ['edit a person who does not exist', () => '/app/team/999999/', () => profile, { manager: 404, admin: 404 }],
-    ['add a person to Warehouse', () => '/app/team/', () => ({ teamId: String(warehouseId), email: uniqueEmail('denied'), displayName: 'X', position: 'operations-assistant/junior', startDate: '2026-11-01', passwordMode: 'generate' }),
-      { anonymous: 303, member: 403, otherManager: 403 }],
-    ['add a person to a team that does not exist', () => '/app/team/', () => ({ teamId: '999999', email: uniqueEmail('denied'), displayName: 'X', position: 'operations-assistant/junior', startDate: '2026-11-01', passwordMode: 'generate' }),
-      { manager: 404, admin: 404 }],
-    ['add an admin as a manager', () => '/app/team/', () => ({ teamId: String(warehouseId), role: 'admin', email: uniqueEmail('denied'), displayName: 'X', position: 'operations-assistant/junior', startDate: '2026-11-01', passwordMode: 'generate' }),
-      { manager: 403 }],
-    ['rename a team', () => '/app/admin/', () => ({ intent: 'rename-team', teamId: String(warehouseId), name: 'Taken over' }), { anonymous: 303, member: 403, otherManager: 403, manager: 403 }],
-    ['appoint a manager', () => '/app/admin/', () => ({ intent: 'set-manager', teamId: String(warehouseId), managerUserId: String(otherManagerId) }), { anonymous: 303, member: 403, manager: 403 }],
-    ['create a team', () => '/app/admin/', () => ({ intent: 'create-team', name: 'Shadow team' }), { anonymous: 303, member: 403, manager: 403 }],
-    ['change a role', () => '/app/admin/', () => ({ intent: 'change-role', userId: String(memberId), role: 'admin' }), { anonymous: 303, member: 403, otherManager: 403, manager: 403 }],
+    [
+      'add a person to Warehouse',
+      () => '/app/team/',
+      () => ({
+        teamId: String(warehouseId),
+        email: uniqueEmail('denied'),
+        displayName: 'X',
+        position: 'operations-assistant/junior',
+        startDate: '2026-11-01',
+        passwordMode: 'generate',
+      }),
+      { anonymous: 303, member: 403, otherManager: 403 },
+    ],
+    [
+      'add a person to a team that does not exist',
+      () => '/app/team/',
+      () => ({
+        teamId: '999999',
+        email: uniqueEmail('denied'),
+        displayName: 'X',
+        position: 'operations-assistant/junior',
+        startDate: '2026-11-01',
+        passwordMode: 'generate',
+      }),
+      { manager: 404, admin: 404 },
+    ],
+    [
+      'add an admin as a manager',
+      () => '/app/team/',
+      () => ({
+        teamId: String(warehouseId),
+        role: 'admin',
+        email: uniqueEmail('denied'),
+        displayName: 'X',
+        position: 'operations-assistant/junior',
+        startDate: '2026-11-01',
+        passwordMode: 'generate',
+      }),
+      { manager: 403 },
+    ],
+    [
+      'rename a team',
+      () => '/app/admin/',
+      () => ({ intent: 'rename-team', teamId: String(warehouseId), name: 'Taken over' }),
+      { anonymous: 303, member: 403, otherManager: 403, manager: 403 },
+    ],
+    [
+      'appoint a manager',
+      () => '/app/admin/',
+      () => ({ intent: 'set-manager', teamId: String(warehouseId), managerUserId: String(otherManagerId) }),
+      { anonymous: 303, member: 403, manager: 403 },
+    ],
+    [
+      'create a team',
+      () => '/app/admin/',
+      () => ({ intent: 'create-team', name: 'Shadow team' }),
+      { anonymous: 303, member: 403, manager: 403 },
+    ],
+    [
+      'change a role',
+      () => '/app/admin/',
+      () => ({ intent: 'change-role', userId: String(memberId), role: 'admin' }),
+      { anonymous: 303, member: 403, otherManager: 403, manager: 403 },
+    ],
     ['deactivate via admin with a tampered id', () => '/app/admin/', () => ({ intent: 'deactivate', userId: '999999' }), { admin: 404 }],
-    ['rename a team that does not exist', () => '/app/admin/', () => ({ intent: 'rename-team', teamId: '424242', name: 'Nope' }), { admin: 404 }],
+    [
+      'rename a team that does not exist',
+      () => '/app/admin/',
+      () => ({ intent: 'rename-team', teamId: '424242', name: 'Nope' }),
+      { admin: 404 },
+    ],
     ['sign out everywhere, anonymously', () => '/app/account/', () => ({ intent: 'sign-out-everywhere' }), { anonymous: 303 }],
   ];
-  it.each(rows.flatMap(([label, path, form, expected]) => (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [label, p, s, path, form] as const)))(
-    '%s as %s -> %i, nothing changed',
-    async (_label, persona, status, path, form) => {
-      const res = await unchangedBy(() => visitors[persona].post(path(), form()));
-      expect(res.status).toBe(status);
-      if (status === 303) toLogin(res);
-    },
-  );
+  it.each(
+    rows.flatMap(([label, path, form, expected]) =>
+      (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [label, p, s, path, form] as const),
+    ),
+  )('%s as %s -> %i, nothing changed', async (_label, persona, status, path, form) => {
+    const res = await unchangedBy(() => visitors[persona].post(path(), form()));
+    expect(res.status).toBe(status);
+    if (status === 303) toLogin(res);
+  });
 });
 
 describe('form actions (POST), allowed', () => {
@@ -124,7 +189,12 @@ describe('form actions (POST), allowed', () => {
     const theirBrowser = await signedIn(person.email, person.password);
     const path = `/app/team/${person.id}/`;
 
-    const edited = await visitors.manager.post(path, { intent: 'update', displayName: 'Edited Name', position: 'operations-officer/junior', startDate: '2026-09-01' });
+    const edited = await visitors.manager.post(path, {
+      intent: 'update',
+      displayName: 'Edited Name',
+      position: 'operations-officer/junior',
+      startDate: '2026-09-01',
+    });
     expect(edited.status).toBe(303);
     expect(edited.headers.get('location')).toBe(`${path}?done=updated`);
 
@@ -148,7 +218,14 @@ describe('form actions (POST), allowed', () => {
 
   it('a manager adds a person with a generated password, shown once and not cached', async () => {
     const email = uniqueEmail('added');
-    const res = await visitors.manager.post('/app/team/', { teamId: String(warehouseId), email, displayName: 'Added Person', position: 'operations-assistant/assistant', startDate: '2026-11-20', passwordMode: 'generate' });
+    const res = await visitors.manager.post('/app/team/', {
+      teamId: String(warehouseId),
+      email,
+      displayName: 'Added Person',
+      position: 'operations-assistant/assistant',
+      startDate: '2026-11-20',
+      passwordMode: 'generate',
+    });
     const html = await res.text();
     expect(res.status, html.slice(0, 500)).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/no-store/);
@@ -158,7 +235,15 @@ describe('form actions (POST), allowed', () => {
   });
 
   it('field errors come back with what was typed, but never the password', async () => {
-    const res = await visitors.manager.post('/app/team/', { teamId: String(warehouseId), email: 'not-an-email', displayName: 'Kept Name', position: 'operations-assistant/nope', startDate: '2026-13-40', passwordMode: 'set', password: 'short-secret' });
+    const res = await visitors.manager.post('/app/team/', {
+      teamId: String(warehouseId),
+      email: 'not-an-email',
+      displayName: 'Kept Name',
+      position: 'operations-assistant/nope',
+      startDate: '2026-13-40',
+      passwordMode: 'set',
+      password: 'short-secret',
+    });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain('value="Kept Name"');
@@ -173,7 +258,9 @@ describe('form actions (POST), allowed', () => {
 
 describe('CSRF', () => {
   it('a cross-origin form post is refused by the origin check and changes nothing', async () => {
-    const res = await unchangedBy(() => visitors.admin.post(`/app/team/${memberId}/`, { intent: 'deactivate' }, { origin: 'https://evil.example' }));
+    const res = await unchangedBy(() =>
+      visitors.admin.post(`/app/team/${memberId}/`, { intent: 'deactivate' }, { origin: 'https://evil.example' }),
+    );
     expect(res.status).toBe(403);
   });
 
@@ -190,7 +277,9 @@ describe('CSRF', () => {
   });
 
   it('a cross-origin JSON post to a form page is not treated as a form and changes nothing', async () => {
-    const res = await unchangedBy(() => visitors.admin.postJson(`/app/team/${memberId}/`, { intent: 'deactivate' }, 'https://evil.example'));
+    const res = await unchangedBy(() =>
+      visitors.admin.postJson(`/app/team/${memberId}/`, { intent: 'deactivate' }, 'https://evil.example'),
+    );
     expect(res.status).toBe(400);
   });
 });
@@ -208,7 +297,11 @@ describe('sign-in, cookies and sign-out', () => {
   it('redirects to a same-site `next` only', async () => {
     const good = await new Visitor().post('/login', { email: 'manager@demo.opspath.test', password: 'opspath-demo', next: '/app/team/' });
     expect(good.headers.get('location')).toBe('/app/team/');
-    const evil = await new Visitor().post('/login', { email: 'manager@demo.opspath.test', password: 'opspath-demo', next: '//evil.example/' });
+    const evil = await new Visitor().post('/login', {
+      email: 'manager@demo.opspath.test',
+      password: 'opspath-demo',
+      next: '//evil.example/',
+    });
     expect(evil.headers.get('location')).toBe('/app/');
   });
 

@@ -101,7 +101,14 @@ export async function createPerson(
 ) {
   const password = options.password ?? 'fixture-password';
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
-  const orgId = options.orgId ?? (await database.db.select().from(users).where(sql`email = 'admin@demo.opspath.test'`))[0]!.orgId;
+  const orgId =
+    options.orgId ??
+    (
+      await database.db
+        .select()
+        .from(users)
+        .where(sql`email = 'admin@demo.opspath.test'`)
+    )[0]!.orgId;
   const email = uniqueEmail(options.label);
   const [person] = await database.db
     .insert(users)
@@ -117,7 +124,10 @@ export async function createPerson(
     })
     .returning();
   if (options.team) {
-    const [team] = await database.db.select().from(teams).where(sql`name = ${options.team} and org_id = ${orgId}`);
+    const [team] = await database.db
+      .select()
+      .from(teams)
+      .where(sql`name = ${options.team} and org_id = ${orgId}`);
     await database.db.insert(teamMemberships).values({ teamId: team!.id, userId: person!.id });
   }
   if (options.teamId) await database.db.insert(teamMemberships).values({ teamId: options.teamId, userId: person!.id });
@@ -136,15 +146,39 @@ export async function createOrganisation(database: Database, label: string) {
     .values({ name: `Scratch ${label} ${Date.now().toString(36)}`, settings: {} })
     .returning();
   const orgId = org!.id;
-  const admin = await createPerson(database, { label: `${label}-admin`, role: 'admin', orgId, jobRole: 'operations-manager', tier: 'manager' });
-  const manager = await createPerson(database, { label: `${label}-manager`, role: 'manager', orgId, jobRole: 'operations-manager', tier: 'manager' });
-  const [team] = await database.db.insert(teams).values({ orgId, name: `${label} team`, managerUserId: manager.id }).returning();
-  const member = await createPerson(database, { label: `${label}-member`, orgId, teamId: team!.id, jobRole: 'operations-coordinator', tier: 'junior' });
+  const admin = await createPerson(database, {
+    label: `${label}-admin`,
+    role: 'admin',
+    orgId,
+    jobRole: 'operations-manager',
+    tier: 'manager',
+  });
+  const manager = await createPerson(database, {
+    label: `${label}-manager`,
+    role: 'manager',
+    orgId,
+    jobRole: 'operations-manager',
+    tier: 'manager',
+  });
+  const [team] = await database.db
+    .insert(teams)
+    .values({ orgId, name: `${label} team`, managerUserId: manager.id })
+    .returning();
+  const member = await createPerson(database, {
+    label: `${label}-member`,
+    orgId,
+    teamId: team!.id,
+    jobRole: 'operations-coordinator',
+    tier: 'junior',
+  });
   return { orgId, team: team!, admin, manager, member };
 }
 
 export async function teamId(database: Database, name: string): Promise<number> {
-  const [team] = await database.db.select().from(teams).where(sql`name = ${name}`);
+  const [team] = await database.db
+    .select()
+    .from(teams)
+    .where(sql`name = ${name}`);
   return team!.id;
 }
 

@@ -24,7 +24,10 @@ afterAll(async () => {
  * ship no script of their own (checked below), and one test runs a form flow
  * with JavaScript off.
  */
-async function as(email: string, options: { password?: string; javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function as(
+  email: string,
+  options: { password?: string; javaScript?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const password = options.password ?? DEMO_PASSWORD;
   const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true });
   const page = await context.newPage();

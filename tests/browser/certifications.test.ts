@@ -57,7 +57,10 @@ async function signInPage(email: string, password = 'opspath-demo'): Promise<Pag
 
 /** axe on one part of a page that other features also render into (the dashboard). */
 async function checkA11yOf(page: Page, selector: string) {
-  const results = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const results = await new AxeBuilder({ page })
+    .include(selector)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
@@ -95,7 +98,12 @@ function parseIcs(text: string): { calendar: Record<string, string>; events: Ics
       expect(stack.pop()).toBe(value);
       continue;
     }
-    const params = Object.fromEntries(rawParams!.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]));
+    const params = Object.fromEntries(
+      rawParams!
+        .split(';')
+        .filter(Boolean)
+        .map((p) => p.split('=') as [string, string]),
+    );
     if (stack.at(-1) === 'VEVENT') events.at(-1)![name!] = { params, value: unescape(value!) };
     else if (stack.at(-1) === 'VCALENDAR') calendar[name!] = unescape(value!);
   }
@@ -127,7 +135,7 @@ describe('anonymous and refused requests', () => {
     expect(await database.db.select().from(certificationRecords)).toEqual(before);
   });
 
-  it('refuses members the matrix, export and settings; another team\'s id is 404 for a manager', async () => {
+  it("refuses members the matrix, export and settings; another team's id is 404 for a manager", async () => {
     const fresh = await createPerson(database, { label: 'cert-refused', team: 'Warehouse Operations' });
     const member = await signedIn(fresh.email, fresh.password);
     expect((await member.get('/app/certifications/')).status).toBe(403);
@@ -256,7 +264,11 @@ describe('member', () => {
     await expect(rows.nth(0).innerText()).resolves.toMatch(/Current[\s\S]*Renewal of the record earned/);
     await expect(rows.nth(0).innerText()).resolves.toContain('PL300-RENEWED');
     await expect(rows.nth(1).innerText()).resolves.toContain('Superseded');
-    const stored = await database.db.select().from(certificationRecords).where(eq(certificationRecords.userId, person.id)).orderBy(certificationRecords.id);
+    const stored = await database.db
+      .select()
+      .from(certificationRecords)
+      .where(eq(certificationRecords.userId, person.id))
+      .orderBy(certificationRecords.id);
     expect(stored.map((r) => [r.earnedOn, r.expiresOn, r.renewsRecordId])).toEqual([
       [firstEarned, addMonths(firstEarned, 12), null],
       [renewEarned, newExpiry, stored[0]!.id],
@@ -284,7 +296,9 @@ describe('member', () => {
     );
     for (const e of events) {
       expect(e.DTSTART!.params.VALUE).toBe('DATE');
-      expect(e.DTEND!.value).toBe(compact(addDays(`${e.DTSTART!.value.slice(0, 4)}-${e.DTSTART!.value.slice(4, 6)}-${e.DTSTART!.value.slice(6)}`, 1)));
+      expect(e.DTEND!.value).toBe(
+        compact(addDays(`${e.DTSTART!.value.slice(0, 4)}-${e.DTSTART!.value.slice(4, 6)}-${e.DTSTART!.value.slice(6)}`, 1)),
+      );
       expect(e.UID!.value).toMatch(/^cert-\d+-(expiry|reminder-\d{4}-\d{2}-\d{2})@/);
     }
     expect(new Set(events.map((e) => e.UID!.value)).size).toBe(events.length);

@@ -78,7 +78,13 @@ describe('role guides', () => {
 
   it('fits a 360 px screen without horizontal scrolling', async () => {
     const small = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    for (const path of ['/', '/roles/operations-manager/', '/compare/operations-assistant/operations-officer/', '/playbook/', '/certifications/']) {
+    for (const path of [
+      '/',
+      '/roles/operations-manager/',
+      '/compare/operations-assistant/operations-officer/',
+      '/playbook/',
+      '/certifications/',
+    ]) {
       const page = await open(path, small);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);
@@ -152,7 +158,17 @@ describe('portal pages', () => {
 
   it('playbook lists every KPI and the RAG guide', async () => {
     const page = await open('/playbook/');
-    for (const id of ['sla-adherence', 'backlog-volume', 'backlog-aging', 'first-contact-resolution', 'cycle-time', 'defect-rate', 'rework-rate', 'on-time-delivery', 'forecast-accuracy']) {
+    for (const id of [
+      'sla-adherence',
+      'backlog-volume',
+      'backlog-aging',
+      'first-contact-resolution',
+      'cycle-time',
+      'defect-rate',
+      'rework-rate',
+      'on-time-delivery',
+      'forecast-accuracy',
+    ]) {
       await expect(page.locator(`#${id}`).count(), id).resolves.toBe(1);
     }
     const rag = await page.locator('#rag-guide').innerText();

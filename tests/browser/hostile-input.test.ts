@@ -53,12 +53,22 @@ beforeAll(async () => {
   visitors.account = await signedIn(account.email, account.password);
 
   // A ramp plan and a certification record to aim at.
-  const started = await visitors.manager.post('/app/ramp/', { intent: 'start', personId: String(org.member.id), templateRole: '', startDate: '' });
+  const started = await visitors.manager.post('/app/ramp/', {
+    intent: 'start',
+    personId: String(org.member.id),
+    templateRole: '',
+    startDate: '',
+  });
   expect(started.status, await started.text()).toBe(303);
   planId = Number(/\/app\/ramp\/(\d+)\//.exec(started.headers.get('location') ?? '')?.[1]);
   taskIds = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, planId))).map((t) => t.id);
   expect(taskIds.length).toBeGreaterThan(3);
-  const added = await visitors.member.post('/app/certifications/me/', { intent: 'add', certificationId: 'pmi-pmp', status: 'earned', earnedOn: '2026-01-15' });
+  const added = await visitors.member.post('/app/certifications/me/', {
+    intent: 'add',
+    certificationId: 'pmi-pmp',
+    status: 'earned',
+    earnedOn: '2026-01-15',
+  });
   expect(added.status).toBe(303);
   recordId = (await database.db.all<{ id: number }>(sql`select id from certification_records where user_id = ${org.member.id}`))[0]!.id;
 
@@ -66,8 +76,14 @@ beforeAll(async () => {
   demo.teamId = await teamId(database, 'Warehouse Operations');
   demo.memberId = await idOf('tom.becker@demo.opspath.test');
   demo.managerId = await idOf('manager@demo.opspath.test');
-  demo.taskId = (await database.db.all<{ id: number }>(sql`select id from ramp_tasks where plan_id in (select id from ramp_plans where org_id <> ${org.orgId}) limit 1`))[0]!.id;
-  demo.recordId = (await database.db.all<{ id: number }>(sql`select id from certification_records where org_id <> ${org.orgId} limit 1`))[0]!.id;
+  demo.taskId = (
+    await database.db.all<{ id: number }>(
+      sql`select id from ramp_tasks where plan_id in (select id from ramp_plans where org_id <> ${org.orgId}) limit 1`,
+    )
+  )[0]!.id;
+  demo.recordId = (
+    await database.db.all<{ id: number }>(sql`select id from certification_records where org_id <> ${org.orgId} limit 1`)
+  )[0]!.id;
 });
 afterAll(() => database?.close());
 
@@ -112,7 +128,10 @@ function outsideQueries(o: number): Record<string, string> {
     skill_ratings: counted('skill_ratings', `org_id <> ${o}`),
     certification_records: `select count(*) as n, coalesce(max(rowid), 0) as last, coalesce(max(updated_at), 0) as updated from certification_records where org_id <> ${o}`,
     certification_requirements: counted('certification_requirements', `org_id <> ${o}`),
-    certification_reminders_handled: counted('certification_reminders_handled', `record_id in (select id from certification_records where org_id <> ${o})`),
+    certification_reminders_handled: counted(
+      'certification_reminders_handled',
+      `record_id in (select id from certification_records where org_id <> ${o})`,
+    ),
     calendar_feed_tokens: `select id, revoked_at from calendar_feed_tokens where user_id in (select id from users where org_id <> ${o}) order by id`,
     audit_log: counted('audit_log', `(org_id is null or org_id <> ${o}) and action not like 'auth.%'`),
   };
@@ -182,11 +201,47 @@ function expectClearAnswer(res: Response, body: string, what: string) {
 // --- arbitraries ------------------------------------------------------------------------
 
 const NASTY = [
-  "' OR 1=1 --", '1; DROP TABLE users', '<script>alert(1)</script>', '"><svg onload=alert(1)>', '<img src=x onerror=alert(1)>',
-  'javascript:alert(1)', 'data:text/html,<b>x</b>', '%00', '\u0000', '\uFEFF', '../../etc/passwd', '..%2F..%2F', '${7*7}', '{{7*7}}',
-  'null', 'undefined', 'NaN', 'Infinity', '-1', '0', '1e309', '0x10', '1.5', '[]', '{}', 'true', ' ', '\r\n', '\t=cmd', '\u202Egnp.exe',
-  '\uD800', '💥🧨', 'Ω≈ç√', '=HYPERLINK("http://evil.example")', '@SUM(1+1)', '+1', '2026-02-30', '2026-13-01', '0000-00-00',
-  '9'.repeat(40), 'a'.repeat(5_000),
+  "' OR 1=1 --",
+  '1; DROP TABLE users',
+  '<script>alert(1)</script>',
+  '"><svg onload=alert(1)>',
+  '<img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  'data:text/html,<b>x</b>',
+  '%00',
+  '\u0000',
+  '\uFEFF',
+  '../../etc/passwd',
+  '..%2F..%2F',
+  '${7*7}',
+  '{{7*7}}',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0',
+  '1e309',
+  '0x10',
+  '1.5',
+  '[]',
+  '{}',
+  'true',
+  ' ',
+  '\r\n',
+  '\t=cmd',
+  '\u202Egnp.exe',
+  '\uD800',
+  '💥🧨',
+  'Ω≈ç√',
+  '=HYPERLINK("http://evil.example")',
+  '@SUM(1+1)',
+  '+1',
+  '2026-02-30',
+  '2026-13-01',
+  '0000-00-00',
+  '9'.repeat(40),
+  'a'.repeat(5_000),
 ];
 /** Any string a client could send, except a plain positive integer (ids come from pools, so nothing real is hit by chance). */
 const hostile = fc
@@ -246,23 +301,56 @@ type Target = { label: string; persona: Persona; path: () => string; intents: st
 /** Form fields as name/value pairs (names may repeat, be unknown or be garbage). */
 function formPairs(target: Target): fc.Arbitrary<[string, string][]> {
   const known = target.fields.map((f) => fc.tuple(fc.constant(f), valueFor(f)));
-  const field = known.length ? fc.oneof({ weight: 4, arbitrary: fc.oneof(...known) }, { weight: 1, arbitrary: fc.tuple(hostile, hostile) }) : fc.tuple(hostile, hostile);
+  const field = known.length
+    ? fc.oneof({ weight: 4, arbitrary: fc.oneof(...known) }, { weight: 1, arbitrary: fc.tuple(hostile, hostile) })
+    : fc.tuple(hostile, hostile);
   const intent = target.intents.length
-    ? fc.option(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...target.intents) }, { weight: 1, arbitrary: hostile }), { nil: undefined })
+    ? fc.option(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...target.intents) }, { weight: 1, arbitrary: hostile }), {
+        nil: undefined,
+      })
     : fc.constant(undefined);
-  return fc.tuple(intent, fc.array(field, { maxLength: 8 })).map(([i, rest]) => (i === undefined ? rest : [['intent', i] as [string, string], ...rest]));
+  return fc
+    .tuple(intent, fc.array(field, { maxLength: 8 }))
+    .map(([i, rest]) => (i === undefined ? rest : [['intent', i] as [string, string], ...rest]));
 }
 
 type Encoding =
-  | 'urlencoded' | 'multipart' | 'multipart-garbage' | 'json' | 'json-malformed' | 'text' | 'none'
-  | 'raw-invalid-utf8' | 'percent-invalid-utf8' | 'octet' | 'utf16';
+  | 'urlencoded'
+  | 'multipart'
+  | 'multipart-garbage'
+  | 'json'
+  | 'json-malformed'
+  | 'text'
+  | 'none'
+  | 'raw-invalid-utf8'
+  | 'percent-invalid-utf8'
+  | 'octet'
+  | 'utf16';
 const encodings = fc.constantFrom<Encoding>(
-  'urlencoded', 'urlencoded', 'urlencoded', 'multipart', 'multipart', 'multipart-garbage', 'json', 'json-malformed', 'text', 'none',
-  'raw-invalid-utf8', 'percent-invalid-utf8', 'octet', 'utf16',
+  'urlencoded',
+  'urlencoded',
+  'urlencoded',
+  'multipart',
+  'multipart',
+  'multipart-garbage',
+  'json',
+  'json-malformed',
+  'text',
+  'none',
+  'raw-invalid-utf8',
+  'percent-invalid-utf8',
+  'octet',
+  'utf16',
 );
 const methods = fc.constantFrom('POST', 'POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE');
 
-const INVALID_UTF8 = [Buffer.from([0xff, 0xfe]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]), Buffer.from([0xe2, 0x82])];
+const INVALID_UTF8 = [
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from([0xc3, 0x28]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]),
+  Buffer.from([0xe2, 0x82]),
+];
 
 /** Encodes pairs as a request body the given (possibly wrong) way. */
 function encode(pairs: [string, string][], encoding: Encoding): { headers: Record<string, string>; body?: BodyInit } {
@@ -272,13 +360,18 @@ function encode(pairs: [string, string][], encoding: Encoding): { headers: Recor
       return { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: urlencoded };
     case 'multipart': {
       const form = new FormData();
-      pairs.forEach(([k, v], i) => (i % 3 === 2 ? form.append(k, new File([v], `${v.slice(0, 20)}.csv`, { type: 'text/csv' })) : form.append(k, v)));
+      pairs.forEach(([k, v], i) =>
+        i % 3 === 2 ? form.append(k, new File([v], `${v.slice(0, 20)}.csv`, { type: 'text/csv' })) : form.append(k, v),
+      );
       return { headers: {}, body: form };
     }
     case 'multipart-garbage': {
       const boundary = pairs.length % 2 ? 'zzz' : '';
       const parts = pairs.map(([k, v]) => `--zzz\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}`).join('\r\n');
-      return { headers: { 'content-type': `multipart/form-data${boundary ? `; boundary=${boundary}` : ''}` }, body: parts.slice(0, Math.max(0, parts.length - 3)) };
+      return {
+        headers: { 'content-type': `multipart/form-data${boundary ? `; boundary=${boundary}` : ''}` },
+        body: parts.slice(0, Math.max(0, parts.length - 3)),
+      };
     }
     case 'json':
       return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.fromEntries(pairs)) };
@@ -291,14 +384,23 @@ function encode(pairs: [string, string][], encoding: Encoding): { headers: Recor
     case 'raw-invalid-utf8':
       return {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: Buffer.concat(pairs.flatMap(([k, v], i) => [Buffer.from(`${i ? '&' : ''}${enc(k)}=`), INVALID_UTF8[i % INVALID_UTF8.length]!, Buffer.from(enc(v))])),
+        body: Buffer.concat(
+          pairs.flatMap(([k, v], i) => [
+            Buffer.from(`${i ? '&' : ''}${enc(k)}=`),
+            INVALID_UTF8[i % INVALID_UTF8.length]!,
+            Buffer.from(enc(v)),
+          ]),
+        ),
       };
     case 'percent-invalid-utf8':
       return { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `${urlencoded}&x=%FF%FE&y=%C3%28&z=%E0%A4%A&w=%` };
     case 'octet':
       return { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(urlencoded) };
     case 'utf16':
-      return { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-16le' }, body: Buffer.from(urlencoded, 'utf16le') };
+      return {
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-16le' },
+        body: Buffer.from(urlencoded, 'utf16le'),
+      };
   }
 }
 
@@ -313,7 +415,12 @@ function send(persona: Persona, path: string, init: { method?: string; headers?:
 }
 
 /** Sends one request and checks the answer and what it did to the database. */
-async function probe(persona: Persona, path: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit }, label: string) {
+async function probe(
+  persona: Persona,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: BodyInit },
+  label: string,
+) {
   const what = label.length > 300 ? `${label.slice(0, 300)}…` : label;
   const before = await snapshot();
   const res = await send(persona, path, init);
@@ -341,7 +448,12 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
  */
 async function restoreScratchOrganisation() {
   await database.db.update(teams).set({ managerUserId: org.manager.id }).where(eq(teams.id, org.team.id));
-  for (const [person, role] of [[org.admin, 'admin'], [org.manager, 'manager'], [org.member, 'member'], [victim, 'member']] as const) {
+  for (const [person, role] of [
+    [org.admin, 'admin'],
+    [org.manager, 'manager'],
+    [org.member, 'member'],
+    [victim, 'member'],
+  ] as const) {
     await database.db.update(users).set({ role, active: true }).where(eq(users.id, person.id));
   }
   await database.db.insert(teamMemberships).values({ teamId: org.team.id, userId: org.member.id }).onConflictDoNothing();
@@ -356,33 +468,110 @@ describe('form actions take any body without a server error or a partial write',
   afterEach(restoreScratchOrganisation);
   const ramp = ['taskId', 'note', 'evidenceUrl', 'personId', 'templateRole', 'startDate'];
   const targets: Target[] = [
-    { label: 'add a person', persona: 'admin', path: () => '/app/team/', intents: [], fields: ['teamId', 'email', 'displayName', 'position', 'startDate', 'passwordMode', 'password', 'role'] },
-    { label: 'edit a person', persona: 'admin', path: () => `/app/team/${victim.id}/`, intents: ['update', 'deactivate', 'activate'], fields: ['displayName', 'position', 'startDate'] },
-    { label: 'admin area', persona: 'admin', path: () => '/app/admin/', intents: ['create-team', 'rename-team', 'set-manager', 'change-role', 'deactivate', 'activate'], fields: ['teamId', 'name', 'managerUserId', 'userId', 'role'] },
-    { label: 'account', persona: 'account', path: () => '/app/account/', intents: ['change-password'], fields: ['currentPassword', 'newPassword', 'confirmPassword'] },
-    { label: 'skill catalog', persona: 'admin', path: () => '/app/skills/catalog/', intents: ['add-skill'], fields: ['name', 'category', 'description'] },
-    { label: 'rate myself', persona: 'member', path: () => '/app/skills/me/', intents: ['rate'], fields: ['skillId', 'level', 'note', 'evidenceUrl'] },
-    { label: 'rate a member', persona: 'manager', path: () => `/app/skills/people/${org.member.id}/`, intents: ['rate'], fields: ['skillId', 'level', 'note', 'evidenceUrl'] },
-    { label: 'my certifications', persona: 'member', path: () => '/app/certifications/me/', intents: ['add', 'edit', 'renew', 'feed-create', 'feed-revoke'], fields: ['recordId', 'certificationId', 'status', 'earnedOn', 'expiresOn', 'credentialId', 'verificationUrl', 'note'] },
-    { label: 'mark a reminder handled', persona: 'member', path: () => '/app/certifications/reminders', intents: [], fields: ['recordId', 'reminderOn', 'next'] },
-    { label: 'certification settings', persona: 'admin', path: () => '/app/certifications/settings', intents: ['settings', 'require-add', 'require-remove'], fields: ['leadDays', 'timeZone', 'position', 'certificationId'] },
+    {
+      label: 'add a person',
+      persona: 'admin',
+      path: () => '/app/team/',
+      intents: [],
+      fields: ['teamId', 'email', 'displayName', 'position', 'startDate', 'passwordMode', 'password', 'role'],
+    },
+    {
+      label: 'edit a person',
+      persona: 'admin',
+      path: () => `/app/team/${victim.id}/`,
+      intents: ['update', 'deactivate', 'activate'],
+      fields: ['displayName', 'position', 'startDate'],
+    },
+    {
+      label: 'admin area',
+      persona: 'admin',
+      path: () => '/app/admin/',
+      intents: ['create-team', 'rename-team', 'set-manager', 'change-role', 'deactivate', 'activate'],
+      fields: ['teamId', 'name', 'managerUserId', 'userId', 'role'],
+    },
+    {
+      label: 'account',
+      persona: 'account',
+      path: () => '/app/account/',
+      intents: ['change-password'],
+      fields: ['currentPassword', 'newPassword', 'confirmPassword'],
+    },
+    {
+      label: 'skill catalog',
+      persona: 'admin',
+      path: () => '/app/skills/catalog/',
+      intents: ['add-skill'],
+      fields: ['name', 'category', 'description'],
+    },
+    {
+      label: 'rate myself',
+      persona: 'member',
+      path: () => '/app/skills/me/',
+      intents: ['rate'],
+      fields: ['skillId', 'level', 'note', 'evidenceUrl'],
+    },
+    {
+      label: 'rate a member',
+      persona: 'manager',
+      path: () => `/app/skills/people/${org.member.id}/`,
+      intents: ['rate'],
+      fields: ['skillId', 'level', 'note', 'evidenceUrl'],
+    },
+    {
+      label: 'my certifications',
+      persona: 'member',
+      path: () => '/app/certifications/me/',
+      intents: ['add', 'edit', 'renew', 'feed-create', 'feed-revoke'],
+      fields: ['recordId', 'certificationId', 'status', 'earnedOn', 'expiresOn', 'credentialId', 'verificationUrl', 'note'],
+    },
+    {
+      label: 'mark a reminder handled',
+      persona: 'member',
+      path: () => '/app/certifications/reminders',
+      intents: [],
+      fields: ['recordId', 'reminderOn', 'next'],
+    },
+    {
+      label: 'certification settings',
+      persona: 'admin',
+      path: () => '/app/certifications/settings',
+      intents: ['settings', 'require-add', 'require-remove'],
+      fields: ['leadDays', 'timeZone', 'position', 'certificationId'],
+    },
     { label: 'ramp overview', persona: 'manager', path: () => '/app/ramp/', intents: ['done', 'undone', 'start'], fields: ramp },
     { label: 'my 90 days', persona: 'member', path: () => '/app/ramp/', intents: ['done', 'undone', 'start'], fields: ramp },
-    { label: 'a ramp plan', persona: 'manager', path: () => `/app/ramp/${planId}/`, intents: ['done', 'undone', 'add', 'update', 'move', 'remove'], fields: ['taskId', 'note', 'evidenceUrl', 'title', 'detail', 'owner', 'dueDay', 'buddyUserId', 'skillId', 'kpiId', 'direction'] },
+    {
+      label: 'a ramp plan',
+      persona: 'manager',
+      path: () => `/app/ramp/${planId}/`,
+      intents: ['done', 'undone', 'add', 'update', 'move', 'remove'],
+      fields: ['taskId', 'note', 'evidenceUrl', 'title', 'detail', 'owner', 'dueDay', 'buddyUserId', 'skillId', 'kpiId', 'direction'],
+    },
     { label: 'CSV import (form fields)', persona: 'manager', path: () => '/app/skills/import', intents: [], fields: ['file'] },
     { label: 'sign out', persona: 'anonymous', path: () => '/logout', intents: [], fields: [] },
   ];
   it.each(targets.map((t) => [t.label, t] as const))('%s', async (_label, target) => {
     await fc.assert(
       fc.asyncProperty(methods, encodings, formPairs(target), async (method, encoding, pairs) => {
-        await probe(target.persona, target.path(), { method, ...encode(pairs, encoding) }, `${method} ${target.path()} ${encoding} ${JSON.stringify(pairs).slice(0, 300)}`);
+        await probe(
+          target.persona,
+          target.path(),
+          { method, ...encode(pairs, encoding) },
+          `${method} ${target.path()} ${encoding} ${JSON.stringify(pairs).slice(0, 300)}`,
+        );
       }),
       { numRuns: RUNS },
     );
   });
 
   it('sign in (emails never valid, so no attempt reaches the throttle)', async () => {
-    const target: Target = { label: 'sign in', persona: 'anonymous', path: () => '/login', intents: [], fields: ['email', 'password', 'next'] };
+    const target: Target = {
+      label: 'sign in',
+      persona: 'anonymous',
+      path: () => '/login',
+      intents: [],
+      fields: ['email', 'password', 'next'],
+    };
     await fc.assert(
       fc.asyncProperty(methods, encodings, formPairs(target), async (method, encoding, pairs) => {
         const safe = pairs.map(([k, v]) => [k, k === 'email' ? v.replace(/@/g, '') : v] as [string, string]);
@@ -395,7 +584,12 @@ describe('form actions take any body without a server error or a partial write',
 
   it('the ramp overview explains a refused action instead of an empty 400', async () => {
     for (const form of [{ intent: 'bogus' }, { intent: 'undone', taskId: 'x' }]) {
-      const { res, body } = await probe('manager', '/app/ramp/', { method: 'POST', ...encode(Object.entries(form), 'urlencoded') }, JSON.stringify(form));
+      const { res, body } = await probe(
+        'manager',
+        '/app/ramp/',
+        { method: 'POST', ...encode(Object.entries(form), 'urlencoded') },
+        JSON.stringify(form),
+      );
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(htmlMessage(body)).toMatch(/\w{3,}/);
     }
@@ -407,16 +601,50 @@ describe('form actions take any body without a server error or a partial write',
 
 // --- JSON endpoints ---------------------------------------------------------------------
 
-const jsonTypes = fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', '');
-const weird = fc.oneof(hostile, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }));
-const malformedJson = fc.constantFrom('', '{', '{"personId":', '[', 'null', '"x"', '1e999', '{"a":1}}', '\u0000', '['.repeat(50_000), `{"note":"${'x'.repeat(20_000)}"}`, '{"__proto__":{"admin":true}}');
+const jsonTypes = fc.constantFrom(
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/jsonx',
+  '',
+);
+const weird = fc.oneof(
+  hostile,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+);
+const malformedJson = fc.constantFrom(
+  '',
+  '{',
+  '{"personId":',
+  '[',
+  'null',
+  '"x"',
+  '1e999',
+  '{"a":1}}',
+  '\u0000',
+  '['.repeat(50_000),
+  `{"note":"${'x'.repeat(20_000)}"}`,
+  '{"__proto__":{"admin":true}}',
+);
 
 function jsonBody(record: fc.Arbitrary<Record<string, unknown>>) {
   return fc.oneof(
     { weight: 5, arbitrary: record.map((r) => Buffer.from(JSON.stringify(r))) },
     { weight: 1, arbitrary: fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v))) },
     { weight: 2, arbitrary: malformedJson.map((s) => Buffer.from(s)) },
-    { weight: 1, arbitrary: record.map((r) => Buffer.concat([Buffer.from(JSON.stringify(r).slice(0, -1)), Buffer.from(',"n":"'), INVALID_UTF8[0]!, Buffer.from('"}')])) },
+    {
+      weight: 1,
+      arbitrary: record.map((r) =>
+        Buffer.concat([Buffer.from(JSON.stringify(r).slice(0, -1)), Buffer.from(',"n":"'), INVALID_UTF8[0]!, Buffer.from('"}')]),
+      ),
+    },
   );
 }
 
@@ -424,7 +652,11 @@ describe('JSON endpoints take any body without a server error or a partial write
   it('POST /app/skills/rating', async () => {
     const record = fc.record(
       {
-        personId: fc.oneof(fc.constantFrom(org.member.id, victim.id, demo.memberId, org.manager.id), fc.constantFrom(String(org.member.id)), weird),
+        personId: fc.oneof(
+          fc.constantFrom(org.member.id, victim.id, demo.memberId, org.manager.id),
+          fc.constantFrom(String(org.member.id)),
+          weird,
+        ),
         skillId: fc.oneof(fc.constantFrom('spreadsheets', 'erp-systems'), weird),
         level: fc.oneof(fc.integer({ min: -2, max: 6 }), weird),
         note: weird,
@@ -435,7 +667,12 @@ describe('JSON endpoints take any body without a server error or a partial write
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<Persona>('manager', 'member'), jsonTypes, jsonBody(record), async (persona, type, body) => {
-        const { res } = await probe(persona, '/app/skills/rating', { method: 'POST', headers: type ? { 'content-type': type } : {}, body }, `rating ${type} ${body.toString().slice(0, 200)}`);
+        const { res } = await probe(
+          persona,
+          '/app/skills/rating',
+          { method: 'POST', headers: type ? { 'content-type': type } : {}, body },
+          `rating ${type} ${body.toString().slice(0, 200)}`,
+        );
         expect([200, 400, 403, 404, 409, 413, 415]).toContain(res.status);
       }),
       { numRuns: RUNS * 2 },
@@ -443,14 +680,32 @@ describe('JSON endpoints take any body without a server error or a partial write
   });
 
   it('POST /app/ramp/tasks/<taskId>/done', async () => {
-    const record = fc.record({ done: fc.oneof(fc.boolean(), weird), note: weird, evidenceUrl: fc.oneof(fc.constantFrom('https://example.test/x', 'javascript:alert(1)'), weird) }, { requiredKeys: [] });
+    const record = fc.record(
+      {
+        done: fc.oneof(fc.boolean(), weird),
+        note: weird,
+        evidenceUrl: fc.oneof(fc.constantFrom('https://example.test/x', 'javascript:alert(1)'), weird),
+      },
+      { requiredKeys: [] },
+    );
     const taskId = fc.oneof(fc.constantFrom(...taskIds.map(String), String(demo.taskId)), hostile.filter((s) => s.length < 2_000).map(enc));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Persona>('member', 'manager', 'admin'), taskId, jsonTypes, jsonBody(record), async (persona, id, type, body) => {
-        const path = `/app/ramp/tasks/${id}/done`;
-        const { res } = await probe(persona, path, { method: 'POST', headers: type ? { 'content-type': type } : {}, body }, `${path} ${type} ${body.toString().slice(0, 200)}`);
-        expect([200, 400, 403, 404, 409, 413, 415]).toContain(res.status);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<Persona>('member', 'manager', 'admin'),
+        taskId,
+        jsonTypes,
+        jsonBody(record),
+        async (persona, id, type, body) => {
+          const path = `/app/ramp/tasks/${id}/done`;
+          const { res } = await probe(
+            persona,
+            path,
+            { method: 'POST', headers: type ? { 'content-type': type } : {}, body },
+            `${path} ${type} ${body.toString().slice(0, 200)}`,
+          );
+          expect([200, 400, 403, 404, 409, 413, 415]).toContain(res.status);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
@@ -459,24 +714,97 @@ describe('JSON endpoints take any body without a server error or a partial write
 // --- query strings and path ids -----------------------------------------------------------
 
 describe('pages take any query string and path id without a server error or a write', () => {
-  const keys = ['team', 'state', 'certification', 'category', 'role', 'tier', 'sort', 'skill', 'edit', 'add', 'done', 'written', 'skipped', 'next', 'a', 'b', 'signedout', 'reminder'];
-  const queryValue = fc.oneof(hostile.filter((s) => s.length < 2_000), fc.constantFrom('1', '999999', 'expiring', 'technical', 'gap', 'operations-coordinator', 'junior'));
+  const keys = [
+    'team',
+    'state',
+    'certification',
+    'category',
+    'role',
+    'tier',
+    'sort',
+    'skill',
+    'edit',
+    'add',
+    'done',
+    'written',
+    'skipped',
+    'next',
+    'a',
+    'b',
+    'signedout',
+    'reminder',
+  ];
+  const queryValue = fc.oneof(
+    hostile.filter((s) => s.length < 2_000),
+    fc.constantFrom('1', '999999', 'expiring', 'technical', 'gap', 'operations-coordinator', 'junior'),
+  );
   const query = fc.oneof(
-    { weight: 4, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keys), hostile.filter((s) => s.length < 100)), queryValue), { maxLength: 6 }).map((pairs) => new URLSearchParams(pairs).toString()) },
-    { weight: 1, arbitrary: fc.constantFrom('%', 'team=%FF', 'team=%E0%A4%A', 'a[]=1&a[]=2', '&&&==', 'team=1&team=2', 'sort=__proto__', 'team=constructor') },
+    {
+      weight: 4,
+      arbitrary: fc
+        .array(
+          fc.tuple(
+            fc.oneof(
+              fc.constantFrom(...keys),
+              hostile.filter((s) => s.length < 100),
+            ),
+            queryValue,
+          ),
+          { maxLength: 6 },
+        )
+        .map((pairs) => new URLSearchParams(pairs).toString()),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '%',
+        'team=%FF',
+        'team=%E0%A4%A',
+        'a[]=1&a[]=2',
+        '&&&==',
+        'team=1&team=2',
+        'sort=__proto__',
+        'team=constructor',
+      ),
+    },
   );
   const pages = () => [
-    '/app/', '/app/team/', `/app/team/${victim.id}/`, '/app/admin/', '/app/account/', '/app/skills/', '/app/skills/me/',
-    `/app/skills/people/${org.member.id}/`, '/app/skills/catalog/', '/app/skills/import', '/app/skills/export.csv', '/app/certifications/',
-    '/app/certifications/me/', '/app/certifications/reminders', '/app/certifications/settings', '/app/certifications/export.csv',
-    '/app/ramp/', `/app/ramp/${planId}/`, `/app/ramp/${planId}/print`, '/login', '/compare/go', '/healthz', '/logout', '/',
+    '/app/',
+    '/app/team/',
+    `/app/team/${victim.id}/`,
+    '/app/admin/',
+    '/app/account/',
+    '/app/skills/',
+    '/app/skills/me/',
+    `/app/skills/people/${org.member.id}/`,
+    '/app/skills/catalog/',
+    '/app/skills/import',
+    '/app/skills/export.csv',
+    '/app/certifications/',
+    '/app/certifications/me/',
+    '/app/certifications/reminders',
+    '/app/certifications/settings',
+    '/app/certifications/export.csv',
+    '/app/ramp/',
+    `/app/ramp/${planId}/`,
+    `/app/ramp/${planId}/print`,
+    '/login',
+    '/compare/go',
+    '/healthz',
+    '/logout',
+    '/',
   ];
 
   it('every page and endpoint, with random query strings', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Persona>('admin', 'manager', 'member'), fc.constantFrom(...pages()), query, async (persona, path, q) => {
-        await probe(persona, `${path}?${q}`, {}, `GET ${path}?${q.slice(0, 200)} as ${persona}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<Persona>('admin', 'manager', 'member'),
+        fc.constantFrom(...pages()),
+        query,
+        async (persona, path, q) => {
+          await probe(persona, `${path}?${q}`, {}, `GET ${path}?${q.slice(0, 200)} as ${persona}`);
+        },
+      ),
       { numRuns: RUNS * 4 },
     );
   });
@@ -487,12 +815,23 @@ describe('pages take any query string and path id without a server error or a wr
     expect(token).toBeTruthy();
     const tokens = fc.oneof(fc.constant(token!), fc.constant(`${token!.slice(0, -1)}x`), hostile.filter((s) => s.length < 500).map(enc));
     await fc.assert(
-      fc.asyncProperty(tokens, fc.option(fc.oneof(fc.constant(String(org.team.id)), fc.constant(String(demo.teamId)), hostile.filter((s) => s.length < 500)), { nil: undefined }), async (t, team) => {
-        const path = `/calendar/${t}.ics${team === undefined ? '' : `?${new URLSearchParams({ team })}`}`;
-        const { res } = await probe('anonymous', path, {}, `GET ${path.slice(0, 200)}`);
-        if (t === token && (team === undefined || team === String(org.team.id))) expect(res.status).toBe(200);
-        else expect(res.status).toBe(404);
-      }),
+      fc.asyncProperty(
+        tokens,
+        fc.option(
+          fc.oneof(
+            fc.constant(String(org.team.id)),
+            fc.constant(String(demo.teamId)),
+            hostile.filter((s) => s.length < 500),
+          ),
+          { nil: undefined },
+        ),
+        async (t, team) => {
+          const path = `/calendar/${t}.ics${team === undefined ? '' : `?${new URLSearchParams({ team })}`}`;
+          const { res } = await probe('anonymous', path, {}, `GET ${path.slice(0, 200)}`);
+          if (t === token && (team === undefined || team === String(org.team.id))) expect(res.status).toBe(200);
+          else expect(res.status).toBe(404);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
@@ -508,14 +847,44 @@ describe('pages take any query string and path id without a server error or a wr
   });
 
   it('every route with an id in its path, with random ids', async () => {
-    const templates = ['/app/team/{}/', '/app/skills/people/{}/', '/app/ramp/{}/', '/app/ramp/{}/print', '/roles/{}/', '/compare/{}/{}/', '/app/{}/', '/{}'];
-    const id = fc.oneof(hostile.filter((s) => s.length < 500).map(enc), fc.constantFrom('%', '%E0%A4%A', '%2e%2e', '..%2F..%2Fadmin', '%00', '-1', '0', '1.0', '1e3', ' 1', '0x1', '%20'));
+    const templates = [
+      '/app/team/{}/',
+      '/app/skills/people/{}/',
+      '/app/ramp/{}/',
+      '/app/ramp/{}/print',
+      '/roles/{}/',
+      '/compare/{}/{}/',
+      '/app/{}/',
+      '/{}',
+    ];
+    const id = fc.oneof(
+      hostile.filter((s) => s.length < 500).map(enc),
+      fc.constantFrom('%', '%E0%A4%A', '%2e%2e', '..%2F..%2Fadmin', '%00', '-1', '0', '1.0', '1e3', ' 1', '0x1', '%20'),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Persona>('admin', 'member', 'anonymous'), fc.constantFrom(...templates), id, fc.constantFrom('GET', 'POST'), async (persona, template, raw, method) => {
-        const path = template.replaceAll('{}', raw);
-        const init = method === 'POST' ? { method, ...encode([['intent', 'update'], ['displayName', 'X']], 'urlencoded') } : {};
-        await probe(persona, path, init, `${method} ${path.slice(0, 200)} as ${persona}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<Persona>('admin', 'member', 'anonymous'),
+        fc.constantFrom(...templates),
+        id,
+        fc.constantFrom('GET', 'POST'),
+        async (persona, template, raw, method) => {
+          const path = template.replaceAll('{}', raw);
+          const init =
+            method === 'POST'
+              ? {
+                  method,
+                  ...encode(
+                    [
+                      ['intent', 'update'],
+                      ['displayName', 'X'],
+                    ],
+                    'urlencoded',
+                  ),
+                }
+              : {};
+          await probe(persona, path, init, `${method} ${path.slice(0, 200)} as ${persona}`);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
   });
@@ -526,10 +895,35 @@ describe('pages take any query string and path id without a server error or a wr
 describe('the CSV import takes any file without a server error, and writes all or nothing', () => {
   it('random files: a refused file writes nothing; an accepted one writes exactly what it reports', async () => {
     const cell = fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom(org.member.email, victim.email, 'tom.becker@demo.opspath.test', 'spreadsheets', 'Spreadsheets', 'erp-systems', '3', '0', 'expert', '7', '2026-10-01', '2999-01-01', '', '=cmd|\' /C calc\'!A0', '"unclosed', 'a "quoted" word') },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          org.member.email,
+          victim.email,
+          'tom.becker@demo.opspath.test',
+          'spreadsheets',
+          'Spreadsheets',
+          'erp-systems',
+          '3',
+          '0',
+          'expert',
+          '7',
+          '2026-10-01',
+          '2999-01-01',
+          '',
+          "=cmd|' /C calc'!A0",
+          '"unclosed',
+          'a "quoted" word',
+        ),
+      },
       { weight: 2, arbitrary: hostile.filter((s) => s.length < 2_000) },
     );
-    const header = fc.oneof(fc.constant('email,skill,level,date,note'), fc.constant('email,skill,level'), fc.constant('Email , Skill , Level'), fc.array(cell, { maxLength: 5 }).map((c) => c.join(',')));
+    const header = fc.oneof(
+      fc.constant('email,skill,level,date,note'),
+      fc.constant('email,skill,level'),
+      fc.constant('Email , Skill , Level'),
+      fc.array(cell, { maxLength: 5 }).map((c) => c.join(',')),
+    );
     const quote = (c: string) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
     const file = fc
       .record({
@@ -545,15 +939,28 @@ describe('the CSV import takes any file without a server error, and writes all o
         const bytes = Buffer.from((bom ? '\uFEFF' : '') + text);
         return invalidUtf8 === 1 ? Buffer.concat([bytes, INVALID_UTF8[2]!]) : bytes;
       });
-    const upload = fc.record({ file, field: fc.constantFrom('file', 'file', 'file', 'upload'), name: fc.oneof(fc.constant('ratings.csv'), hostile.filter((s) => s.length < 300)) });
+    const upload = fc.record({
+      file,
+      field: fc.constantFrom('file', 'file', 'file', 'upload'),
+      name: fc.oneof(
+        fc.constant('ratings.csv'),
+        hostile.filter((s) => s.length < 300),
+      ),
+    });
 
     await fc.assert(
       fc.asyncProperty(upload, async ({ file: bytes, field, name }) => {
         const form = new FormData();
         form.set(field, new File([bytes], name, { type: 'text/csv' }));
-        const ratings = async () => (await database.db.all<{ n: number }>(sql`select count(*) as n from skill_ratings where org_id = ${org.orgId}`))[0]!.n;
+        const ratings = async () =>
+          (await database.db.all<{ n: number }>(sql`select count(*) as n from skill_ratings where org_id = ${org.orgId}`))[0]!.n;
         const before = await ratings();
-        const { res, body } = await probe('manager', '/app/skills/import', { method: 'POST', body: form }, `import ${bytes.toString().slice(0, 300)}`);
+        const { res, body } = await probe(
+          'manager',
+          '/app/skills/import',
+          { method: 'POST', body: form },
+          `import ${bytes.toString().slice(0, 300)}`,
+        );
         if (res.status === 303) {
           const written = Number(new URL(res.headers.get('location')!, base).searchParams.get('written'));
           expect(await ratings()).toBe(before + written);
@@ -567,7 +974,12 @@ describe('the CSV import takes any file without a server error, and writes all o
   });
 
   it('a file with one bad row among good ones writes none of them and names the line', async () => {
-    const text = ['email,skill,level,date,note', `${org.member.email},spreadsheets,3,2026-10-01,good`, `${org.member.email},erp-systems,2,2026-10-01,good`, `${org.member.email},spreadsheets,9,2026-10-01,bad level`].join('\n');
+    const text = [
+      'email,skill,level,date,note',
+      `${org.member.email},spreadsheets,3,2026-10-01,good`,
+      `${org.member.email},erp-systems,2,2026-10-01,good`,
+      `${org.member.email},spreadsheets,9,2026-10-01,bad level`,
+    ].join('\n');
     const form = new FormData();
     form.set('file', new File([text], 'mixed.csv', { type: 'text/csv' }));
     const { res, body } = await probe('manager', '/app/skills/import', { method: 'POST', body: form }, 'mixed file');
@@ -582,8 +994,8 @@ const INJECTIONS = [
   "' OR 1=1 --",
   "1' OR '1'='1",
   '1; DROP TABLE users',
-  "1); DROP TABLE skill_ratings; --",
-  "1 UNION SELECT password_hash FROM users --",
+  '1); DROP TABLE skill_ratings; --',
+  '1 UNION SELECT password_hash FROM users --',
   "x'; UPDATE users SET role='admin' WHERE '1'='1",
   '1 OR 1=1',
   '" OR ""="',
@@ -602,7 +1014,11 @@ describe('SQL injection strings change nothing', () => {
     const requests: [Persona, string, Parameters<typeof probe>[2]][] = [
       // path ids
       ['admin', `/app/team/${e}/`, {}],
-      ['admin', `/app/team/${e}/`, form({ intent: 'update', displayName: 'Injected', position: 'operations-coordinator/junior', startDate: '2026-10-01' })],
+      [
+        'admin',
+        `/app/team/${e}/`,
+        form({ intent: 'update', displayName: 'Injected', position: 'operations-coordinator/junior', startDate: '2026-10-01' }),
+      ],
       ['admin', `/app/team/${e}/`, form({ intent: 'deactivate' })],
       ['manager', `/app/skills/people/${e}/`, {}],
       ['manager', `/app/skills/people/${e}/`, form({ intent: 'rate', skillId: 'spreadsheets', level: '3' })],
@@ -613,7 +1029,18 @@ describe('SQL injection strings change nothing', () => {
       ['anonymous', `/calendar/${e}.ics`, {}],
       ['anonymous', `/roles/${e}/`, {}],
       // ids in forms
-      ['admin', '/app/team/', form({ teamId: inj, email: 'injected@example.test', displayName: 'Injected', position: 'operations-coordinator/junior', startDate: '2026-10-01', passwordMode: 'generate' })],
+      [
+        'admin',
+        '/app/team/',
+        form({
+          teamId: inj,
+          email: 'injected@example.test',
+          displayName: 'Injected',
+          position: 'operations-coordinator/junior',
+          startDate: '2026-10-01',
+          passwordMode: 'generate',
+        }),
+      ],
       ['admin', '/app/admin/', form({ intent: 'rename-team', teamId: inj, name: 'Injected' })],
       ['admin', '/app/admin/', form({ intent: 'set-manager', teamId: String(org.team.id), managerUserId: inj })],
       ['admin', '/app/admin/', form({ intent: 'change-role', userId: inj, role: 'admin' })],
@@ -634,7 +1061,11 @@ describe('SQL injection strings change nothing', () => {
       ['admin', '/app/certifications/settings', form({ intent: 'settings', leadDays: inj, timeZone: 'UTC' })],
       ['admin', '/app/certifications/settings', form({ intent: 'settings', leadDays: '30', timeZone: inj })],
       ['admin', '/app/certifications/settings', form({ intent: 'require-add', position: inj, certificationId: 'pmi-pmp' })],
-      ['admin', '/app/certifications/settings', form({ intent: 'require-remove', position: 'operations-coordinator/junior', certificationId: inj })],
+      [
+        'admin',
+        '/app/certifications/settings',
+        form({ intent: 'require-remove', position: 'operations-coordinator/junior', certificationId: inj }),
+      ],
       ['member', '/app/skills/me/', form({ intent: 'rate', skillId: inj, level: '3' })],
       ['member', '/app/skills/me/', form({ intent: 'rate', skillId: 'spreadsheets', level: inj })],
       ['admin', '/app/skills/catalog/', form({ intent: 'add-skill', name: 'Injected skill', category: inj, description: 'x' })],
@@ -644,9 +1075,15 @@ describe('SQL injection strings change nothing', () => {
       ['manager', '/app/skills/rating', json({ personId: org.member.id, skillId: 'spreadsheets', level: inj })],
       ['member', `/app/ramp/tasks/${taskIds[0]}/done`, json({ done: inj })],
       // query parameters
-      ...['team', 'category', 'role', 'tier', 'sort'].map((k) => ['admin', `/app/skills/?${k}=${e}`, {}] as [Persona, string, Parameters<typeof probe>[2]]),
-      ...['team', 'category', 'sort'].map((k) => ['admin', `/app/skills/export.csv?${k}=${e}`, {}] as [Persona, string, Parameters<typeof probe>[2]]),
-      ...['team', 'state', 'certification'].map((k) => ['admin', `/app/certifications/?${k}=${e}`, {}] as [Persona, string, Parameters<typeof probe>[2]]),
+      ...['team', 'category', 'role', 'tier', 'sort'].map(
+        (k) => ['admin', `/app/skills/?${k}=${e}`, {}] as [Persona, string, Parameters<typeof probe>[2]],
+      ),
+      ...['team', 'category', 'sort'].map(
+        (k) => ['admin', `/app/skills/export.csv?${k}=${e}`, {}] as [Persona, string, Parameters<typeof probe>[2]],
+      ),
+      ...['team', 'state', 'certification'].map(
+        (k) => ['admin', `/app/certifications/?${k}=${e}`, {}] as [Persona, string, Parameters<typeof probe>[2]],
+      ),
       ['admin', `/app/certifications/export.csv?team=${e}&state=${e}&certification=${e}`, {}],
       ['member', `/app/skills/me/?skill=${e}`, {}],
       ['manager', `/app/ramp/${planId}/?edit=${e}`, {}],
@@ -660,12 +1097,32 @@ describe('SQL injection strings change nothing', () => {
       // An injected id, choice or date is refused; nothing anywhere changed (probe checked it for errors and GETs).
       if (method === 'POST') expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
     }
-    expect(JSON.stringify(await database.db.all(sql`select name from sqlite_master where type = 'table' order by name`))).toBe(tablesBefore);
+    expect(JSON.stringify(await database.db.all(sql`select name from sqlite_master where type = 'table' order by name`))).toBe(
+      tablesBefore,
+    );
   });
 
   it('a sign-in with an injected email or password is refused and signs nobody in', async () => {
-    for (const [email, password] of [[`admin'--@demo.opspath.test`, 'x'], [org.admin.email, "' OR 1=1 --"], ["' OR 1=1 --", "' OR 1=1 --"]]) {
-      const { res } = await probe('anonymous', '/login', { method: 'POST', ...encode([['email', email!], ['password', password!]], 'urlencoded') }, `sign in ${email}`);
+    for (const [email, password] of [
+      [`admin'--@demo.opspath.test`, 'x'],
+      [org.admin.email, "' OR 1=1 --"],
+      ["' OR 1=1 --", "' OR 1=1 --"],
+    ]) {
+      const { res } = await probe(
+        'anonymous',
+        '/login',
+        {
+          method: 'POST',
+          ...encode(
+            [
+              ['email', email!],
+              ['password', password!],
+            ],
+            'urlencoded',
+          ),
+        },
+        `sign in ${email}`,
+      );
       expect(res.status).toBe(400);
       expect(res.headers.getSetCookie().some((c) => /^(?:__Host-)?opspath_session=[^;]+\./.test(c))).toBe(false);
     }
@@ -675,18 +1132,38 @@ describe('SQL injection strings change nothing', () => {
     const inj = "x'); DROP TABLE teams; --";
     const stored = async (query: ReturnType<typeof sql>) => (await database.db.all<{ v: string }>(query)).map((r) => r.v);
     const check = async (persona: Persona, path: string, pairs: Record<string, string>) => {
-      const { res, before, after } = await probe(persona, path, { method: 'POST', ...encode(Object.entries(pairs), 'urlencoded') }, `store via ${path}`);
+      const { res, before, after } = await probe(
+        persona,
+        path,
+        { method: 'POST', ...encode(Object.entries(pairs), 'urlencoded') },
+        `store via ${path}`,
+      );
       expect(res.status, path).toBe(303);
       expect(after.inside).not.toBe(before.inside);
     };
     await check('admin', '/app/admin/', { intent: 'create-team', name: `${inj} team` });
     expect(await stored(sql`select name as v from teams where org_id = ${org.orgId} and name = ${`${inj} team`}`)).toEqual([`${inj} team`]);
-    await check('admin', `/app/team/${victim.id}/`, { intent: 'update', displayName: inj, position: 'operations-coordinator/junior', startDate: '2026-10-01' });
+    await check('admin', `/app/team/${victim.id}/`, {
+      intent: 'update',
+      displayName: inj,
+      position: 'operations-coordinator/junior',
+      startDate: '2026-10-01',
+    });
     expect(await stored(sql`select display_name as v from users where id = ${victim.id}`)).toEqual([inj]);
     await check('manager', `/app/skills/people/${org.member.id}/`, { intent: 'rate', skillId: 'spreadsheets', level: '2', note: inj });
-    expect(await stored(sql`select note as v from skill_ratings where subject_user_id = ${org.member.id} and note = ${inj}`)).toEqual([inj]);
-    await check('member', '/app/certifications/me/', { intent: 'add', certificationId: 'asq-cssyb', status: 'planned', credentialId: inj, note: inj });
-    expect(await stored(sql`select credential_id as v from certification_records where user_id = ${org.member.id} and note = ${inj}`)).toEqual([inj]);
+    expect(await stored(sql`select note as v from skill_ratings where subject_user_id = ${org.member.id} and note = ${inj}`)).toEqual([
+      inj,
+    ]);
+    await check('member', '/app/certifications/me/', {
+      intent: 'add',
+      certificationId: 'asq-cssyb',
+      status: 'planned',
+      credentialId: inj,
+      note: inj,
+    });
+    expect(
+      await stored(sql`select credential_id as v from certification_records where user_id = ${org.member.id} and note = ${inj}`),
+    ).toEqual([inj]);
     await check('manager', `/app/ramp/${planId}/`, { intent: 'add', title: inj, owner: 'new-hire', dueDay: '5' });
     expect(await stored(sql`select title as v from ramp_tasks where plan_id = ${planId} and title = ${inj}`)).toEqual([inj]);
     expect((await database.db.select().from(teams).where(eq(teams.orgId, org.orgId))).length).toBeGreaterThan(1);
@@ -704,7 +1181,10 @@ type Raw = { status: number; body: string; sentWhenAnswered: number };
  * `fill` in 64 KiB pieces, stops sending once the server has answered, and
  * reports how much had been sent by then.
  */
-function rawPost(path: string, options: { total: number; declared: number | null; persona?: Persona; type?: string; prefix?: string }): Promise<Raw> {
+function rawPost(
+  path: string,
+  options: { total: number; declared: number | null; persona?: Persona; type?: string; prefix?: string },
+): Promise<Raw> {
   const { total, declared, persona = 'admin', type = 'application/x-www-form-urlencoded', prefix = '' } = options;
   return new Promise((resolve, reject) => {
     let sent = 0;
@@ -734,7 +1214,10 @@ function rawPost(path: string, options: { total: number; declared: number | null
     const pump = () => {
       if (answered !== null) return;
       if (sent >= total) return void req.end();
-      const chunk = sent === 0 && head.length ? Buffer.concat([head, piece]).subarray(0, Math.min(total, 64 * 1024)) : piece.subarray(0, Math.min(64 * 1024, total - sent));
+      const chunk =
+        sent === 0 && head.length
+          ? Buffer.concat([head, piece]).subarray(0, Math.min(total, 64 * 1024))
+          : piece.subarray(0, Math.min(64 * 1024, total - sent));
       sent += chunk.length;
       if (req.write(chunk)) setImmediate(pump);
       else req.once('drain', () => setImmediate(pump));
@@ -768,7 +1251,16 @@ describe('oversized bodies are refused early with 413', () => {
   it('a chunked body (no Content-Length) just above 1 MiB: 413, nothing written', async () => {
     const before = await snapshot();
     tooLarge(await rawPost('/app/admin/', { total: MiB + 1, declared: null, prefix: 'intent=create-team&name=Chunked+too+large&x=' }), MiB);
-    tooLarge(await rawPost(`/app/ramp/tasks/${taskIds[0]}/done`, { total: MiB + 1, declared: null, persona: 'member', type: 'application/json', prefix: '{"done":true,"note":"' }), MiB);
+    tooLarge(
+      await rawPost(`/app/ramp/tasks/${taskIds[0]}/done`, {
+        total: MiB + 1,
+        declared: null,
+        persona: 'member',
+        type: 'application/json',
+        prefix: '{"done":true,"note":"',
+      }),
+      MiB,
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -781,14 +1273,34 @@ describe('oversized bodies are refused early with 413', () => {
 
   it('chunked bodies under the limit still work', async () => {
     const name = `Chunked team ${Date.now().toString(36)}`;
-    const r = await rawPost('/app/admin/', { total: 512 * 1024, declared: null, prefix: `intent=create-team&name=${encodeURIComponent(name)}&x=` });
+    const r = await rawPost('/app/admin/', {
+      total: 512 * 1024,
+      declared: null,
+      prefix: `intent=create-team&name=${encodeURIComponent(name)}&x=`,
+    });
     expect(r.status, r.body.slice(0, 300)).toBe(303);
     expect((await database.db.select().from(teams).where(eq(teams.name, name))).length).toBe(1);
   });
 
   it('the CSV import allows 5 MiB at the server; the page refuses a file over its own 2 MiB limit in words', async () => {
-    tooLarge(await rawPost('/app/skills/import', { total: 5 * MiB + 1, declared: 5 * MiB + 1, persona: 'manager', type: 'multipart/form-data; boundary=x' }), 5 * MiB);
-    tooLarge(await rawPost('/app/skills/import', { total: 5 * MiB + 1, declared: null, persona: 'manager', type: 'multipart/form-data; boundary=x' }), 5 * MiB);
+    tooLarge(
+      await rawPost('/app/skills/import', {
+        total: 5 * MiB + 1,
+        declared: 5 * MiB + 1,
+        persona: 'manager',
+        type: 'multipart/form-data; boundary=x',
+      }),
+      5 * MiB,
+    );
+    tooLarge(
+      await rawPost('/app/skills/import', {
+        total: 5 * MiB + 1,
+        declared: null,
+        persona: 'manager',
+        type: 'multipart/form-data; boundary=x',
+      }),
+      5 * MiB,
+    );
     const form = new FormData();
     form.set('file', new File([Buffer.alloc(3 * MiB, 'a')], 'big.csv', { type: 'text/csv' }));
     const { res, body } = await probe('manager', '/app/skills/import', { method: 'POST', body: form }, 'a 3 MiB file');

@@ -26,7 +26,20 @@ const PERSONAS: Persona[] = ['anonymous', 'member', 'otherManager', 'manager', '
 const base = baseUrl();
 let database: Database;
 const visitors = {} as Record<Persona, Visitor>;
-const id = { warehouse: 0, customer: 0, tom: 0, priya: 0, nina: 0, member: 0, ninaPlan: 0, ninaTask: 0, jonasPlan: 0, jonasTask: 0, tomRecord: 0, memberRecord: 0 };
+const id = {
+  warehouse: 0,
+  customer: 0,
+  tom: 0,
+  priya: 0,
+  nina: 0,
+  member: 0,
+  ninaPlan: 0,
+  ninaTask: 0,
+  jonasPlan: 0,
+  jonasTask: 0,
+  tomRecord: 0,
+  memberRecord: 0,
+};
 let demoOrg = 0;
 
 beforeAll(async () => {
@@ -38,12 +51,22 @@ beforeAll(async () => {
   id.priya = await idOf('priya.raman@demo.opspath.test');
   id.nina = await idOf('newhire@demo.opspath.test');
   demoOrg = (await database.db.select().from(users).where(eq(users.id, id.tom)))[0]!.orgId;
-  const planOf = async (userId: number) => (await database.db.select().from(rampPlans).where(and(eq(rampPlans.userId, userId), eq(rampPlans.status, 'active'))))[0]!.id;
+  const planOf = async (userId: number) =>
+    (
+      await database.db
+        .select()
+        .from(rampPlans)
+        .where(and(eq(rampPlans.userId, userId), eq(rampPlans.status, 'active')))
+    )[0]!.id;
   id.ninaPlan = await planOf(id.nina);
   id.jonasPlan = await planOf(await idOf('jonas.weber@demo.opspath.test'));
-  id.ninaTask = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, id.ninaPlan))).find((t) => t.owner === 'new-hire')!.id;
+  id.ninaTask = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, id.ninaPlan))).find(
+    (t) => t.owner === 'new-hire',
+  )!.id;
   id.jonasTask = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, id.jonasPlan)))[0]!.id;
-  id.tomRecord = (await database.db.all<{ id: number }>(sql`select id from certification_records where user_id = ${id.tom} order by id limit 1`))[0]!.id;
+  id.tomRecord = (
+    await database.db.all<{ id: number }>(sql`select id from certification_records where user_id = ${id.tom} order by id limit 1`)
+  )[0]!.id;
 
   // A fresh member of Warehouse Operations (not a demo account), with a certification record of their own.
   const member = await createPerson(database, { label: 'variants-member', team: 'Warehouse Operations' });
@@ -54,7 +77,9 @@ beforeAll(async () => {
   visitors.manager = await signedIn('manager@demo.opspath.test');
   visitors.admin = await signedIn('admin@demo.opspath.test');
   visitors.newHire = await signedIn('newhire@demo.opspath.test');
-  expect((await visitors.member.post('/app/certifications/me/', { intent: 'add', certificationId: 'pmi-pmp', status: 'planned' })).status).toBe(303);
+  expect(
+    (await visitors.member.post('/app/certifications/me/', { intent: 'add', certificationId: 'pmi-pmp', status: 'planned' })).status,
+  ).toBe(303);
   id.memberRecord = (await database.db.all<{ id: number }>(sql`select id from certification_records where user_id = ${id.member}`))[0]!.id;
 });
 afterAll(() => database?.close());
@@ -96,7 +121,10 @@ const toLogin = (res: Response) => {
 
 describe('feature pages and endpoints (GET)', () => {
   type Row = [path: () => string, expected: Partial<Record<Persona, number>>];
-  const all = (status: number) => Object.fromEntries(PERSONAS.filter((p) => p !== 'anonymous').map((p) => [p, status])) as Partial<Record<Exclude<Persona, 'anonymous'>, number>>;
+  const all = (status: number) =>
+    Object.fromEntries(PERSONAS.filter((p) => p !== 'anonymous').map((p) => [p, status])) as Partial<
+      Record<Exclude<Persona, 'anonymous'>, number>
+    >;
   const rows: Row[] = [
     // skills
     [() => '/app/skills/', { anonymous: 303, member: 303, otherManager: 200, manager: 200, admin: 200 }],
@@ -105,7 +133,10 @@ describe('feature pages and endpoints (GET)', () => {
     [() => '/app/skills/me/', { anonymous: 303, ...all(200) }],
     [() => `/app/skills/people/${id.tom}/`, { anonymous: 303, member: 404, otherManager: 404, manager: 200, admin: 200, newHire: 404 }],
     [() => `/app/skills/people/${id.priya}/`, { anonymous: 303, member: 404, otherManager: 200, manager: 404, admin: 200 }],
-    [() => `/app/skills/people/${id.tom}%2F..%2F${id.priya}/`, { anonymous: 303, member: 404, otherManager: 404, manager: 404, admin: 404 }],
+    [
+      () => `/app/skills/people/${id.tom}%2F..%2F${id.priya}/`,
+      { anonymous: 303, member: 404, otherManager: 404, manager: 404, admin: 404 },
+    ],
     [() => '/app/skills/catalog/', { anonymous: 303, ...all(200) }],
     [() => '/app/skills/import', { anonymous: 303, member: 403, otherManager: 200, manager: 200, admin: 200, newHire: 403 }],
     [() => '/app/skills/export.csv', { anonymous: 401, member: 403, otherManager: 200, manager: 200, admin: 200, newHire: 403 }],
@@ -120,7 +151,10 @@ describe('feature pages and endpoints (GET)', () => {
     [() => '/app/certifications/reminders', { anonymous: 303, ...all(200) }],
     [() => '/app/certifications/settings', { anonymous: 303, member: 403, otherManager: 403, manager: 403, admin: 200, newHire: 403 }],
     [() => '/app/certifications/export.csv', { anonymous: 401, member: 403, otherManager: 200, manager: 200, admin: 200, newHire: 403 }],
-    [() => `/app/certifications/export.csv?team=${id.warehouse}`, { anonymous: 401, member: 403, otherManager: 404, manager: 200, admin: 200 }],
+    [
+      () => `/app/certifications/export.csv?team=${id.warehouse}`,
+      { anonymous: 401, member: 403, otherManager: 404, manager: 200, admin: 200 },
+    ],
     [() => `/app/certifications/export.csv?team=${id.customer}`, { anonymous: 401, otherManager: 200, manager: 404 }],
     // ramp plans
     [() => '/app/ramp/', { anonymous: 303, ...all(200) }],
@@ -132,16 +166,17 @@ describe('feature pages and endpoints (GET)', () => {
     [() => `/app/ramp/${id.ninaPlan}%20OR%201=1/`, { anonymous: 303, manager: 404, admin: 404 }],
     [() => `/app/ramp/tasks/${id.ninaTask}/done`, { anonymous: 405, newHire: 405, manager: 405 }],
   ];
-  it.each(rows.flatMap(([path, expected]) => (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [path.toString().replace(/^\(\) => /, ''), p, s, path] as const)))(
-    'GET %s as %s -> %i',
-    async (_shown, persona, status, path) => {
-      const res = await unchangedBy(() => visitors[persona].get(path()));
-      expect(res.status).toBe(status);
-      if (status === 303 && persona === 'anonymous') toLogin(res);
-      if (status === 303 && persona === 'member') expect(res.headers.get('location')).toBe('/app/skills/me/');
-      if (status === 401) expect(await res.text()).toMatch(/^Sign in/);
-    },
-  );
+  it.each(
+    rows.flatMap(([path, expected]) =>
+      (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [path.toString().replace(/^\(\) => /, ''), p, s, path] as const),
+    ),
+  )('GET %s as %s -> %i', async (_shown, persona, status, path) => {
+    const res = await unchangedBy(() => visitors[persona].get(path()));
+    expect(res.status).toBe(status);
+    if (status === 303 && persona === 'anonymous') toLogin(res);
+    if (status === 303 && persona === 'member') expect(res.headers.get('location')).toBe('/app/skills/me/');
+    if (status === 401) expect(await res.text()).toMatch(/^Sign in/);
+  });
 });
 
 describe('feature form actions (POST), denied: nothing changes', () => {
@@ -152,40 +187,132 @@ describe('feature form actions (POST), denied: nothing changes', () => {
     ['rate Tom', () => `/app/skills/people/${id.tom}/`, rate, { anonymous: 303, member: 404, otherManager: 404, newHire: 404 }],
     ['rate Priya', () => `/app/skills/people/${id.priya}/`, rate, { manager: 404 }],
     ['rate oneself as a manager rating (own id)', () => `/app/skills/people/${id.member}/`, rate, { anonymous: 303, otherManager: 404 }],
-    ['add a skill', () => '/app/skills/catalog/', () => ({ intent: 'add-skill', name: 'Denied skill', category: 'soft', description: 'Must never be created.' }), { anonymous: 303, member: 403, otherManager: 403, manager: 403, newHire: 403 }],
-    ['edit someone else’s certification', () => '/app/certifications/me/', () => ({ intent: 'edit', recordId: String(id.tomRecord), status: 'planned', note: 'denied' }), { member: 404, otherManager: 404, manager: 404, admin: 404, newHire: 404 }],
-    ['renew someone else’s certification', () => '/app/certifications/me/', () => ({ intent: 'renew', recordId: String(id.tomRecord), earnedOn: '2026-06-01' }), { member: 404, manager: 404, admin: 404 }],
-    ['add a certification, anonymously', () => '/app/certifications/me/', () => ({ intent: 'add', certificationId: 'pmi-pmp', status: 'planned' }), { anonymous: 303 }],
+    [
+      'add a skill',
+      () => '/app/skills/catalog/',
+      () => ({ intent: 'add-skill', name: 'Denied skill', category: 'soft', description: 'Must never be created.' }),
+      { anonymous: 303, member: 403, otherManager: 403, manager: 403, newHire: 403 },
+    ],
+    [
+      'edit someone else’s certification',
+      () => '/app/certifications/me/',
+      () => ({ intent: 'edit', recordId: String(id.tomRecord), status: 'planned', note: 'denied' }),
+      { member: 404, otherManager: 404, manager: 404, admin: 404, newHire: 404 },
+    ],
+    [
+      'renew someone else’s certification',
+      () => '/app/certifications/me/',
+      () => ({ intent: 'renew', recordId: String(id.tomRecord), earnedOn: '2026-06-01' }),
+      { member: 404, manager: 404, admin: 404 },
+    ],
+    [
+      'add a certification, anonymously',
+      () => '/app/certifications/me/',
+      () => ({ intent: 'add', certificationId: 'pmi-pmp', status: 'planned' }),
+      { anonymous: 303 },
+    ],
     ['create a feed, anonymously', () => '/app/certifications/me/', () => ({ intent: 'feed-create' }), { anonymous: 303 }],
-    ['mark a reminder of Tom handled', () => '/app/certifications/reminders', () => ({ recordId: String(id.tomRecord), reminderOn: '2026-01-01' }), { anonymous: 303, member: 404, otherManager: 404, newHire: 404 }],
-    ['mark the member’s reminder handled from another team', () => '/app/certifications/reminders', () => ({ recordId: String(id.memberRecord), reminderOn: '2026-01-01' }), { otherManager: 404 }],
-    ['change reminder settings', () => '/app/certifications/settings', () => ({ intent: 'settings', leadDays: '1', timeZone: 'UTC' }), { anonymous: 303, member: 403, otherManager: 403, manager: 403, newHire: 403 }],
-    ['require a certification', () => '/app/certifications/settings', () => ({ intent: 'require-add', position: 'operations-coordinator/junior', certificationId: 'pmi-pmp' }), { anonymous: 303, member: 403, manager: 403 }],
-    ['start a plan for Tom', () => '/app/ramp/', () => ({ intent: 'start', personId: String(id.tom), templateRole: '', startDate: '' }), { anonymous: 303, member: 403, otherManager: 404, newHire: 403 }],
-    ['check off Nina’s task from the overview', () => '/app/ramp/', () => ({ intent: 'done', taskId: String(id.ninaTask) }), { anonymous: 303, member: 404, otherManager: 404 }],
-    ['check off Jonas’s task', () => '/app/ramp/', () => ({ intent: 'done', taskId: String(id.jonasTask) }), { manager: 404, newHire: 404 }],
-    ['check off Jonas’s task through Nina’s plan page', () => `/app/ramp/${id.ninaPlan}/`, () => ({ intent: 'done', taskId: String(id.jonasTask) }), { manager: 404, admin: 404, newHire: 404 }],
-    ['add a task to Nina’s plan', () => `/app/ramp/${id.ninaPlan}/`, task, { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
-    ['remove a task of Nina’s plan', () => `/app/ramp/${id.ninaPlan}/`, () => ({ intent: 'remove', taskId: String(id.ninaTask) }), { member: 404, otherManager: 404, newHire: 403 }],
-    ['move a task of Nina’s plan', () => `/app/ramp/${id.ninaPlan}/`, () => ({ intent: 'move', taskId: String(id.ninaTask), direction: 'down' }), { otherManager: 404, newHire: 403 }],
-    ['complete Nina’s plan', () => `/app/ramp/${id.ninaPlan}/`, () => ({ intent: 'complete' }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
+    [
+      'mark a reminder of Tom handled',
+      () => '/app/certifications/reminders',
+      () => ({ recordId: String(id.tomRecord), reminderOn: '2026-01-01' }),
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 404 },
+    ],
+    [
+      'mark the member’s reminder handled from another team',
+      () => '/app/certifications/reminders',
+      () => ({ recordId: String(id.memberRecord), reminderOn: '2026-01-01' }),
+      { otherManager: 404 },
+    ],
+    [
+      'change reminder settings',
+      () => '/app/certifications/settings',
+      () => ({ intent: 'settings', leadDays: '1', timeZone: 'UTC' }),
+      { anonymous: 303, member: 403, otherManager: 403, manager: 403, newHire: 403 },
+    ],
+    [
+      'require a certification',
+      () => '/app/certifications/settings',
+      () => ({ intent: 'require-add', position: 'operations-coordinator/junior', certificationId: 'pmi-pmp' }),
+      { anonymous: 303, member: 403, manager: 403 },
+    ],
+    [
+      'start a plan for Tom',
+      () => '/app/ramp/',
+      () => ({ intent: 'start', personId: String(id.tom), templateRole: '', startDate: '' }),
+      { anonymous: 303, member: 403, otherManager: 404, newHire: 403 },
+    ],
+    [
+      'check off Nina’s task from the overview',
+      () => '/app/ramp/',
+      () => ({ intent: 'done', taskId: String(id.ninaTask) }),
+      { anonymous: 303, member: 404, otherManager: 404 },
+    ],
+    [
+      'check off Jonas’s task',
+      () => '/app/ramp/',
+      () => ({ intent: 'done', taskId: String(id.jonasTask) }),
+      { manager: 404, newHire: 404 },
+    ],
+    [
+      'check off Jonas’s task through Nina’s plan page',
+      () => `/app/ramp/${id.ninaPlan}/`,
+      () => ({ intent: 'done', taskId: String(id.jonasTask) }),
+      { manager: 404, admin: 404, newHire: 404 },
+    ],
+    [
+      'add a task to Nina’s plan',
+      () => `/app/ramp/${id.ninaPlan}/`,
+      task,
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
+    ],
+    [
+      'remove a task of Nina’s plan',
+      () => `/app/ramp/${id.ninaPlan}/`,
+      () => ({ intent: 'remove', taskId: String(id.ninaTask) }),
+      { member: 404, otherManager: 404, newHire: 403 },
+    ],
+    [
+      'move a task of Nina’s plan',
+      () => `/app/ramp/${id.ninaPlan}/`,
+      () => ({ intent: 'move', taskId: String(id.ninaTask), direction: 'down' }),
+      { otherManager: 404, newHire: 403 },
+    ],
+    [
+      'complete Nina’s plan',
+      () => `/app/ramp/${id.ninaPlan}/`,
+      () => ({ intent: 'complete' }),
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
+    ],
     ['close Jonas’s plan', () => `/app/ramp/${id.jonasPlan}/`, () => ({ intent: 'close' }), { manager: 404, newHire: 404 }],
   ];
-  it.each(rows.flatMap(([label, path, form, expected]) => (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [label, p, s, path, form] as const)))(
-    '%s as %s -> %i',
-    async (_label, persona, status, path, form) => {
-      const res = await unchangedBy(() => visitors[persona].post(path(), form()));
-      expect(res.status).toBe(status);
-      if (status === 303) toLogin(res);
-    },
-  );
+  it.each(
+    rows.flatMap(([label, path, form, expected]) =>
+      (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [label, p, s, path, form] as const),
+    ),
+  )('%s as %s -> %i', async (_label, persona, status, path, form) => {
+    const res = await unchangedBy(() => visitors[persona].post(path(), form()));
+    expect(res.status).toBe(status);
+    if (status === 303) toLogin(res);
+  });
 
   it('a CSV import by anonymous or a member writes nothing', async () => {
-    for (const [persona, status] of [['anonymous', 303], ['member', 403], ['newHire', 403]] as const) {
+    for (const [persona, status] of [
+      ['anonymous', 303],
+      ['member', 403],
+      ['newHire', 403],
+    ] as const) {
       const form = new FormData();
       form.set('file', new File([`email,skill,level\ntom.becker@demo.opspath.test,spreadsheets,4\n`], 'x.csv', { type: 'text/csv' }));
       const cookie = visitors[persona].cookie;
-      const res = await unchangedBy(() => fetch(`${base}/app/skills/import`, { method: 'POST', headers: { origin: base, ...(cookie ? { cookie } : {}) }, body: form, redirect: 'manual' }));
+      const res = await unchangedBy(() =>
+        fetch(`${base}/app/skills/import`, {
+          method: 'POST',
+          headers: { origin: base, ...(cookie ? { cookie } : {}) },
+          body: form,
+          redirect: 'manual',
+        }),
+      );
       expect(res.status, persona).toBe(status);
     }
   });
@@ -201,12 +328,26 @@ describe('feature JSON endpoints, denied: nothing changes', () => {
     ['rate Tom', () => '/app/skills/rating', () => rating(id.tom), 'newHire', 404],
     ['rate Priya', () => '/app/skills/rating', () => rating(id.priya), 'manager', 404],
     ['rate Tom cross-site', () => '/app/skills/rating', () => rating(id.tom), 'manager', 403, 'https://evil.example'],
-    ['rate Tom from a look-alike origin', () => '/app/skills/rating', () => rating(id.tom), 'manager', 403, base.replace('127.0.0.1', 'localhost')],
+    [
+      'rate Tom from a look-alike origin',
+      () => '/app/skills/rating',
+      () => rating(id.tom),
+      'manager',
+      403,
+      base.replace('127.0.0.1', 'localhost'),
+    ],
     ['check off Nina’s task', () => `/app/ramp/tasks/${id.ninaTask}/done`, () => ({ done: true }), 'anonymous', 401],
     ['check off Nina’s task', () => `/app/ramp/tasks/${id.ninaTask}/done`, () => ({ done: true }), 'member', 404],
     ['check off Nina’s task', () => `/app/ramp/tasks/${id.ninaTask}/done`, () => ({ done: true }), 'otherManager', 404],
     ['check off Jonas’s task', () => `/app/ramp/tasks/${id.jonasTask}/done`, () => ({ done: true }), 'newHire', 404],
-    ['check off Nina’s task cross-site', () => `/app/ramp/tasks/${id.ninaTask}/done`, () => ({ done: true }), 'newHire', 403, 'https://evil.example'],
+    [
+      'check off Nina’s task cross-site',
+      () => `/app/ramp/tasks/${id.ninaTask}/done`,
+      () => ({ done: true }),
+      'newHire',
+      403,
+      'https://evil.example',
+    ],
     ['check off a task by a tampered id', () => `/app/ramp/tasks/${id.ninaTask}%20OR%201=1/done`, () => ({ done: true }), 'newHire', 404],
   ];
   it.each(rows)('%s as %s -> %i', async (_label, path, body, persona, status, origin) => {
@@ -270,7 +411,14 @@ function rawGet(path: string, cookie: string | null): Promise<Raw> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, location: (res.headers.location as string | undefined) ?? null, type: String(res.headers['content-type'] ?? ''), body }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          location: (res.headers.location as string | undefined) ?? null,
+          type: String(res.headers['content-type'] ?? ''),
+          body,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -339,7 +487,16 @@ const PROTECTED = () => [
   { path: `/app/ramp/${id.ninaPlan}/`, marker: 'Nina Patel', who: 'manager' as Persona },
 ];
 // Anything a signed-in page shows, and the demo people's names.
-const SIGNED_IN = ['Sign out', 'Signed in as', 'Tom Becker', 'Maria Lopez', 'Priya Raman', 'Alex Morgan', 'Nina Patel', '@demo.opspath.test'];
+const SIGNED_IN = [
+  'Sign out',
+  'Signed in as',
+  'Tom Becker',
+  'Maria Lopez',
+  'Priya Raman',
+  'Alex Morgan',
+  'Nina Patel',
+  '@demo.opspath.test',
+];
 
 describe('URL-encoding variants of protected paths', () => {
   it('the markers are on the real pages (so their absence below means something)', async () => {
@@ -367,7 +524,18 @@ describe('URL-encoding variants of protected paths', () => {
 
   it('with a member’s session, every spelling of the manager and admin areas is refused and shows nothing protected', async () => {
     const member = visitors.member.cookie;
-    const memberOnly = ['Tom Becker', 'Maria Lopez', 'Priya Raman', 'Alex Morgan', 'Nina Patel', 'tom.becker@', 'Add a person', 'Create a team', 'Upload a CSV file', 'Required certifications by tier'];
+    const memberOnly = [
+      'Tom Becker',
+      'Maria Lopez',
+      'Priya Raman',
+      'Alex Morgan',
+      'Nina Patel',
+      'tom.becker@',
+      'Add a person',
+      'Create a team',
+      'Upload a CSV file',
+      'Required certifications by tier',
+    ];
     for (const { path } of PROTECTED()) {
       for (const variant of variants(path)) {
         const res = await rawGet(variant, member);
@@ -386,7 +554,18 @@ describe('URL-encoding variants of protected paths', () => {
             const { hostname, port } = new URL(base);
             const body = 'intent=create-team&name=Shadow+team';
             const req = http.request(
-              { host: hostname, port, path: variant, method: 'POST', headers: { cookie: visitors.member.cookie!, origin: base, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+              {
+                host: hostname,
+                port,
+                path: variant,
+                method: 'POST',
+                headers: {
+                  cookie: visitors.member.cookie!,
+                  origin: base,
+                  'content-type': 'application/x-www-form-urlencoded',
+                  'content-length': Buffer.byteLength(body),
+                },
+              },
               (r) => {
                 r.resume();
                 r.on('end', () => resolve(r.statusCode!));

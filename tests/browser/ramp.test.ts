@@ -50,15 +50,25 @@ async function unchangedBy(request: () => Promise<Response>) {
 beforeAll(async () => {
   database = serverDatabase();
   const idOf = async (email: string) => (await database.db.select().from(users).where(eq(users.email, email)))[0]!.id;
-  const [nina] = await database.db.select().from(rampPlans).where(and(eq(rampPlans.userId, await idOf('newhire@demo.opspath.test')), eq(rampPlans.status, 'active')));
+  const [nina] = await database.db
+    .select()
+    .from(rampPlans)
+    .where(and(eq(rampPlans.userId, await idOf('newhire@demo.opspath.test')), eq(rampPlans.status, 'active')));
   ninaPlan = nina!.id;
   const tasks = await database.db.select().from(rampTasks).where(eq(rampTasks.planId, ninaPlan));
   ninaOpenTask = tasks.find((t) => t.owner === 'new-hire' && t.doneAt === null)!.id;
   ninaManagerTask = tasks.find((t) => t.owner === 'manager' && t.doneAt === null)!.id;
-  const [jonas] = await database.db.select().from(rampPlans).where(eq(rampPlans.userId, await idOf('jonas.weber@demo.opspath.test')));
+  const [jonas] = await database.db
+    .select()
+    .from(rampPlans)
+    .where(eq(rampPlans.userId, await idOf('jonas.weber@demo.opspath.test')));
   jonasTask = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, jonas!.id)))[0]!.id;
 
-  const member = await createPerson(database, { label: 'ramp-access-member', team: 'Warehouse Operations', jobRole: 'operations-assistant' });
+  const member = await createPerson(database, {
+    label: 'ramp-access-member',
+    team: 'Warehouse Operations',
+    jobRole: 'operations-assistant',
+  });
   visitors.anonymous = new Visitor();
   visitors.member = await signedIn(member.email, member.password);
   visitors.otherManager = await signedIn('manager2@demo.opspath.test');
@@ -79,12 +89,36 @@ const toLogin = (res: Response) => {
 
 describe('access over HTTP', () => {
   const pages: [string, () => string, Record<Persona, number>][] = [
-    ['overview / checklist', () => '/app/ramp/', { anonymous: 303, member: 200, otherManager: 200, newHire: 200, manager: 200, admin: 200 }],
-    ['Nina’s plan', () => `/app/ramp/${ninaPlan}/`, { anonymous: 303, member: 404, otherManager: 404, newHire: 200, manager: 200, admin: 200 }],
-    ['Nina’s printable plan', () => `/app/ramp/${ninaPlan}/print`, { anonymous: 303, member: 404, otherManager: 404, newHire: 200, manager: 200, admin: 200 }],
-    ['a tampered plan id', () => '/app/ramp/abc/', { anonymous: 303, member: 404, otherManager: 404, newHire: 404, manager: 404, admin: 404 }],
-    ['a plan id that does not exist', () => '/app/ramp/999999/', { anonymous: 303, member: 404, otherManager: 404, newHire: 404, manager: 404, admin: 404 }],
-    ['print of a missing plan', () => '/app/ramp/999999/print', { anonymous: 303, member: 404, otherManager: 404, newHire: 404, manager: 404, admin: 404 }],
+    [
+      'overview / checklist',
+      () => '/app/ramp/',
+      { anonymous: 303, member: 200, otherManager: 200, newHire: 200, manager: 200, admin: 200 },
+    ],
+    [
+      'Nina’s plan',
+      () => `/app/ramp/${ninaPlan}/`,
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 200, manager: 200, admin: 200 },
+    ],
+    [
+      'Nina’s printable plan',
+      () => `/app/ramp/${ninaPlan}/print`,
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 200, manager: 200, admin: 200 },
+    ],
+    [
+      'a tampered plan id',
+      () => '/app/ramp/abc/',
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 404, manager: 404, admin: 404 },
+    ],
+    [
+      'a plan id that does not exist',
+      () => '/app/ramp/999999/',
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 404, manager: 404, admin: 404 },
+    ],
+    [
+      'print of a missing plan',
+      () => '/app/ramp/999999/print',
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 404, manager: 404, admin: 404 },
+    ],
   ];
   for (const [name, path, expected] of pages) {
     it(`GET ${name}`, async () => {
@@ -108,14 +142,30 @@ describe('access over HTTP', () => {
   const task = { title: 'Injected', owner: 'new-hire', dueDay: '5' };
   const forms: [string, () => Record<string, string>, Partial<Record<Persona, number>>][] = [
     ['add a task', () => ({ intent: 'add', ...task }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
-    ['edit a task', () => ({ intent: 'update', taskId: String(ninaOpenTask), ...task }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
-    ['move a task', () => ({ intent: 'move', taskId: String(ninaOpenTask), direction: 'down' }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
-    ['remove a task', () => ({ intent: 'remove', taskId: String(ninaOpenTask) }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
+    [
+      'edit a task',
+      () => ({ intent: 'update', taskId: String(ninaOpenTask), ...task }),
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
+    ],
+    [
+      'move a task',
+      () => ({ intent: 'move', taskId: String(ninaOpenTask), direction: 'down' }),
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
+    ],
+    [
+      'remove a task',
+      () => ({ intent: 'remove', taskId: String(ninaOpenTask) }),
+      { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
+    ],
     ['close the plan', () => ({ intent: 'close' }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
     ['complete the plan', () => ({ intent: 'complete' }), { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
     ['check off her task', () => ({ intent: 'done', taskId: String(ninaOpenTask) }), { anonymous: 303, member: 404, otherManager: 404 }],
     ['check off a manager task', () => ({ intent: 'done', taskId: String(ninaManagerTask) }), { newHire: 403 }],
-    ['check off another plan’s task through this plan', () => ({ intent: 'done', taskId: String(jonasTask) }), { manager: 404, admin: 404 }],
+    [
+      'check off another plan’s task through this plan',
+      () => ({ intent: 'done', taskId: String(jonasTask) }),
+      { manager: 404, admin: 404 },
+    ],
     ['check off a tampered task id', () => ({ intent: 'done', taskId: 'abc' }), { manager: 404, newHire: 404 }],
   ];
   for (const [name, form, expected] of forms) {
@@ -145,7 +195,9 @@ describe('access over HTTP', () => {
   });
 
   it('starting a plan with bad input re-renders with every error and keeps what was typed', async () => {
-    const res = await unchangedBy(() => visitors.manager.post('/app/ramp/', { intent: 'start', personId: '', templateRole: 'astronaut', startDate: '2026-02-31' }));
+    const res = await unchangedBy(() =>
+      visitors.manager.post('/app/ramp/', { intent: 'start', personId: '', templateRole: 'astronaut', startDate: '2026-02-31' }),
+    );
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain('Choose the person the plan is for.');
@@ -156,7 +208,13 @@ describe('access over HTTP', () => {
 
   it('editing with bad input shows the errors next to the fields and saves nothing', async () => {
     const res = await unchangedBy(() =>
-      visitors.manager.post(`/app/ramp/${ninaPlan}/`, { intent: 'update', taskId: String(ninaOpenTask), title: '', owner: 'ceo', dueDay: '120' }),
+      visitors.manager.post(`/app/ramp/${ninaPlan}/`, {
+        intent: 'update',
+        taskId: String(ninaOpenTask),
+        title: '',
+        owner: 'ceo',
+        dueDay: '120',
+      }),
     );
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -170,7 +228,9 @@ describe('access over HTTP', () => {
     const path = (id: number | string) => `/app/ramp/tasks/${id}/done`;
     it('refuses anonymous (401), cross-origin (403), people who may not see the plan (404) and wrong owners (403)', async () => {
       expect((await unchangedBy(() => visitors.anonymous.postJson(path(ninaOpenTask), { done: true }, base))).status).toBe(401);
-      expect((await unchangedBy(() => visitors.newHire.postJson(path(ninaOpenTask), { done: true }, 'https://evil.example'))).status).toBe(403);
+      expect((await unchangedBy(() => visitors.newHire.postJson(path(ninaOpenTask), { done: true }, 'https://evil.example'))).status).toBe(
+        403,
+      );
       expect((await unchangedBy(() => visitors.member.postJson(path(ninaOpenTask), { done: true }, base))).status).toBe(404);
       expect((await unchangedBy(() => visitors.otherManager.postJson(path(ninaOpenTask), { done: true }, base))).status).toBe(404);
       expect((await unchangedBy(() => visitors.newHire.postJson(path(ninaManagerTask), { done: true }, base))).status).toBe(403);
@@ -179,7 +239,9 @@ describe('access over HTTP', () => {
 
     it('rejects bad bodies (400/415) without changing anything', async () => {
       expect((await unchangedBy(() => visitors.newHire.postJson(path(ninaOpenTask), { done: 'yes' }, base))).status).toBe(400);
-      const bad = await unchangedBy(() => visitors.newHire.postJson(path(ninaOpenTask), { done: true, evidenceUrl: 'javascript:alert(1)' }, base));
+      const bad = await unchangedBy(() =>
+        visitors.newHire.postJson(path(ninaOpenTask), { done: true, evidenceUrl: 'javascript:alert(1)' }, base),
+      );
       expect(bad.status).toBe(400);
       expect((await bad.json()).fieldErrors).toHaveProperty('evidenceUrl');
       const form = await unchangedBy(() => visitors.newHire.post(path(ninaOpenTask), { done: 'true' }));
@@ -229,7 +291,11 @@ const SIZES = [
 for (const size of SIZES) {
   describe(`ramp plan in Chromium (${size.name} ${size.width}×${size.height})`, () => {
     it('a manager starts a plan and edits a task; the new hire checks tasks off and sees progress and status change', async () => {
-      const hire = await createPerson(database, { label: `ramp-${size.name}`, team: 'Warehouse Operations', jobRole: 'operations-assistant' });
+      const hire = await createPerson(database, {
+        label: `ramp-${size.name}`,
+        team: 'Warehouse Operations',
+        jobRole: 'operations-assistant',
+      });
       const today = todayOf(new Date());
       // Today is day 15: day 1, 5 and 10 tasks are overdue, day 15's is due today.
       const startDate = addDays(today, -14);
@@ -253,14 +319,21 @@ for (const size of SIZES) {
 
       // The manager checks off the overdue manager and buddy tasks (a manager may check any task).
       for (const title of ['Set up accounts and system access', 'Walk the new hire through the purchasing and invoice workflow']) {
-        await task(manager, title).getByRole('button', { name: action('Mark done', title) }).click();
+        await task(manager, title)
+          .getByRole('button', { name: action('Mark done', title) })
+          .click();
         await expect.poll(() => task(manager, title).getAttribute('data-done')).toBe('true');
       }
       await expect(overall(manager, planId).textContent()).resolves.toContain('2 of 22 done (9%)');
 
       // ...and edits a task: new title, due day 20 -> 21.
       const old = 'Refresh the team dashboards and trackers yourself';
-      await Promise.all([manager.waitForURL(/\?edit=\d+/), task(manager, old).getByRole('link', { name: `Edit ${old}` }).click()]);
+      await Promise.all([
+        manager.waitForURL(/\?edit=\d+/),
+        task(manager, old)
+          .getByRole('link', { name: `Edit ${old}` })
+          .click(),
+      ]);
       const form = manager.getByRole('form', { name: `Edit ${old}` });
       await checkA11y(manager, `edit form ${size.name}`);
       await form.getByLabel('Task', { exact: true }).fill('Refresh the warehouse dashboards yourself');
@@ -291,13 +364,20 @@ for (const size of SIZES) {
 
       const first = "Learn the team's tool stack";
       if (noScript) {
-        await Promise.all([page.waitForURL(/done=checked/), task(page, first).getByRole('button', { name: action('Mark done', first) }).click()]);
+        await Promise.all([
+          page.waitForURL(/done=checked/),
+          task(page, first)
+            .getByRole('button', { name: action('Mark done', first) })
+            .click(),
+        ]);
         await expect(page.locator('.notice').textContent()).resolves.toBe('Task checked off.');
       } else {
         await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
         await task(page, first).getByText('Add a note or evidence link').click();
         await task(page, first).getByLabel('Note', { exact: true }).fill('Links page is in my drive.');
-        await task(page, first).getByRole('button', { name: action('Mark done', first) }).click();
+        await task(page, first)
+          .getByRole('button', { name: action('Mark done', first) })
+          .click();
         await expect.poll(() => task(page, first).getAttribute('data-done')).toBe('true');
         // Updated in place: same document, focus on the task's new button, change announced.
         expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
@@ -313,14 +393,20 @@ for (const size of SIZES) {
       const page2 = await signInPage(scripted, hire.email, hire.password);
       await page2.goto(`${base}/app/ramp/`);
       const second = 'Shadow the core processes end to end';
-      await task(page2, second).getByRole('button', { name: action('Mark done', second) }).click();
+      await task(page2, second)
+        .getByRole('button', { name: action('Mark done', second) })
+        .click();
       await expect.poll(() => badge(page2).textContent()).toBe('Green: On track');
       await expect(overall(page2, planId).textContent()).resolves.toContain('4 of 22 done (18%)');
-      await expect(page2.locator('[data-testid="due-week-list"]').innerText()).resolves.toContain('Refresh the warehouse dashboards yourself');
+      await expect(page2.locator('[data-testid="due-week-list"]').innerText()).resolves.toContain(
+        'Refresh the warehouse dashboards yourself',
+      );
       await checkA11y(page2, `checklist after check-offs ${size.name}`);
 
       // Unchecking works too and the status follows.
-      await task(page2, second).getByRole('button', { name: action('Mark not done', second) }).click();
+      await task(page2, second)
+        .getByRole('button', { name: action('Mark not done', second) })
+        .click();
       await expect.poll(() => badge(page2).textContent()).toBe('Amber: At risk');
 
       // Fits the width: no horizontal scrolling.

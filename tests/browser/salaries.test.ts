@@ -65,8 +65,12 @@ describe('salary explorer', () => {
     const other = await browser.newContext({ viewport: { width: 360, height: 800 } });
     const shared = await open(other, new URL(await page.inputValue('#share-link')).pathname + new URL(page.url()).search);
     expect(await tablesText(shared)).toEqual(view);
-    expect(await shared.locator('input[name="role"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['operations-officer']);
-    expect(await shared.locator('input[name="region"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['us', 'ro']);
+    expect(await shared.locator('input[name="role"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([
+      'operations-officer',
+    ]);
+    expect(
+      await shared.locator('input[name="region"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    ).toEqual(['us', 'ro']);
     expect(await shared.inputValue('#pay-currency')).toBe('EUR');
     expect(await shared.inputValue('#pay-period')).toBe('monthly');
     await other.close();
@@ -105,10 +109,14 @@ describe('salary explorer', () => {
     expect(await table.count()).toBe(1);
     expect(await table.locator('caption').innerText()).toMatch(/Operations Officer/);
     expect(await table.locator('th[scope="col"]').allInnerTexts()).toEqual([
-      'Level or percentile, and figure', 'Amount (currency and period as published)', 'Source, data year',
+      'Level or percentile, and figure',
+      'Amount (currency and period as published)',
+      'Source, data year',
     ]);
     expect(await page.locator('[data-figure="us-officer-range"] .value').innerText()).toBe('$55,000–$95,000/year');
-    expect(await page.locator('[data-figure="us-officer-range"] .source a').getAttribute('href')).toBe('https://jobicy.com/careers/operations-officer');
+    expect(await page.locator('[data-figure="us-officer-range"] .source a').getAttribute('href')).toBe(
+      'https://jobicy.com/careers/operations-officer',
+    );
     expect(await page.locator('[data-figure="us-officer-range"] .source').innerText()).toContain('year not stated');
     // No Romanian figure for the officer: said, not invented.
     const romania = page.locator('tbody[data-regions="ro bucharest cluj-napoca timisoara iasi"]');
@@ -152,7 +160,8 @@ describe('salary explorer', () => {
       const w = window as unknown as { __shift: number };
       w.__shift = 0;
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.__shift += e.value;
+        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
+          if (!e.hadRecentInput) w.__shift += e.value;
       }).observe({ type: 'layout-shift', buffered: true });
     });
     const scripts = recordScripts(page);

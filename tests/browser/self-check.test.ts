@@ -85,7 +85,10 @@ describe('self-check', () => {
     // The largest gap to the chosen tier comes first.
     expect(learn[0]).toContain("1 level below this tier's target");
 
-    const expectedQuery = `role=operations-officer&tier=mid&r=${Object.keys(ratings).sort().map((s) => `${s}.${ratings[s]}`).join(',')}`;
+    const expectedQuery = `role=operations-officer&tier=mid&r=${Object.keys(ratings)
+      .sort()
+      .map((s) => `${s}.${ratings[s]}`)
+      .join(',')}`;
     expect(new URL(page.url()).search).toBe(`?${expectedQuery}`);
 
     await page.getByRole('button', { name: 'Copy link' }).click();
@@ -105,8 +108,9 @@ describe('self-check', () => {
     for (const [skill, level] of Object.entries(ratings)) {
       await expect(again.locator(`#sc-rate-${skill}`).inputValue(), skill).resolves.toBe(String(level));
     }
-    await expect(again.locator('.sc-skills select').evaluateAll((els) => els.filter((e) => (e as HTMLSelectElement).value !== '').length))
-      .resolves.toBe(Object.keys(ratings).length);
+    await expect(
+      again.locator('.sc-skills select').evaluateAll((els) => els.filter((e) => (e as HTMLSelectElement).value !== '').length),
+    ).resolves.toBe(Object.keys(ratings).length);
     expect({
       rows: await Promise.all(Object.keys(ratings).map((s) => rowText(again, s))),
       tally: await summary(again),
@@ -143,7 +147,9 @@ describe('self-check', () => {
     const ctx = await browser.newContext();
     const empty = await openHydrated(ctx, '/self-check/');
     await checkA11y(empty, 'self-check, nothing chosen');
-    const q = Object.entries(ratings).map(([s, l]) => `${s}.${l}`).join(',');
+    const q = Object.entries(ratings)
+      .map(([s, l]) => `${s}.${l}`)
+      .join(',');
     const rated = await openHydrated(ctx, `/self-check/?role=operations-officer&tier=mid&r=${q}`);
     await rated.locator('.sc-levels summary').click(); // check the level definitions too
     await checkA11y(rated, 'self-check, rated');
@@ -177,10 +183,14 @@ describe('self-check', () => {
       const headers = squash(await table.locator('thead').innerText());
       for (const t of r.tiers) expect(headers).toContain(t.title);
       // Each tier column holds exactly that tier's targets.
-      const cells = await table.locator('tbody tr').evaluateAll((rows) =>
-        rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+      const cells = await table
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
       r.tiers.forEach((t, i) => {
-        const levels = cells.map((c) => c[i]!).filter((c) => /^\d/.test(c)).map((c) => Number(c[0]));
+        const levels = cells
+          .map((c) => c[i]!)
+          .filter((c) => /^\d/.test(c))
+          .map((c) => Number(c[0]));
         expect(levels.sort(), `${slug} ${t.id}`).toEqual(Object.values(t.targets).sort());
       });
     }

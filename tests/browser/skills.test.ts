@@ -32,7 +32,12 @@ beforeAll(async () => {
   warehouseId = await teamId(database, 'Warehouse Operations');
   tomId = (await database.db.select().from(users).where(eq(users.email, 'tom.becker@demo.opspath.test')))[0]!.id;
   // A fresh member with no ratings: a clean slate whatever other test files did.
-  member = await createPerson(database, { label: 'skills-member', team: 'Warehouse Operations', jobRole: 'operations-coordinator', tier: 'junior' });
+  member = await createPerson(database, {
+    label: 'skills-member',
+    team: 'Warehouse Operations',
+    jobRole: 'operations-coordinator',
+    tier: 'junior',
+  });
   visitors.anonymous = new Visitor();
   visitors.member = await signedIn(member.email, member.password);
   visitors.otherManager = await signedIn('manager2@demo.opspath.test');
@@ -56,7 +61,10 @@ async function unchangedBy(request: () => Promise<Response>) {
   const [{ maxId }] = (await database.db.select({ maxId: max(auditLog.id) }).from(auditLog)) as [{ maxId: number | null }];
   const res = await request();
   expect(await state()).toBe(before);
-  const rows = await database.db.select().from(auditLog).where(gt(auditLog.id, maxId ?? 0));
+  const rows = await database.db
+    .select()
+    .from(auditLog)
+    .where(gt(auditLog.id, maxId ?? 0));
   expect(rows.filter((r) => !r.action.startsWith('auth.') && r.action.startsWith('skill.'))).toEqual([]);
   return res;
 }
@@ -84,7 +92,9 @@ describe('pages and endpoints over HTTP (GET)', () => {
     [() => `/app/skills/export.csv?team=${warehouseId}`, { anonymous: 401, member: 403, otherManager: 404, manager: 200, admin: 200 }],
     [() => '/app/skills/rating', { anonymous: 405, member: 405, otherManager: 405, manager: 405, admin: 405 }],
   ];
-  it.each(rows.flatMap(([path, expected]) => PERSONAS.map((p) => [path.toString().replace(/^\(\) => /, ''), p, expected[p], path] as const)))('GET %s as %s -> %i', async (_shown, persona, status, path) => {
+  it.each(
+    rows.flatMap(([path, expected]) => PERSONAS.map((p) => [path.toString().replace(/^\(\) => /, ''), p, expected[p], path] as const)),
+  )('GET %s as %s -> %i', async (_shown, persona, status, path) => {
     const res = await unchangedBy(() => visitors[persona].get(path()));
     expect(res.status).toBe(status);
     if (status === 303 && persona === 'anonymous') toLogin(res);
@@ -99,7 +109,12 @@ describe('pages and endpoints over HTTP (GET)', () => {
     const html = await (await visitors.admin.get('/app/')).text();
     const section = /<h3[^>]*>Least covered across the organisation<\/h3>\s*<ul class="coverage-list"[^>]*>([\s\S]*?)<\/ul>/.exec(html);
     expect(section, 'coverage list on the admin dashboard').not.toBeNull();
-    const items = [...section![1]!.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
+    const items = [...section![1]!.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) =>
+      m[1]!
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     expect(items).toHaveLength(5);
     const shares = items.map((text) => {
       const m = /^.+: (\d+) of (\d+) rated (?:person|people) at Proficient or above \((\d+)%\)$/.exec(text);
@@ -118,7 +133,8 @@ describe('pages and endpoints over HTTP (GET)', () => {
     expect(lineOf(before)).toBeDefined();
     // Written straight to the database file, as another web process or host would.
     const renamed = `Renamed ${member.id}`;
-    const [{ name }] = (await database.client.execute({ sql: 'select display_name as name from users where id = ?', args: [member.id] })).rows as unknown as [{ name: string }];
+    const [{ name }] = (await database.client.execute({ sql: 'select display_name as name from users where id = ?', args: [member.id] }))
+      .rows as unknown as [{ name: string }];
     await database.client.execute({ sql: 'update users set display_name = ? where id = ?', args: [renamed, member.id] });
     try {
       const after = await (await visitors.manager.get('/app/skills/export.csv')).text();
@@ -166,12 +182,24 @@ describe('the rating endpoint (POST JSON)', () => {
   });
 
   it('refuses a cross-site request, one without an Origin, and a form post', async () => {
-    expect((await unchangedBy(() => visitors.manager.postJson('/app/skills/rating', body(member.id), 'https://evil.example'))).status).toBe(403);
+    expect((await unchangedBy(() => visitors.manager.postJson('/app/skills/rating', body(member.id), 'https://evil.example'))).status).toBe(
+      403,
+    );
     const noOrigin = await unchangedBy(() =>
-      fetch(`${base}/app/skills/rating`, { method: 'POST', headers: { cookie: visitors.manager.cookie!, 'content-type': 'application/json' }, body: JSON.stringify(body(member.id)) }),
+      fetch(`${base}/app/skills/rating`, {
+        method: 'POST',
+        headers: { cookie: visitors.manager.cookie!, 'content-type': 'application/json' },
+        body: JSON.stringify(body(member.id)),
+      }),
     );
     expect(noOrigin.status).toBe(403);
-    expect((await unchangedBy(() => visitors.manager.post('/app/skills/rating', { personId: String(member.id), skillId: 'spreadsheets', level: '2' }))).status).toBe(415);
+    expect(
+      (
+        await unchangedBy(() =>
+          visitors.manager.post('/app/skills/rating', { personId: String(member.id), skillId: 'spreadsheets', level: '2' }),
+        )
+      ).status,
+    ).toBe(415);
   });
 
   it('records a manager rating and returns the updated cell; the audit log names the manager', async () => {
@@ -182,7 +210,12 @@ describe('the rating endpoint (POST JSON)', () => {
     expect(json.cell.manager).toBe(3);
     expect(json.cell.text).toMatch(/^S(\d|–) M3 T(\d|–)$/);
     const managerId = (await database.db.select().from(users).where(eq(users.email, 'manager@demo.opspath.test')))[0]!.id;
-    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'skill.rated'), eq(auditLog.actorUserId, managerId))).orderBy(desc(auditLog.id)).limit(1);
+    const [audit] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'skill.rated'), eq(auditLog.actorUserId, managerId)))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
     expect(audit).toMatchObject({ targetType: 'user', targetId: String(tomId) });
   });
 });
@@ -200,13 +233,26 @@ describe('form posts, denied', () => {
   });
 
   it('a cross-site form post is refused by the origin check', async () => {
-    const res = await unchangedBy(() => visitors.manager.post(`/app/skills/people/${member.id}/`, { intent: 'rate', skillId: 'spreadsheets', level: '4' }, { origin: 'https://evil.example' }));
+    const res = await unchangedBy(() =>
+      visitors.manager.post(
+        `/app/skills/people/${member.id}/`,
+        { intent: 'rate', skillId: 'spreadsheets', level: '4' },
+        { origin: 'https://evil.example' },
+      ),
+    );
     expect(res.status).toBe(403);
   });
 
   it('only admins add skills', async () => {
     for (const persona of ['member', 'manager'] as const) {
-      const res = await unchangedBy(() => visitors[persona].post('/app/skills/catalog/', { intent: 'add-skill', name: 'Shadow skill', category: 'soft', description: 'Should never be created.' }));
+      const res = await unchangedBy(() =>
+        visitors[persona].post('/app/skills/catalog/', {
+          intent: 'add-skill',
+          name: 'Shadow skill',
+          category: 'soft',
+          description: 'Should never be created.',
+        }),
+      );
       expect(res.status).toBe(403);
     }
   });
@@ -215,7 +261,12 @@ describe('form posts, denied', () => {
     const form = new FormData();
     form.set('file', new File([`email,skill,level\n${member.email},spreadsheets,3\n`], 'x.csv', { type: 'text/csv' }));
     const res = await unchangedBy(() =>
-      fetch(`${base}/app/skills/import`, { method: 'POST', headers: { cookie: visitors.otherManager.cookie!, origin: base }, body: form, redirect: 'manual' }),
+      fetch(`${base}/app/skills/import`, {
+        method: 'POST',
+        headers: { cookie: visitors.otherManager.cookie!, origin: base },
+        body: form,
+        redirect: 'manual',
+      }),
     );
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -292,7 +343,10 @@ describe('in Chromium', () => {
     // The server kept it: a reload shows the same, and the database holds a manager rating by the manager.
     await page.reload();
     await expect(cell(page, member.id, 'spreadsheets').innerText()).resolves.toMatch(/^S– M3\s*T2$/);
-    const [row] = await database.db.select().from(skillRatings).where(and(eq(skillRatings.subjectUserId, member.id), eq(skillRatings.skillId, 'spreadsheets')));
+    const [row] = await database.db
+      .select()
+      .from(skillRatings)
+      .where(and(eq(skillRatings.subjectUserId, member.id), eq(skillRatings.skillId, 'spreadsheets')));
     expect(row).toMatchObject({ kind: 'manager', level: 3, note: 'Rated from the matrix' });
     await context.close();
   });
@@ -331,7 +385,10 @@ describe('in Chromium', () => {
     await page.getByLabel('Note (optional)').fill('Still missing attachments sometimes');
     await page.getByRole('button', { name: 'Save my rating' }).click();
     await page.waitForURL(`${base}/app/skills/me/?skill=attention-to-detail&done=rated#main`);
-    const row = page.getByRole('table', { name: /My skills against my tier/ }).getByRole('row').filter({ hasText: 'Attention to detail' });
+    const row = page
+      .getByRole('table', { name: /My skills against my tier/ })
+      .getByRole('row')
+      .filter({ hasText: 'Attention to detail' });
     await expect(row.innerText()).resolves.toMatch(/1 Aware[\s\S]*Not rated[\s\S]*3[\s\S]*2 below/);
     await expect(page.locator('.chart-figure figcaption').innerText()).resolves.toContain('Attention to detail');
     await expect(page.getByRole('table', { name: /Attention to detail: the chart/ }).innerText()).resolves.toContain('1 Aware');
@@ -354,7 +411,9 @@ describe('in Chromium', () => {
     await page.setInputFiles('#file', {
       name: 'bad.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,3,2020-01-01\nghost@nowhere.test,spreadsheets,3,\n${member.email},juggling,9,2999-01-01\n`),
+      buffer: Buffer.from(
+        `email,skill,level,date\n${member.email},spreadsheets,3,2020-01-01\nghost@nowhere.test,spreadsheets,3,\n${member.email},juggling,9,2999-01-01\n`,
+      ),
     });
     await page.getByRole('button', { name: 'Check and import' }).click();
     await expect(page.getByRole('alert').innerText()).resolves.toContain('Nothing was imported: 2 lines have a problem.');
@@ -362,10 +421,18 @@ describe('in Chromium', () => {
     await expect(problems.getByRole('rowheader').allInnerTexts()).resolves.toEqual(['3', '4']);
     await checkA11y(page, 'import with problems');
 
-    await page.setInputFiles('#file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`) });
+    await page.setInputFiles('#file', {
+      name: 'good.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`),
+    });
     await page.getByRole('button', { name: 'Check and import' }).click();
     await page.waitForURL(`${base}/app/skills/import?written=1&skipped=0`);
-    await page.setInputFiles('#file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`) });
+    await page.setInputFiles('#file', {
+      name: 'good.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`),
+    });
     await page.getByRole('button', { name: 'Check and import' }).click();
     await page.waitForURL(`${base}/app/skills/import?written=0&skipped=1`);
 
@@ -389,7 +456,13 @@ describe('an organisation of 500 people x 60 skills', () => {
   it('renders on the server and stays responsive to the keyboard', async () => {
     // Its own organisation, so the demo organisation's counts stay as other tests expect.
     const password = `big-org-${Date.now()}`;
-    const big = await seedSkillsBenchmarkOrg(database.db, { passwordHash: await hashPassword(password), people: 500, skills: 60, teamSize: 50, rounds: 1 });
+    const big = await seedSkillsBenchmarkOrg(database.db, {
+      passwordHash: await hashPassword(password),
+      people: 500,
+      skills: 60,
+      teamSize: 50,
+      rounds: 1,
+    });
     expect(big.skillIds).toHaveLength(60);
     expect(big.ratings).toBe(500 * 60 * 2);
     const adminEmail = big.adminEmail;
@@ -421,4 +494,3 @@ describe('an organisation of 500 people x 60 skills', () => {
     await context.close();
   });
 });
-

@@ -83,7 +83,9 @@ const formulaPeople: number[] = [];
 async function submit(persona: Persona, path: string, form: Record<string, string>, status = 303) {
   const res = await visitors[persona].post(path, form);
   const body = await res.text();
-  expect(res.status, `${path} ${JSON.stringify(form)}: ${body.match(/role="alert"[^>]*>.{0,300}/)?.[0] ?? body.slice(0, 300)}`).toBe(status);
+  expect(res.status, `${path} ${JSON.stringify(form)}: ${body.match(/role="alert"[^>]*>.{0,300}/)?.[0] ?? body.slice(0, 300)}`).toBe(
+    status,
+  );
   return { res, body };
 }
 
@@ -94,7 +96,13 @@ function isoDaysFromNow(days: number) {
 beforeAll(async () => {
   database = serverDatabase();
   org = await createOrganisation(database, 'xss');
-  const buddy = await createPerson(database, { label: 'xss-buddy', orgId: org.orgId, teamId: org.team.id, jobRole: 'operations-coordinator', tier: 'mid' });
+  const buddy = await createPerson(database, {
+    label: 'xss-buddy',
+    orgId: org.orgId,
+    teamId: org.team.id,
+    jobRole: 'operations-coordinator',
+    tier: 'mid',
+  });
   visitors.admin = await signedIn(org.admin.email, org.admin.password);
   visitors.manager = await signedIn(org.manager.email, org.manager.password);
   visitors.member = await signedIn(org.member.email, org.member.password);
@@ -102,15 +110,42 @@ beforeAll(async () => {
   const m = org.member.id;
 
   // An admin names the member, renames their team, adds a team, a person and two skills.
-  await submit('admin', `/app/team/${m}/`, { intent: 'update', displayName: P.name, position: 'operations-coordinator/junior', startDate: '2026-10-01' });
+  await submit('admin', `/app/team/${m}/`, {
+    intent: 'update',
+    displayName: P.name,
+    position: 'operations-coordinator/junior',
+    startDate: '2026-10-01',
+  });
   await submit('admin', '/app/admin/', { intent: 'rename-team', teamId: String(org.team.id), name: P.team });
   await submit('admin', '/app/admin/', { intent: 'create-team', name: FORMULA_TEAM, managerUserId: String(org.manager.id) });
   formulaTeamId = (await database.db.select().from(teams).where(eq(teams.name, FORMULA_TEAM)))[0]!.id;
-  const added = await submit('admin', '/app/skills/catalog/', { intent: 'add-skill', name: P.skill, category: 'technical', description: P.skillDescription });
+  const added = await submit('admin', '/app/skills/catalog/', {
+    intent: 'add-skill',
+    name: P.skill,
+    category: 'technical',
+    description: P.skillDescription,
+  });
   skillId = /#skill-(.+)$/.exec(added.res.headers.get('location')!)![1]!;
-  const formulaSkill = await submit('admin', '/app/skills/catalog/', { intent: 'add-skill', name: FORMULA_SKILL, category: 'soft', description: 'A skill whose name a spreadsheet would run.' });
+  const formulaSkill = await submit('admin', '/app/skills/catalog/', {
+    intent: 'add-skill',
+    name: FORMULA_SKILL,
+    category: 'soft',
+    description: 'A skill whose name a spreadsheet would run.',
+  });
   formulaSkillId = /#skill-(.+)$/.exec(formulaSkill.res.headers.get('location')!)![1]!;
-  await submit('admin', '/app/team/', { teamId: String(formulaTeamId), email: uniqueEmail('xss-formula'), displayName: FORMULA_FORM_NAME, position: 'operations-coordinator/junior', startDate: '2026-10-01', passwordMode: 'generate' }, 200);
+  await submit(
+    'admin',
+    '/app/team/',
+    {
+      teamId: String(formulaTeamId),
+      email: uniqueEmail('xss-formula'),
+      displayName: FORMULA_FORM_NAME,
+      position: 'operations-coordinator/junior',
+      startDate: '2026-10-01',
+      passwordMode: 'generate',
+    },
+    200,
+  );
 
   // Ratings: the member's own, the manager's, and an imported one, each with a note.
   await submit('member', '/app/skills/me/', { intent: 'rate', skillId, level: '2', note: P.selfNote, evidenceUrl: URLS.rating });
@@ -118,14 +153,33 @@ beforeAll(async () => {
   const csv = `email,skill,level,date,note\n${org.member.email},spreadsheets,3,2026-10-01,"${P.importNote.replace(/"/g, '""')}"\n`;
   const form = new FormData();
   form.set('file', new File([csv], 'ratings.csv', { type: 'text/csv' }));
-  const imported = await fetch(`${base}/app/skills/import`, { method: 'POST', headers: { cookie: visitors.manager.cookie!, origin: base }, body: form, redirect: 'manual' });
+  const imported = await fetch(`${base}/app/skills/import`, {
+    method: 'POST',
+    headers: { cookie: visitors.manager.cookie!, origin: base },
+    body: form,
+    redirect: 'manual',
+  });
   expect(imported.status, await imported.text()).toBe(303);
 
   // A certification with a credential id, a note and a verification link; it expires soon, so a reminder is due.
-  await submit('member', '/app/certifications/me/', { intent: 'add', certificationId: 'pmi-pmp', status: 'earned', earnedOn: '2024-01-15', expiresOn: isoDaysFromNow(10), credentialId: P.credential, verificationUrl: URLS.cert, note: P.certNote });
+  await submit('member', '/app/certifications/me/', {
+    intent: 'add',
+    certificationId: 'pmi-pmp',
+    status: 'earned',
+    earnedOn: '2024-01-15',
+    expiresOn: isoDaysFromNow(10),
+    credentialId: P.credential,
+    verificationUrl: URLS.cert,
+    note: P.certNote,
+  });
 
   // A ramp plan with hostile task titles, a buddy task, check-offs with notes and links, and a renamed task.
-  const started = await submit('manager', '/app/ramp/', { intent: 'start', personId: String(m), templateRole: '', startDate: isoDaysFromNow(-5) });
+  const started = await submit('manager', '/app/ramp/', {
+    intent: 'start',
+    personId: String(m),
+    templateRole: '',
+    startDate: isoDaysFromNow(-5),
+  });
   planId = Number(/\/app\/ramp\/(\d+)\//.exec(started.res.headers.get('location')!)![1]);
   const plan = `/app/ramp/${planId}/`;
   await submit('manager', plan, { intent: 'add', title: P.taskTitle, detail: P.taskDetail, owner: 'new-hire', dueDay: '1' });
@@ -137,19 +191,41 @@ beforeAll(async () => {
   const json = await visitors.member.postJson(`/app/ramp/tasks/${other.id}/done`, { done: true, note: P.jsonNote }, base);
   expect(json.status).toBe(200);
   const renamed = tasks.find((t) => t.owner === 'manager')!;
-  await submit('manager', plan, { intent: 'update', taskId: String(renamed.id), title: P.renamedTask, detail: '', owner: 'manager', dueDay: String(renamed.dueDay) });
+  await submit('manager', plan, {
+    intent: 'update',
+    taskId: String(renamed.id),
+    title: P.renamedTask,
+    detail: '',
+    owner: 'manager',
+    dueDay: String(renamed.dueDay),
+  });
 
   // People whose names a spreadsheet would run, in the formula team, each with a certification record and a rating.
   for (const [i, name] of FORMULA_NAMES.entries()) {
-    const person = await createPerson(database, { label: `xss-formula-${i}`, orgId: org.orgId, teamId: formulaTeamId, displayName: name, jobRole: 'operations-coordinator', tier: 'junior' });
+    const person = await createPerson(database, {
+      label: `xss-formula-${i}`,
+      orgId: org.orgId,
+      teamId: formulaTeamId,
+      displayName: name,
+      jobRole: 'operations-coordinator',
+      tier: 'junior',
+    });
     formulaPeople.push(person.id);
-    await database.db.insert(certificationRecords).values({ orgId: org.orgId, userId: person.id, certificationId: 'pmi-pmp', status: 'planned', createdBy: person.id });
+    await database.db
+      .insert(certificationRecords)
+      .values({ orgId: org.orgId, userId: person.id, certificationId: 'pmi-pmp', status: 'planned', createdBy: person.id });
   }
-  const [formPerson] = await database.db.all<{ id: number }>(sql`select id from users where display_name = ${FORMULA_FORM_NAME} and org_id = ${org.orgId}`);
+  const [formPerson] = await database.db.all<{ id: number }>(
+    sql`select id from users where display_name = ${FORMULA_FORM_NAME} and org_id = ${org.orgId}`,
+  );
   formulaPeople.push(formPerson!.id);
-  await database.db.insert(certificationRecords).values({ orgId: org.orgId, userId: formPerson!.id, certificationId: 'pmi-pmp', status: 'planned', createdBy: formPerson!.id });
+  await database.db
+    .insert(certificationRecords)
+    .values({ orgId: org.orgId, userId: formPerson!.id, certificationId: 'pmi-pmp', status: 'planned', createdBy: formPerson!.id });
   await submit('manager', `/app/skills/people/${formulaPeople[0]}/`, { intent: 'rate', skillId: formulaSkillId, level: '2' });
-  expect((await database.db.select().from(teamMemberships).where(eq(teamMemberships.teamId, formulaTeamId))).length).toBe(FORMULA_NAMES.length + 1);
+  expect((await database.db.select().from(teamMemberships).where(eq(teamMemberships.teamId, formulaTeamId))).length).toBe(
+    FORMULA_NAMES.length + 1,
+  );
 
   browser = await launchBrowser();
 });
@@ -171,13 +247,25 @@ describe('script links are refused in every URL field', () => {
   it.each(SCRIPT_URLS)('%j: refused with a field error, nothing stored', async (url) => {
     const before = await stored();
     const m = org.member.id;
-    const open = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, planId))).find((t) => t.owner === 'new-hire' && t.doneAt === null)!;
+    const open = (await database.db.select().from(rampTasks).where(eq(rampTasks.planId, planId))).find(
+      (t) => t.owner === 'new-hire' && t.doneAt === null,
+    )!;
     const [record] = await database.db.select().from(certificationRecords).where(eq(certificationRecords.userId, m));
     const forms: [Persona, string, Record<string, string>, string][] = [
       ['member', '/app/skills/me/', { intent: 'rate', skillId: 'spreadsheets', level: '1', evidenceUrl: url }, 'evidenceUrl'],
       ['manager', `/app/skills/people/${m}/`, { intent: 'rate', skillId: 'spreadsheets', level: '1', evidenceUrl: url }, 'evidenceUrl'],
-      ['member', '/app/certifications/me/', { intent: 'add', certificationId: 'asq-cssyb', status: 'planned', verificationUrl: url }, 'verificationUrl'],
-      ['member', '/app/certifications/me/', { intent: 'edit', recordId: String(record!.id), status: 'earned', earnedOn: '2024-01-15', verificationUrl: url }, 'verificationUrl'],
+      [
+        'member',
+        '/app/certifications/me/',
+        { intent: 'add', certificationId: 'asq-cssyb', status: 'planned', verificationUrl: url },
+        'verificationUrl',
+      ],
+      [
+        'member',
+        '/app/certifications/me/',
+        { intent: 'edit', recordId: String(record!.id), status: 'earned', earnedOn: '2024-01-15', verificationUrl: url },
+        'verificationUrl',
+      ],
       ['member', `/app/ramp/${planId}/`, { intent: 'done', taskId: String(open.id), evidenceUrl: url }, 'evidence'],
       ['member', '/app/ramp/', { intent: 'done', taskId: String(open.id), evidenceUrl: url }, 'evidence'],
     ];
@@ -186,7 +274,11 @@ describe('script links are refused in every URL field', () => {
       expect(res.status, `${path} ${form.intent}`).toBe(400);
       expect(await res.text(), path).toMatch(new RegExp(`<p class="field-error" id="[^"]*${field}[^"]*-error"[^>]*>[^<]*(web|https)`, 'i'));
     }
-    const rating = await visitors.manager.postJson('/app/skills/rating', { personId: m, skillId: 'spreadsheets', level: 1, evidenceUrl: url }, base);
+    const rating = await visitors.manager.postJson(
+      '/app/skills/rating',
+      { personId: m, skillId: 'spreadsheets', level: 1, evidenceUrl: url },
+      base,
+    );
     expect(rating.status).toBe(400);
     expect(((await rating.json()) as { fieldErrors: Record<string, string> }).fieldErrors.evidenceUrl).toMatch(/https/);
     const done = await visitors.member.postJson(`/app/ramp/tasks/${open.id}/done`, { done: true, evidenceUrl: url }, base);
@@ -249,7 +341,15 @@ describe('stored payloads are shown as text and never run (Chromium, CSP off)', 
     return context;
   }
 
-  type Findings = { xss: unknown; text: string; scripts: number; handlers: string[]; frames: number; scriptLinks: string[]; hrefs: string[] };
+  type Findings = {
+    xss: unknown;
+    text: string;
+    scripts: number;
+    handlers: string[];
+    frames: number;
+    scriptLinks: string[];
+    hrefs: string[];
+  };
 
   /** What a page holds that a payload could have put there. */
   function inspect(page: Page): Promise<Findings> {
@@ -259,8 +359,12 @@ describe('stored payloads are shown as text and never run (Chromium, CSP off)', 
         xss: (window as unknown as { __xss?: unknown }).__xss,
         text: document.documentElement.textContent ?? '',
         // Scripts that would run and mention the payloads' variable.
-        scripts: [...document.scripts].filter((s) => (!s.type || /javascript|module/.test(s.type)) && (s.textContent ?? '').includes('__xss')).length,
-        handlers: all.flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName} ${a.name}=${a.value}`)),
+        scripts: [...document.scripts].filter(
+          (s) => (!s.type || /javascript|module/.test(s.type)) && (s.textContent ?? '').includes('__xss'),
+        ).length,
+        handlers: all.flatMap((el) =>
+          [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName} ${a.name}=${a.value}`),
+        ),
         frames: document.querySelectorAll('iframe, object, embed').length,
         scriptLinks: [...document.querySelectorAll<HTMLAnchorElement | HTMLAreaElement>('a[href], area[href]')]
           .map((a) => a.href)
@@ -330,7 +434,11 @@ describe('stored payloads are shown as text and never run (Chromium, CSP off)', 
     });
     try {
       await page.goto(`${base}/app/skills/import`);
-      await page.setInputFiles('#file', { name: P.fileName, mimeType: 'text/csv', buffer: Buffer.from(`email,skill,level\n${org.member.email},no-such-skill,9\n`) });
+      await page.setInputFiles('#file', {
+        name: P.fileName,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`email,skill,level\n${org.member.email},no-such-skill,9\n`),
+      });
       await Promise.all([
         page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/app/skills/import')),
         page.click('form[enctype="multipart/form-data"] button[type=submit]'),

@@ -77,7 +77,9 @@ describe('backup drill', () => {
     await withDatabase(databaseUrl, async (database) => {
       skillIds = (await database.db.all<{ id: string }>(sql`select id from skills where active = 1 order by position`)).map((r) => r.id);
       warehouse = (
-        await database.db.all<{ id: number }>(sql`select m.user_id as id from team_memberships m join teams t on t.id = m.team_id where t.name = 'Warehouse Operations' order by m.user_id`)
+        await database.db.all<{ id: number }>(
+          sql`select m.user_id as id from team_memberships m join teams t on t.id = m.team_id where t.name = 'Warehouse Operations' order by m.user_id`,
+        )
       ).map((r) => Number(r.id));
       // Bulk history for the other team (so the pages checked below stay small).
       const manager2 = await userId(database, 'manager2@demo.opspath.test');
@@ -108,7 +110,12 @@ describe('backup drill', () => {
         let res: Response;
         let body: string;
         try {
-          res = await client.postJson('/app/skills/rating', { personId: subject, skillId: skillIds[k % skillIds.length], level: k % 5, note });
+          res = await client.postJson('/app/skills/rating', {
+            personId: subject,
+            skillId: skillIds[k % skillIds.length],
+            level: k % 5,
+            note,
+          });
           body = await res.text();
         } catch (error) {
           failures.push(`request failed: ${(error as Error).message}`);
@@ -162,21 +169,43 @@ describe('backup drill', () => {
 
     const live = await withDatabase(databaseUrl, async (database) => ({
       counts: await tableCounts(database),
-      ratingIds: (await database.db.all<{ id: number }>(sql`select id from skill_ratings where note like 'drill-%' order by id`)).map((r) => Number(r.id)),
+      ratingIds: (await database.db.all<{ id: number }>(sql`select id from skill_ratings where note like 'drill-%' order by id`)).map((r) =>
+        Number(r.id),
+      ),
     }));
     const restored = await withDatabase(restoredUrl, async (database) => {
-      const ratingIds = (await database.db.all<{ id: number }>(sql`select id from skill_ratings where note like 'drill-%' order by id`)).map((r) => Number(r.id));
-      const auditedIds = (
-        await database.db.all<{ id: number }>(sql`select json_extract("after", '$.ratingId') as id from audit_log where action = 'skill.rated' and json_extract("after", '$.note') like 'drill-%' order by 1`)
+      const ratingIds = (
+        await database.db.all<{ id: number }>(sql`select id from skill_ratings where note like 'drill-%' order by id`)
       ).map((r) => Number(r.id));
-      const [maxes] = await database.db.all<{ rating: number; audit: number }>(sql`select (select max(id) from skill_ratings) as rating, (select max(id) from audit_log) as audit`);
+      const auditedIds = (
+        await database.db.all<{ id: number }>(
+          sql`select json_extract("after", '$.ratingId') as id from audit_log where action = 'skill.rated' and json_extract("after", '$.note') like 'drill-%' order by 1`,
+        )
+      ).map((r) => Number(r.id));
+      const [maxes] = await database.db.all<{ rating: number; audit: number }>(
+        sql`select (select max(id) from skill_ratings) as rating, (select max(id) from audit_log) as audit`,
+      );
       // Derived by triggers in the same transactions: the current ratings are exactly the newest per person x skill x kind of the ratings in the copy.
-      const staleCurrent = await count(database, sql`
+      const staleCurrent = await count(
+        database,
+        sql`
         select count(*) as n from (select distinct org_id as o, subject_user_id as s, skill_id as k, kind from skill_ratings) g
         where (select x.id from skill_ratings x where x.org_id = g.o and x.subject_user_id = g.s and x.skill_id = g.k and x.kind = g.kind order by x.rated_at desc, x.id desc limit 1)
-          is not (select case g.kind when 'self' then c.self_rating_id else c.manager_rating_id end from skill_ratings_current c where c.subject_user_id = g.s and c.skill_id = g.k)`);
-      const currentRows = await count(database, sql`select count(*) as n from (select distinct subject_user_id, skill_id from skill_ratings)`);
-      return { counts: await tableCounts(database), ratingIds, auditedIds, maxRating: Number(maxes!.rating), maxAudit: Number(maxes!.audit), staleCurrent, currentRows };
+          is not (select case g.kind when 'self' then c.self_rating_id else c.manager_rating_id end from skill_ratings_current c where c.subject_user_id = g.s and c.skill_id = g.k)`,
+      );
+      const currentRows = await count(
+        database,
+        sql`select count(*) as n from (select distinct subject_user_id, skill_id from skill_ratings)`,
+      );
+      return {
+        counts: await tableCounts(database),
+        ratingIds,
+        auditedIds,
+        maxRating: Number(maxes!.rating),
+        maxAudit: Number(maxes!.audit),
+        staleCurrent,
+        currentRows,
+      };
     });
 
     console.log(
@@ -192,8 +221,12 @@ describe('backup drill', () => {
     expect(restored.auditedIds).toEqual(restored.ratingIds);
     // Row counts at that moment: the live rows up to the backup's newest ids; untouched tables equal.
     await withDatabase(databaseUrl, async (database) => {
-      expect(restored.counts.skill_ratings).toBe(await count(database, sql`select count(*) as n from skill_ratings where id <= ${restored.maxRating}`));
-      expect(restored.counts.audit_log).toBe(await count(database, sql`select count(*) as n from audit_log where id <= ${restored.maxAudit}`));
+      expect(restored.counts.skill_ratings).toBe(
+        await count(database, sql`select count(*) as n from skill_ratings where id <= ${restored.maxRating}`),
+      );
+      expect(restored.counts.audit_log).toBe(
+        await count(database, sql`select count(*) as n from audit_log where id <= ${restored.maxAudit}`),
+      );
     });
     expect(restored.counts.skill_ratings).toBeGreaterThan(BULK_ROUNDS * skillIds.length);
     expect(restored.staleCurrent).toBe(0);

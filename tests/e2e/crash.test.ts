@@ -106,7 +106,10 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
   async function importedRows(note: string) {
     return withDatabase(databaseUrl, async (database) => ({
       rows: await count(database, sql`select count(*) as n from skill_ratings where note = ${note}`),
-      audits: await count(database, sql`select count(*) as n from audit_log where action = 'skill.ratings_imported' and json_extract(after, '$.fileName') = ${`${note}.csv`}`),
+      audits: await count(
+        database,
+        sql`select count(*) as n from audit_log where action = 'skill.ratings_imported' and json_extract(after, '$.fileName') = ${`${note}.csv`}`,
+      ),
     }));
   }
 
@@ -175,7 +178,13 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
       expect([0, file.rows], `import ${round} after a kill at ${delay} ms`).toContain(rows);
       expect(audits).toBe(rows === 0 ? 0 : 1);
       if (answer) expect(rows).toBe(file.rows);
-      const where = answer ? 'after the response' : rows ? 'after the commit' : inTransaction ? 'mid-transaction' : 'before the transaction';
+      const where = answer
+        ? 'after the response'
+        : rows
+          ? 'after the commit'
+          : inTransaction
+            ? 'mid-transaction'
+            : 'before the transaction';
       outcomes.push(`${delay} ms ${where}${torn ? ` (${torn} uncommitted pages in the WAL)` : ''}`);
       // Every import acknowledged so far is still whole.
       for (const [earlier, n] of acknowledged) expect((await importedRows(earlier)).rows, earlier).toBe(n);
@@ -197,7 +206,8 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
   let historyMinusAudit: number;
 
   type Task = { id: number; title: string; dueDay: number };
-  type Pending = { kind: 'add'; title: string } | { kind: 'update'; id: number; before: Task; after: Task } | { kind: 'move' | 'remove'; id: number };
+  type Pending =
+    { kind: 'add'; title: string } | { kind: 'update'; id: number; before: Task; after: Task } | { kind: 'move' | 'remove'; id: number };
 
   async function planState() {
     return withDatabase(databaseUrl, async (database) => {
@@ -207,8 +217,15 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
       const history = await database.db.all<{ task: number | null; action: string; after: string | null }>(
         sql`select task_id as task, action, "after" from ramp_plan_history where plan_id = ${planId} order by id`,
       );
-      const audits = await count(database, sql`select count(*) as n from audit_log where target_type = 'ramp_plan' and target_id = ${String(planId)}`);
-      return { tasks: tasks.map((t) => ({ ...t, id: Number(t.id), dueDay: Number(t.dueDay), position: Number(t.position) })), history, audits };
+      const audits = await count(
+        database,
+        sql`select count(*) as n from audit_log where target_type = 'ramp_plan' and target_id = ${String(planId)}`,
+      );
+      return {
+        tasks: tasks.map((t) => ({ ...t, id: Number(t.id), dueDay: Number(t.dueDay), position: Number(t.position) })),
+        history,
+        audits,
+      };
     });
   }
 
@@ -223,7 +240,8 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
       if (h.action === 'task.removed') fromHistory.set(h.task, null);
       if (h.action === 'task.updated') {
         const known = fromHistory.get(h.task);
-        if (known) fromHistory.set(h.task, { title: (after.title as string) ?? known.title, dueDay: (after.dueDay as number) ?? known.dueDay });
+        if (known)
+          fromHistory.set(h.task, { title: (after.title as string) ?? known.title, dueDay: (after.dueDay as number) ?? known.dueDay });
       }
     }
     for (const t of state.tasks) {
@@ -232,10 +250,16 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
     }
     for (const [id, want] of fromHistory) {
       if (want === null || !want.title.startsWith('crash-edit')) continue;
-      expect(state.tasks.some((t) => t.id === id), `${label}: task ${id} added in the history but missing`).toBe(true);
+      expect(
+        state.tasks.some((t) => t.id === id),
+        `${label}: task ${id} added in the history but missing`,
+      ).toBe(true);
     }
     for (const h of state.history.filter((x) => x.action === 'task.removed')) {
-      expect(state.tasks.some((t) => t.id === h.task), `${label}: task ${h.task} removed in the history but present`).toBe(false);
+      expect(
+        state.tasks.some((t) => t.id === h.task),
+        `${label}: task ${h.task} removed in the history but present`,
+      ).toBe(false);
     }
     // A move rewrites several positions: half of one would leave two tasks in one slot.
     const slots = state.tasks.map((t) => `${t.phase}:${t.position}`);
@@ -270,7 +294,15 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
         models.set(name, mine);
         for (let k = 0; !stop; k++) {
           const op = k % 5;
-          const fields = (t: { title: string; dueDay: number }) => ({ title: t.title, detail: '', owner: 'new-hire', buddyUserId: '', dueDay: String(t.dueDay), skillId: '', kpiId: '' });
+          const fields = (t: { title: string; dueDay: number }) => ({
+            title: t.title,
+            detail: '',
+            owner: 'new-hire',
+            buddyUserId: '',
+            dueDay: String(t.dueDay),
+            skillId: '',
+            kpiId: '',
+          });
           let form: Record<string, string>;
           let intent: Pending;
           if (op === 0 || op === 3 || mine.length < 2) {
@@ -308,9 +340,15 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
             expect(id, location).toBeGreaterThan(0);
             mine.push({ id, title: (intent as { title: string }).title, dueDay: Number(form.dueDay) });
           } else if (intent.kind === 'update') {
-            Object.assign(mine.find((t) => t.id === intent.id)!, { title: intent.after.title, dueDay: intent.after.dueDay });
+            Object.assign(
+              mine.find((t) => t.id === intent.id)!,
+              { title: intent.after.title, dueDay: intent.after.dueDay },
+            );
           } else if (intent.kind === 'remove') {
-            mine.splice(mine.findIndex((t) => t.id === intent.id), 1);
+            mine.splice(
+              mine.findIndex((t) => t.id === intent.id),
+              1,
+            );
           }
         }
       }
@@ -345,11 +383,15 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
         // Nothing the editor did not send: its tasks in the file are the acknowledged ones, plus perhaps the add in flight.
         const prefix = `crash-edit-${name}-`;
         const extra = state.tasks.filter((t) => t.title.startsWith(prefix) && !mine.some((m) => m.id === t.id));
-        expect(extra.every((t) => open?.kind === 'add' && t.title === open.title), `unexpected tasks ${JSON.stringify(extra)}`).toBe(true);
+        expect(
+          extra.every((t) => open?.kind === 'add' && t.title === open.title),
+          `unexpected tasks ${JSON.stringify(extra)}`,
+        ).toBe(true);
         expect(extra.length).toBeLessThanOrEqual(1);
         // Carry on from what the file holds.
         mine.length = 0;
-        for (const t of state.tasks.filter((x) => x.title.startsWith(prefix)).sort((x, y) => x.id - y.id)) mine.push({ id: t.id, title: t.title, dueDay: t.dueDay });
+        for (const t of state.tasks.filter((x) => x.title.startsWith(prefix)).sort((x, y) => x.id - y.id))
+          mine.push({ id: t.id, title: t.title, dueDay: t.dueDay });
       }
       outcomes.push(`${delay} ms, ${inFlight.join(' + ') || 'none'} in flight${inTransaction ? ', write lock held' : ''}`);
     }

@@ -27,7 +27,12 @@ export function serverEnv(databaseUrl: string, extra: Record<string, string> = {
 
 /** `node src/cli/db-prepare.ts` as the start command runs it: migrate, sync the catalog, seed the demo. */
 export function prepareDatabase(databaseUrl: string) {
-  const r = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], { cwd: root, env: serverEnv(databaseUrl), encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], {
+    cwd: root,
+    env: serverEnv(databaseUrl),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`db-prepare failed (${r.status}): ${r.stdout}${r.stderr}`);
 }
 
@@ -127,7 +132,9 @@ export async function userId(database: Database, email: string): Promise<number>
 
 /** Every table's row count (migrations bookkeeping included). */
 export async function tableCounts(database: Database): Promise<Record<string, number>> {
-  const tables = await database.db.all<{ name: string }>(sql`select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name`);
+  const tables = await database.db.all<{ name: string }>(
+    sql`select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name`,
+  );
   const counts: Record<string, number> = {};
   for (const { name } of tables) counts[name] = await count(database, sql.raw(`select count(*) as n from "${name}"`));
   return counts;
@@ -173,7 +180,12 @@ export class Client {
   }
 
   postForm(path: string, form: Record<string, string>, signal?: AbortSignal) {
-    return this.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form), signal });
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+      signal,
+    });
   }
 
   postJson(path: string, body: unknown, signal?: AbortSignal) {

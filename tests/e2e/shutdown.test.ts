@@ -16,7 +16,14 @@ async function startServer(workers: number) {
   const port = await freePort();
   const child = spawn(process.execPath, ['src/server/server.mjs'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test', WEB_CONCURRENCY: String(workers) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: inject('databaseUrl'),
+      NODE_ENV: 'test',
+      WEB_CONCURRENCY: String(workers),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -107,7 +114,18 @@ describe('cluster', () => {
         const body = new URLSearchParams({ email, password: 'not-the-password' }).toString();
         // A new connection each time (agent: false), so the primary hands attempts to both workers.
         const req = request(
-          { host: '127.0.0.1', port, path: '/login', method: 'POST', agent: false, headers: { origin: `http://127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/login',
+            method: 'POST',
+            agent: false,
+            headers: {
+              origin: `http://127.0.0.1:${port}`,
+              'content-type': 'application/x-www-form-urlencoded',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
           (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode!));
@@ -128,7 +146,14 @@ describe('cluster', () => {
     const { port, child, exited } = await startServer(1);
     const second = spawn(process.execPath, ['src/server/server.mjs'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test', WEB_CONCURRENCY: '2' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: inject('databaseUrl'),
+        NODE_ENV: 'test',
+        WEB_CONCURRENCY: '2',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let errors = '';

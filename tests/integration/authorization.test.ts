@@ -23,9 +23,17 @@ const dir = mkdtempSync(join(tmpdir(), 'opspath-authz-'));
 const templatePath = join(dir, 'template.db');
 
 type Ids = {
-  admin: Actor; manager: Actor; otherManager: Actor; member: Actor; foreignAdmin: Actor;
-  teamWarehouse: number; teamCustomer: number; teamForeign: number;
-  warehouseMember: number; customerMember: number; foreignMember: number;
+  admin: Actor;
+  manager: Actor;
+  otherManager: Actor;
+  member: Actor;
+  foreignAdmin: Actor;
+  teamWarehouse: number;
+  teamCustomer: number;
+  teamForeign: number;
+  warehouseMember: number;
+  customerMember: number;
+  foreignMember: number;
 };
 let ids: Ids;
 
@@ -38,8 +46,23 @@ beforeAll(async () => {
   const now = new Date();
   const [org] = await db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: now }).returning();
   const hash = await hashPassword('other-org-password');
-  const [foreignAdmin] = await db.insert(users).values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: hash, role: 'admin' }).returning();
-  const [foreignMember] = await db.insert(users).values({ orgId: org!.id, email: 'member@other.test', displayName: 'Other Member', passwordHash: hash, role: 'member', jobRole: 'operations-assistant', tier: 'junior', startDate: '2026-01-05' }).returning();
+  const [foreignAdmin] = await db
+    .insert(users)
+    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: hash, role: 'admin' })
+    .returning();
+  const [foreignMember] = await db
+    .insert(users)
+    .values({
+      orgId: org!.id,
+      email: 'member@other.test',
+      displayName: 'Other Member',
+      passwordHash: hash,
+      role: 'member',
+      jobRole: 'operations-assistant',
+      tier: 'junior',
+      startDate: '2026-01-05',
+    })
+    .returning();
   const [foreignTeam] = await db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
   await db.insert(teamMemberships).values({ teamId: foreignTeam!.id, userId: foreignMember!.id });
 
@@ -101,46 +124,96 @@ const everyone = (e: Expect): Record<Persona, Expect> => ({ admin: e, manager: e
 // The run functions read `ids` when a test runs (after beforeAll), not here.
 const CASES: Case[] = [
   // People in the manager's own team.
-  { action: 'edit a Warehouse member', run: (d, c) => updatePerson(d.db, c, String(ids.warehouseMember), profile, TEST_CATALOG),
-    expect: { admin: 'allow', manager: 'allow', otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'deactivate a Warehouse member', run: (d, c) => setPersonActive(d.db, c, String(ids.warehouseMember), false),
-    expect: { admin: 'allow', manager: 'allow', otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'change a Warehouse member’s role', run: (d, c) => changeUserRole(d.db, c, String(ids.warehouseMember), { role: 'manager' }),
-    expect: { admin: 'allow', manager: 403, otherManager: 404, member: 404, foreignAdmin: 404 } },
+  {
+    action: 'edit a Warehouse member',
+    run: (d, c) => updatePerson(d.db, c, String(ids.warehouseMember), profile, TEST_CATALOG),
+    expect: { admin: 'allow', manager: 'allow', otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'deactivate a Warehouse member',
+    run: (d, c) => setPersonActive(d.db, c, String(ids.warehouseMember), false),
+    expect: { admin: 'allow', manager: 'allow', otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'change a Warehouse member’s role',
+    run: (d, c) => changeUserRole(d.db, c, String(ids.warehouseMember), { role: 'manager' }),
+    expect: { admin: 'allow', manager: 403, otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
   // Another team's person.
-  { action: 'edit a Customer member', run: (d, c) => updatePerson(d.db, c, String(ids.customerMember), profile, TEST_CATALOG),
-    expect: { admin: 'allow', manager: 404, otherManager: 'allow', member: 404, foreignAdmin: 404 } },
+  {
+    action: 'edit a Customer member',
+    run: (d, c) => updatePerson(d.db, c, String(ids.customerMember), profile, TEST_CATALOG),
+    expect: { admin: 'allow', manager: 404, otherManager: 'allow', member: 404, foreignAdmin: 404 },
+  },
   // Managers, and oneself.
-  { action: 'edit the other manager', run: (d, c) => updatePerson(d.db, c, String(ids.otherManager.id), profile, TEST_CATALOG),
-    expect: { admin: 'allow', manager: 404, otherManager: 403, member: 404, foreignAdmin: 404 } },
+  {
+    action: 'edit the other manager',
+    run: (d, c) => updatePerson(d.db, c, String(ids.otherManager.id), profile, TEST_CATALOG),
+    expect: { admin: 'allow', manager: 404, otherManager: 403, member: 404, foreignAdmin: 404 },
+  },
   { action: 'deactivate oneself', run: (d, c) => setPersonActive(d.db, c, String(c.actor.id), false), expect: everyone(403) },
   { action: 'change one’s own role', run: (d, c) => changeUserRole(d.db, c, String(c.actor.id), { role: 'admin' }), expect: everyone(403) },
   // Tampered ids.
-  { action: 'edit a person in another organisation', run: (d, c) => updatePerson(d.db, c, String(ids.foreignMember), profile, TEST_CATALOG),
-    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'allow' } },
+  {
+    action: 'edit a person in another organisation',
+    run: (d, c) => updatePerson(d.db, c, String(ids.foreignMember), profile, TEST_CATALOG),
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'allow' },
+  },
   { action: 'deactivate a person who does not exist', run: (d, c) => setPersonActive(d.db, c, '999999', false), expect: everyone(404) },
   { action: 'edit with a non-numeric id', run: (d, c) => updatePerson(d.db, c, '1 OR 1=1', profile, TEST_CATALOG), expect: everyone(404) },
   { action: 'change role with an id of -1', run: (d, c) => changeUserRole(d.db, c, '-1', { role: 'admin' }), expect: everyone(404) },
   // Adding people.
-  { action: 'add a person to Warehouse', run: (d, c) => addPerson(d.db, c, newPerson(String(ids.teamWarehouse)), TEST_CATALOG),
-    expect: { admin: 'allow', manager: 'allow', otherManager: 403, member: 403, foreignAdmin: 404 } },
-  { action: 'add a person to another organisation’s team', run: (d, c) => addPerson(d.db, c, newPerson(String(ids.teamForeign)), TEST_CATALOG),
-    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'allow' } },
-  { action: 'add a person to a team that does not exist', run: (d, c) => addPerson(d.db, c, newPerson('424242'), TEST_CATALOG), expect: everyone(404) },
-  { action: 'add a person outside any team', run: (d, c) => addPerson(d.db, c, newPerson(''), TEST_CATALOG),
-    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 'allow' } },
-  { action: 'add an admin to Warehouse', run: (d, c) => addPerson(d.db, c, newPerson(String(ids.teamWarehouse), { role: 'admin' }), TEST_CATALOG),
-    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 404 } },
+  {
+    action: 'add a person to Warehouse',
+    run: (d, c) => addPerson(d.db, c, newPerson(String(ids.teamWarehouse)), TEST_CATALOG),
+    expect: { admin: 'allow', manager: 'allow', otherManager: 403, member: 403, foreignAdmin: 404 },
+  },
+  {
+    action: 'add a person to another organisation’s team',
+    run: (d, c) => addPerson(d.db, c, newPerson(String(ids.teamForeign)), TEST_CATALOG),
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'allow' },
+  },
+  {
+    action: 'add a person to a team that does not exist',
+    run: (d, c) => addPerson(d.db, c, newPerson('424242'), TEST_CATALOG),
+    expect: everyone(404),
+  },
+  {
+    action: 'add a person outside any team',
+    run: (d, c) => addPerson(d.db, c, newPerson(''), TEST_CATALOG),
+    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 'allow' },
+  },
+  {
+    action: 'add an admin to Warehouse',
+    run: (d, c) => addPerson(d.db, c, newPerson(String(ids.teamWarehouse), { role: 'admin' }), TEST_CATALOG),
+    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 404 },
+  },
   // Teams (admin area).
-  { action: 'create a team', run: (d, c) => createTeam(d.db, c, { name: 'Returns' }),
-    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 'allow' } },
-  { action: 'rename Warehouse', run: (d, c) => renameTeam(d.db, c, String(ids.teamWarehouse), { name: 'Depot' }),
-    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 404 } },
-  { action: 'rename another organisation’s team', run: (d, c) => renameTeam(d.db, c, String(ids.teamForeign), { name: 'Mine now' }),
-    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'allow' } },
-  { action: 'appoint manager2 to Warehouse', run: (d, c) => setTeamManager(d.db, c, String(ids.teamWarehouse), { managerUserId: String(ids.otherManager.id) }),
-    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 404 } },
-  { action: 'appoint a manager to a team that does not exist', run: (d, c) => setTeamManager(d.db, c, '77777', { managerUserId: String(ids.manager.id) }), expect: everyone(404) },
+  {
+    action: 'create a team',
+    run: (d, c) => createTeam(d.db, c, { name: 'Returns' }),
+    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 'allow' },
+  },
+  {
+    action: 'rename Warehouse',
+    run: (d, c) => renameTeam(d.db, c, String(ids.teamWarehouse), { name: 'Depot' }),
+    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 404 },
+  },
+  {
+    action: 'rename another organisation’s team',
+    run: (d, c) => renameTeam(d.db, c, String(ids.teamForeign), { name: 'Mine now' }),
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'allow' },
+  },
+  {
+    action: 'appoint manager2 to Warehouse',
+    run: (d, c) => setTeamManager(d.db, c, String(ids.teamWarehouse), { managerUserId: String(ids.otherManager.id) }),
+    expect: { admin: 'allow', manager: 403, otherManager: 403, member: 403, foreignAdmin: 404 },
+  },
+  {
+    action: 'appoint a manager to a team that does not exist',
+    run: (d, c) => setTeamManager(d.db, c, '77777', { managerUserId: String(ids.manager.id) }),
+    expect: everyone(404),
+  },
 ];
 
 describe('authorization table (actions)', () => {

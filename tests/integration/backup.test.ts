@@ -20,7 +20,9 @@ afterAll(() => t.cleanup());
 async function tableCounts(url: string) {
   const database = openDatabase({ url });
   try {
-    const tables = await database.db.all<{ name: string }>(sql`select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name`);
+    const tables = await database.db.all<{ name: string }>(
+      sql`select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name`,
+    );
     const counts: Record<string, number> = {};
     for (const { name } of tables) {
       const [row] = await database.db.all<{ n: number }>(sql.raw(`select count(*) as n from "${name}"`));
@@ -35,7 +37,10 @@ async function tableCounts(url: string) {
 describe('backupDatabase', () => {
   it('writes a timestamped, consistent copy while the database is in use, and the copy restores', async () => {
     // A write in flight while the backup runs must not make the copy inconsistent.
-    const writing = t.client.execute({ sql: `insert into organisations (name, settings, created_at) values ('Busy Org', '{}', ?)`, args: [Date.now()] });
+    const writing = t.client.execute({
+      sql: `insert into organisations (name, settings, created_at) values ('Busy Org', '{}', ?)`,
+      args: [Date.now()],
+    });
     const result = await backupDatabase(t.client, t.url, { dir: join(t.dir, 'backups'), now: new Date('2026-11-22T03:04:12Z') });
     await writing;
     expect(result.path).toBe(join(t.dir, 'backups', 'opspath-20261122T030412Z.db'));
@@ -61,7 +66,12 @@ describe('backupDatabase', () => {
 
     const database = openDatabase({ url: restoredUrl });
     try {
-      const login = await signIn(database.db, { email: 'manager@demo.opspath.test', password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() });
+      const login = await signIn(
+        database.db,
+        { email: 'manager@demo.opspath.test', password: 'opspath-demo' },
+        { ip: null, now: new Date() },
+        { throttle: freshThrottle() },
+      );
       expect(login.ok).toBe(true);
       // The triggers came along too: the restored audit log is still append-only.
       await expect(database.client.execute('delete from audit_log')).rejects.toThrow(/append-only/);

@@ -62,7 +62,14 @@ const ctx = (who: Who, now = NOW): ActionContext => ({ actor: actors[who], ip: '
 /** Every table the tracker reads or writes, as comparable JSON. */
 async function snapshot() {
   const result: Record<string, unknown> = {};
-  for (const table of ['organisations', 'certification_records', 'certification_requirements', 'certification_reminders_handled', 'calendar_feed_tokens', 'audit_log']) {
+  for (const table of [
+    'organisations',
+    'certification_records',
+    'certification_requirements',
+    'certification_reminders_handled',
+    'calendar_feed_tokens',
+    'audit_log',
+  ]) {
     result[table] = await t.db.all(sql.raw(`select * from ${table} order by rowid`));
   }
   return JSON.stringify(result);
@@ -82,7 +89,11 @@ const recordsOf = (userId: number, certificationId?: string) =>
   t.db
     .select()
     .from(certificationRecords)
-    .where(certificationId ? and(eq(certificationRecords.userId, userId), eq(certificationRecords.certificationId, certificationId)) : eq(certificationRecords.userId, userId))
+    .where(
+      certificationId
+        ? and(eq(certificationRecords.userId, userId), eq(certificationRecords.certificationId, certificationId))
+        : eq(certificationRecords.userId, userId),
+    )
     .orderBy(certificationRecords.id);
 
 beforeAll(async () => {
@@ -90,7 +101,10 @@ beforeAll(async () => {
   content = await loadCertificationContentFromDisk();
   await seedDemo(t.db, NOW);
   const [org] = await t.db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
-  const [foreign] = await t.db.insert(users).values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' }).returning();
+  const [foreign] = await t.db
+    .insert(users)
+    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' })
+    .returning();
   const [team] = await t.db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
   foreignTeam = team!.id;
   const load = async (email: string) => {
@@ -103,7 +117,15 @@ beforeAll(async () => {
   actors.tom = await load('tom.becker@demo.opspath.test');
   actors.nina = await load('newhire@demo.opspath.test');
   actors.ioana = await load('ioana.popescu@demo.opspath.test');
-  actors.foreignAdmin = { id: foreign!.id, orgId: org!.id, role: 'admin', active: true, jobRole: null, tier: null, displayName: 'Other Admin' };
+  actors.foreignAdmin = {
+    id: foreign!.id,
+    orgId: org!.id,
+    role: 'admin',
+    active: true,
+    jobRole: null,
+    tier: null,
+    displayName: 'Other Admin',
+  };
   const all = await t.db.select().from(teams);
   warehouse = all.find((x) => x.name === 'Warehouse Operations')!.id;
   customer = all.find((x) => x.name === 'Customer Operations')!.id;
@@ -154,7 +176,10 @@ describe('compliance matrix access', () => {
     const own = await complianceMatrixView(t.db, actors.manager, params(), content, NOW);
     expect(own.ok && own.value.rows.every((r) => r.person.teamId === warehouse)).toBe(true);
     expect(own.ok && own.value.teams.map((x) => x.id)).toEqual([warehouse]);
-    expect(await complianceMatrixView(t.db, actors.manager2, params(`team=${warehouse}`), content, NOW)).toMatchObject({ ok: false, status: 404 });
+    expect(await complianceMatrixView(t.db, actors.manager2, params(`team=${warehouse}`), content, NOW)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
     const theirs = await complianceMatrixView(t.db, actors.manager2, params(), content, NOW);
     expect(theirs.ok && theirs.value.rows.map((r) => r.person.name)).not.toContain('Tom Becker');
   });
@@ -162,9 +187,18 @@ describe('compliance matrix access', () => {
   it('shows an admin every team; a foreign admin or a malformed team id gets 404', async () => {
     const all = await complianceMatrixView(t.db, actors.admin, params(), content, NOW);
     expect(all.ok && new Set(all.value.rows.map((r) => r.person.teamId))).toEqual(new Set([warehouse, customer]));
-    expect(await complianceMatrixView(t.db, actors.foreignAdmin, params(`team=${warehouse}`), content, NOW)).toMatchObject({ ok: false, status: 404 });
-    expect(await complianceMatrixView(t.db, actors.admin, params(`team=${foreignTeam}`), content, NOW)).toMatchObject({ ok: false, status: 404 });
-    expect(await complianceMatrixView(t.db, actors.admin, params('team=1%20or%201=1'), content, NOW)).toMatchObject({ ok: false, status: 404 });
+    expect(await complianceMatrixView(t.db, actors.foreignAdmin, params(`team=${warehouse}`), content, NOW)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await complianceMatrixView(t.db, actors.admin, params(`team=${foreignTeam}`), content, NOW)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await complianceMatrixView(t.db, actors.admin, params('team=1%20or%201=1'), content, NOW)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 
   it('filters by state and certification, and names ignored values', async () => {
@@ -180,7 +214,15 @@ describe('compliance matrix access', () => {
   it('exports CSV with formula injection neutralised', async () => {
     const [evil] = await t.db
       .insert(users)
-      .values({ orgId: actors.admin.orgId, email: 'evil@demo.opspath.test', displayName: '=HYPERLINK("http://x.test")', passwordHash: 'x', role: 'member', jobRole: 'operations-assistant', tier: actors.nina.tier })
+      .values({
+        orgId: actors.admin.orgId,
+        email: 'evil@demo.opspath.test',
+        displayName: '=HYPERLINK("http://x.test")',
+        passwordHash: 'x',
+        role: 'member',
+        jobRole: 'operations-assistant',
+        tier: actors.nina.tier,
+      })
       .returning();
     await t.db.insert(teamMemberships).values({ teamId: warehouse, userId: evil!.id });
     const result = await complianceMatrixView(t.db, actors.manager, params(), content, NOW);
@@ -189,7 +231,9 @@ describe('compliance matrix access', () => {
     expect(csv.split('\r\n')[0]).toBe('Person,Team,Role and tier,Certification,State,Required,Earned on,Expires on,Days left,Plan');
     expect(csv).toContain(`"'=HYPERLINK(""http://x.test"")"`);
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
-    expect(csv).toMatch(/Tom Becker,Warehouse Operations,.*,Certified Associate in Project Management,expiring,no,2023-12-13,2026-12-13,21,/);
+    expect(csv).toMatch(
+      /Tom Becker,Warehouse Operations,.*,Certified Associate in Project Management,expiring,no,2023-12-13,2026-12-13,21,/,
+    );
     await t.db.delete(teamMemberships).where(eq(teamMemberships.userId, evil!.id));
     await t.db.update(users).set({ active: false }).where(eq(users.id, evil!.id));
   });
@@ -207,12 +251,27 @@ describe('whole-organisation reads', () => {
 });
 
 describe('records', () => {
-  const earnedPmp = { certificationId: 'pmi-pmp', status: 'earned', earnedOn: '2024-02-29', expiresOn: '', credentialId: ' 4455 ', verificationUrl: 'https://www.credly.com/badges/abc', note: '' };
+  const earnedPmp = {
+    certificationId: 'pmi-pmp',
+    status: 'earned',
+    earnedOn: '2024-02-29',
+    expiresOn: '',
+    credentialId: ' 4455 ',
+    verificationUrl: 'https://www.credly.com/badges/abc',
+    note: '',
+  };
 
   it('adds a record with the expiry computed from the catalog (leap day clamped) and audits it', async () => {
     const result = await addRecord(t.db, ctx('nina'), earnedPmp, content);
     if (!result.ok) throw new Error(JSON.stringify(result));
-    expect(result.value).toMatchObject({ userId: actors.nina.id, earnedOn: '2024-02-29', expiresOn: '2027-02-28', expirySource: 'computed', credentialId: '4455', note: null });
+    expect(result.value).toMatchObject({
+      userId: actors.nina.id,
+      earnedOn: '2024-02-29',
+      expiresOn: '2027-02-28',
+      expirySource: 'computed',
+      credentialId: '4455',
+      note: null,
+    });
     const [audit] = await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
     expect(audit).toMatchObject({ action: 'certification.record_added', actorUserId: actors.nina.id, targetId: String(result.value.id) });
   });
@@ -220,12 +279,22 @@ describe('records', () => {
   it('stores no expiry for lifetime and unknown validity, and keeps an entered one', async () => {
     const gb = await addRecord(t.db, ctx('nina'), { certificationId: 'asq-cssgb', status: 'earned', earnedOn: '2025-01-10' }, content);
     expect(gb.ok && gb.value).toMatchObject({ expiresOn: null, expirySource: null });
-    const lean = await addRecord(t.db, ctx('nina'), { certificationId: 'lean-management', status: 'earned', earnedOn: '2025-01-10', expiresOn: '2027-01-10' }, content);
+    const lean = await addRecord(
+      t.db,
+      ctx('nina'),
+      { certificationId: 'lean-management', status: 'earned', earnedOn: '2025-01-10', expiresOn: '2027-01-10' },
+      content,
+    );
     expect(lean.ok && lean.value).toMatchObject({ expiresOn: '2027-01-10', expirySource: 'entered' });
   });
 
   it.each([
-    ['an earned date in the future (org time zone)', { ...earnedPmp, earnedOn: '2026-11-23' }, 'earnedOn', /cannot be in the future \(today is 2026-11-22\)/],
+    [
+      'an earned date in the future (org time zone)',
+      { ...earnedPmp, earnedOn: '2026-11-23' },
+      'earnedOn',
+      /cannot be in the future \(today is 2026-11-22\)/,
+    ],
     ['an expiry before the earned date', { ...earnedPmp, expiresOn: '2024-01-01' }, 'expiresOn', /must be after the earned date/],
     ['an impossible date', { ...earnedPmp, earnedOn: '2025-02-29' }, 'earnedOn', /real date/],
     ['no earned date for an earned record', { ...earnedPmp, earnedOn: '' }, 'earnedOn', /Enter the date you earned it/],
@@ -235,7 +304,12 @@ describe('records', () => {
     ['an unknown certification', { ...earnedPmp, certificationId: 'made-up' }, 'certificationId', /from the list/],
     ['an over-long note', { ...earnedPmp, note: 'x'.repeat(1001) }, 'note', /at most 1000 characters/],
     ['an over-long credential id', { ...earnedPmp, credentialId: 'x'.repeat(101) }, 'credentialId', /at most 100 characters/],
-    ['an over-long URL', { ...earnedPmp, verificationUrl: `https://x.test/${'a'.repeat(500)}` }, 'verificationUrl', /at most 500 characters/],
+    [
+      'an over-long URL',
+      { ...earnedPmp, verificationUrl: `https://x.test/${'a'.repeat(500)}` },
+      'verificationUrl',
+      /at most 500 characters/,
+    ],
     ['a planned record with an earned date', { ...earnedPmp, status: 'planned' }, 'earnedOn', /Only an earned certification/],
     ['an unknown status', { ...earnedPmp, status: 'done' }, 'status', /Choose planned, in progress or earned/],
   ])('refuses %s with a clear message and saves nothing', async (_name, form, field, message) => {
@@ -246,13 +320,24 @@ describe('records', () => {
   it('accepts an earned date that is today in the organisation but tomorrow in UTC terms of the server', async () => {
     // 23:30 UTC on 22 Nov is already 23 Nov in Bucharest.
     const late = new Date('2026-11-22T23:30:00Z');
-    const result = await addRecord(t.db, ctx('nina', late), { certificationId: 'ms-pl300', status: 'earned', earnedOn: '2026-11-23' }, content);
+    const result = await addRecord(
+      t.db,
+      ctx('nina', late),
+      { certificationId: 'ms-pl300', status: 'earned', earnedOn: '2026-11-23' },
+      content,
+    );
     expect(result.ok).toBe(true);
   });
 
   it('edits the own record, recomputing the expiry, with before/after in the audit log', async () => {
     const [record] = await recordsOf(actors.nina.id, 'pmi-pmp');
-    const result = await updateRecord(t.db, ctx('nina'), String(record!.id), { status: 'earned', earnedOn: '2024-03-15', expiresOn: '', credentialId: '4455', verificationUrl: '', note: 'Corrected date' }, content);
+    const result = await updateRecord(
+      t.db,
+      ctx('nina'),
+      String(record!.id),
+      { status: 'earned', earnedOn: '2024-03-15', expiresOn: '', credentialId: '4455', verificationUrl: '', note: 'Corrected date' },
+      content,
+    );
     if (!result.ok) throw new Error(JSON.stringify(result));
     expect(result.value).toMatchObject({ earnedOn: '2024-03-15', expiresOn: '2027-03-15', verificationUrl: null, note: 'Corrected date' });
     const [audit] = await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
@@ -263,7 +348,7 @@ describe('records', () => {
     });
   });
 
-  it('refuses edits of other people\'s records (manager, admin, foreign admin, tampered ids): 404, nothing changed', async () => {
+  it("refuses edits of other people's records (manager, admin, foreign admin, tampered ids): 404, nothing changed", async () => {
     const [record] = await recordsOf(actors.tom.id, 'pmi-capm');
     const form = { status: 'earned', earnedOn: '2024-01-01', expiresOn: '' };
     for (const who of ['nina', 'manager', 'manager2', 'admin', 'foreignAdmin'] as const) {
@@ -276,14 +361,22 @@ describe('records', () => {
 
   it('refuses an invalid edit without touching the record', async () => {
     const [record] = await recordsOf(actors.nina.id, 'pmi-pmp');
-    await expectDenied(400, () => updateRecord(t.db, ctx('nina'), String(record!.id), { status: 'earned', earnedOn: '2024-03-15', expiresOn: '2023-01-01' }, content));
+    await expectDenied(400, () =>
+      updateRecord(t.db, ctx('nina'), String(record!.id), { status: 'earned', earnedOn: '2024-03-15', expiresOn: '2023-01-01' }, content),
+    );
   });
 });
 
 describe('renewals', () => {
   it('adds a new record linked to the previous one; both stay in the history', async () => {
     const [old] = await recordsOf(actors.tom.id, 'pmi-capm');
-    const result = await renewRecord(t.db, ctx('tom'), String(old!.id), { earnedOn: '2026-11-20', expiresOn: '', credentialId: 'CAPM-NEW', verificationUrl: '', note: '' }, content);
+    const result = await renewRecord(
+      t.db,
+      ctx('tom'),
+      String(old!.id),
+      { earnedOn: '2026-11-20', expiresOn: '', credentialId: 'CAPM-NEW', verificationUrl: '', note: '' },
+      content,
+    );
     if (!result.ok) throw new Error(JSON.stringify(result));
     expect(result.value).toMatchObject({ renewsRecordId: old!.id, earnedOn: '2026-11-20', expiresOn: '2029-11-20', status: 'earned' });
     const own = await loadOwnCertifications(t.db, actors.tom, content, NOW);
@@ -300,7 +393,7 @@ describe('renewals', () => {
     await expectDenied(400, () => renewRecord(t.db, ctx('tom'), String(current!.id), { earnedOn: '2026-12-01' }, content));
   });
 
-  it('refuses renewals of someone else\'s record: 404, nothing changed', async () => {
+  it("refuses renewals of someone else's record: 404, nothing changed", async () => {
     const itil = await recordsOf(actors.ioana.id, 'itil4-foundation');
     for (const who of ['tom', 'manager', 'admin', 'foreignAdmin'] as const) {
       await expectDenied(404, () => renewRecord(t.db, ctx(who), String(itil[1]!.id), { earnedOn: '2026-11-20' }, content));
@@ -320,7 +413,7 @@ describe('reminders', () => {
     expect(manager.items.map((i) => i.person.name)).toContain('Ioana Popescu'); // PL-300 expired
   });
 
-  it('can be marked handled by the holder\'s manager, once, with an audit row', async () => {
+  it("can be marked handled by the holder's manager, once, with an audit row", async () => {
     const marcus = (await findUserByEmail(t.db, 'marcus.reid@demo.opspath.test'))!;
     const [cssbb] = await recordsOf(marcus.id, 'asq-cssbb');
     const due = (await dueRemindersFor(t.db, actors.manager2, content, NOW)).items.find((i) => i.recordId === cssbb!.id)!;
@@ -361,7 +454,9 @@ describe('settings and requirements', () => {
     }
     const zero = await expectDenied(400, () => updateCertificationSettings(t.db, ctx('admin'), { leadDays: '90, 0', timeZone: 'UTC' }));
     expect(!zero.ok && 'fieldErrors' in zero && zero.fieldErrors.leadDays).toMatch(/"0" is not a whole number of days from 1 to 365/);
-    const many = await expectDenied(400, () => updateCertificationSettings(t.db, ctx('admin'), { leadDays: '1 2 3 4 5 6 7', timeZone: 'UTC' }));
+    const many = await expectDenied(400, () =>
+      updateCertificationSettings(t.db, ctx('admin'), { leadDays: '1 2 3 4 5 6 7', timeZone: 'UTC' }),
+    );
     expect(!many.ok && 'fieldErrors' in many && many.fieldErrors.leadDays).toMatch(/at most 6/);
     const tz = await expectDenied(400, () => updateCertificationSettings(t.db, ctx('admin'), { leadDays: '30', timeZone: 'Mars/Base' }));
     expect(!tz.ok && 'fieldErrors' in tz && tz.fieldErrors.timeZone).toMatch(/time zone/);
@@ -378,7 +473,9 @@ describe('settings and requirements', () => {
     const form = { position: `operations-officer/${tier}`, certificationId: 'pmi-capm' };
     await expectDenied(403, () => addRequirement(t.db, ctx('manager'), form, content, TEST_CATALOG));
     await expectDenied(400, () => addRequirement(t.db, ctx('admin'), { ...form, certificationId: 'nope' }, content, TEST_CATALOG));
-    await expectDenied(400, () => addRequirement(t.db, ctx('admin'), { ...form, position: 'operations-officer/nope' }, content, TEST_CATALOG));
+    await expectDenied(400, () =>
+      addRequirement(t.db, ctx('admin'), { ...form, position: 'operations-officer/nope' }, content, TEST_CATALOG),
+    );
     expect((await addRequirement(t.db, ctx('admin'), form, content, TEST_CATALOG)).ok).toBe(true);
     await expectDenied(409, () => addRequirement(t.db, ctx('admin'), form, content, TEST_CATALOG));
     const samuel = (await loadComplianceMatrix(t.db, warehouse, TODAY, { content })).rows.find((r) => r.person.name === 'Samuel Okafor')!;
@@ -395,7 +492,7 @@ describe('settings and requirements', () => {
 describe('calendar feed token', () => {
   const feed = (token: string, team: string | null = null) => calendarFeed(t.db, token, team, content, NOW, 'opspath.test');
 
-  it('stores only a hash of the secret and serves the holder\'s events', async () => {
+  it("stores only a hash of the secret and serves the holder's events", async () => {
     const created = await createCalendarToken(t.db, ctx('ioana'));
     if (!created.ok) throw new Error('expected ok');
     const [id, secret] = created.value.token.split('-') as [string, string];
@@ -430,7 +527,11 @@ describe('calendar feed token', () => {
     expect((await feed(second.value.token)).ok).toBe(true);
     expect((await revokeCalendarToken(t.db, ctx('tom'))).ok).toBe(true);
     expect(await feed(second.value.token)).toEqual({ ok: false, status: 404 });
-    const audits = await t.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.actorUserId, actors.tom.id)).orderBy(auditLog.id);
+    const audits = await t.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.actorUserId, actors.tom.id))
+      .orderBy(auditLog.id);
     expect(audits.map((a) => a.action).filter((a) => a.startsWith('calendar.'))).toEqual([
       'calendar.token_created',
       'calendar.token_revoked',
@@ -439,7 +540,7 @@ describe('calendar feed token', () => {
     ]);
   });
 
-  it('team feeds: a member\'s token cannot read one; a manager reads only their team; an admin any team of the organisation', async () => {
+  it("team feeds: a member's token cannot read one; a manager reads only their team; an admin any team of the organisation", async () => {
     const member = await createCalendarToken(t.db, ctx('nina'));
     const manager = await createCalendarToken(t.db, ctx('manager'));
     const manager2 = await createCalendarToken(t.db, ctx('manager2'));

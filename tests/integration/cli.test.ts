@@ -38,7 +38,12 @@ describe('db-prepare (run by the start command)', () => {
     const url = `file:${join(dir, 'nested', 'folder', 'dev.db')}`;
     const first = run('db-prepare.ts', { DATABASE_URL: url, NODE_ENV: 'development' });
     expect(first.status, first.out).toBe(0);
-    for (const email of ['admin@demo.opspath.test', 'manager@demo.opspath.test', 'manager2@demo.opspath.test', 'newhire@demo.opspath.test']) {
+    for (const email of [
+      'admin@demo.opspath.test',
+      'manager@demo.opspath.test',
+      'manager2@demo.opspath.test',
+      'newhire@demo.opspath.test',
+    ]) {
       expect(first.out).toContain(email);
     }
     expect(first.out).toContain('opspath-demo');
@@ -68,14 +73,28 @@ describe('admin:create', () => {
   const url = `file:${join(dir, 'admin.db')}`;
 
   it('refuses a password flag outright', () => {
-    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production' }, ['--email', 'a@b.test', '--name', 'A', '--password', 'secret-secret']);
+    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production' }, [
+      '--email',
+      'a@b.test',
+      '--name',
+      'A',
+      '--password',
+      'secret-secret',
+    ]);
     expect(result.status).toBe(1);
     expect(result.out).toMatch(/never taken as flags/);
     expect(result.out).not.toContain('secret-secret');
   });
 
   it('creates the organisation and an admin from flags plus OPSPATH_ADMIN_PASSWORD', async () => {
-    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production', OPSPATH_ADMIN_PASSWORD: 'a strong passphrase' }, ['--email', 'Owner@Acme.test', '--name', 'Olive Owner', '--org', 'Acme Ltd']);
+    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production', OPSPATH_ADMIN_PASSWORD: 'a strong passphrase' }, [
+      '--email',
+      'Owner@Acme.test',
+      '--name',
+      'Olive Owner',
+      '--org',
+      'Acme Ltd',
+    ]);
     expect(result.status, result.out).toBe(0);
     const rows = await query(url, `select u.email, u.role, o.name as org from users u join organisations o on o.id = u.org_id`);
     expect(rows).toEqual([expect.objectContaining({ email: 'owner@acme.test', role: 'admin', org: 'Acme Ltd' })]);
@@ -84,14 +103,28 @@ describe('admin:create', () => {
   });
 
   it('reads the password from standard input when piped, into the existing organisation', async () => {
-    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production', OPSPATH_ADMIN_EMAIL: 'second@acme.test', OPSPATH_ADMIN_NAME: 'Sam Second' }, [], 'piped passphrase\n');
+    const result = run(
+      'admin-create.ts',
+      { DATABASE_URL: url, NODE_ENV: 'production', OPSPATH_ADMIN_EMAIL: 'second@acme.test', OPSPATH_ADMIN_NAME: 'Sam Second' },
+      [],
+      'piped passphrase\n',
+    );
     expect(result.status, result.out).toBe(0);
     expect(await query(url, 'select count(*) as n from organisations')).toEqual([expect.objectContaining({ n: 1 })]);
   });
 
   it('refuses a duplicate email and a short password', () => {
-    expect(run('admin-create.ts', { DATABASE_URL: url, OPSPATH_ADMIN_PASSWORD: 'a strong passphrase' }, ['--email', 'OWNER@acme.test', '--name', 'Again']).out).toMatch(/already exists/);
-    expect(run('admin-create.ts', { DATABASE_URL: url, OPSPATH_ADMIN_PASSWORD: 'short' }, ['--email', 'third@acme.test', '--name', 'Third']).out).toMatch(/at least 8/);
+    expect(
+      run('admin-create.ts', { DATABASE_URL: url, OPSPATH_ADMIN_PASSWORD: 'a strong passphrase' }, [
+        '--email',
+        'OWNER@acme.test',
+        '--name',
+        'Again',
+      ]).out,
+    ).toMatch(/already exists/);
+    expect(
+      run('admin-create.ts', { DATABASE_URL: url, OPSPATH_ADMIN_PASSWORD: 'short' }, ['--email', 'third@acme.test', '--name', 'Third']).out,
+    ).toMatch(/at least 8/);
   });
 });
 

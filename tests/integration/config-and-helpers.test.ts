@@ -68,7 +68,8 @@ describe('parseEnv', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['DATABASE_URL', 'NODE_ENV', 'SESSION_INACTIVITY_HOURS', 'SESSION_ABSOLUTE_DAYS']) expect(problems).toContain(name);
+      for (const name of ['DATABASE_URL', 'NODE_ENV', 'SESSION_INACTIVITY_HOURS', 'SESSION_ABSOLUTE_DAYS'])
+        expect(problems).toContain(name);
       expect((error as Error).message).toMatch(/^Invalid configuration:\n {2}- /);
     }
   });
@@ -120,14 +121,30 @@ describe('isSameOriginRequest (JSON and bodiless posts)', () => {
 
 describe('job-role catalog', () => {
   const guides = new Map([
-    ['operations-coordinator', { title: 'Operations Coordinator', tiers: [{ id: 'junior', title: 'Junior' }, { id: 'lead', title: 'Lead' }] }],
+    [
+      'operations-coordinator',
+      {
+        title: 'Operations Coordinator',
+        tiers: [
+          { id: 'junior', title: 'Junior' },
+          { id: 'lead', title: 'Lead' },
+        ],
+      },
+    ],
   ]);
   const catalog = buildCatalog(guides);
 
   it('lists the five roles in ladder order, from the guides where present, else generic tiers', () => {
     expect(catalog.map((r) => r.slug)).toEqual([...ROLE_SLUGS]);
-    expect(catalog.find((r) => r.slug === 'operations-coordinator')).toMatchObject({ fromGuide: true, tiers: [{ id: 'junior' }, { id: 'lead' }] });
-    expect(catalog.find((r) => r.slug === 'operations-officer')).toMatchObject({ fromGuide: false, title: 'Operations officer', tiers: FALLBACK_TIERS });
+    expect(catalog.find((r) => r.slug === 'operations-coordinator')).toMatchObject({
+      fromGuide: true,
+      tiers: [{ id: 'junior' }, { id: 'lead' }],
+    });
+    expect(catalog.find((r) => r.slug === 'operations-officer')).toMatchObject({
+      fromGuide: false,
+      title: 'Operations officer',
+      tiers: FALLBACK_TIERS,
+    });
   });
 
   it('validates a role/tier pair against that role’s tiers only', () => {
@@ -151,10 +168,16 @@ describe('job-role catalog', () => {
   it('reads tiers from frontmatter on disk, falling back for missing or broken files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'opspath-roles-'));
     try {
-      writeFileSync(join(dir, 'operations-assistant.md'), '---\ntitle: Operations Assistant\ntiers:\n  - id: starter\n    title: Starter\n---\nBody\n');
+      writeFileSync(
+        join(dir, 'operations-assistant.md'),
+        '---\ntitle: Operations Assistant\ntiers:\n  - id: starter\n    title: Starter\n---\nBody\n',
+      );
       writeFileSync(join(dir, 'operations-officer.md'), '---\ntitle: [unclosed\n---\n');
       const fromDisk = loadCatalogFromDisk(dir);
-      expect(fromDisk.find((r) => r.slug === 'operations-assistant')).toMatchObject({ fromGuide: true, tiers: [{ id: 'starter', title: 'Starter' }] });
+      expect(fromDisk.find((r) => r.slug === 'operations-assistant')).toMatchObject({
+        fromGuide: true,
+        tiers: [{ id: 'starter', title: 'Starter' }],
+      });
       expect(fromDisk.find((r) => r.slug === 'operations-officer')?.fromGuide).toBe(false);
       expect(fromDisk.find((r) => r.slug === 'operations-manager')?.tiers).toEqual(FALLBACK_TIERS);
     } finally {
@@ -186,11 +209,22 @@ describe('small helpers', () => {
   });
 
   it('changedFields keeps only what changed', () => {
-    expect(changedFields({ a: 1, b: 'x', c: null }, { a: 1, b: 'y', c: 'z' })).toEqual({ before: { b: 'x', c: null }, after: { b: 'y', c: 'z' } });
+    expect(changedFields({ a: 1, b: 'x', c: null }, { a: 1, b: 'y', c: 'z' })).toEqual({
+      before: { b: 'x', c: null },
+      after: { b: 'y', c: 'z' },
+    });
   });
 
   it('never echoes passwords back into a form, and accepts only plain positive ids', () => {
     expect(keepTyped({ email: 'a@b.c', password: 'p', newPassword: 'q', currentPassword: 'r' })).toEqual({ email: 'a@b.c' });
-    expect([parseId('12'), parseId('0'), parseId('-1'), parseId('1e3'), parseId('12abc'), parseId(' 3'), parseId('99999999999999999')]).toEqual([12, null, null, null, null, null, null]);
+    expect([
+      parseId('12'),
+      parseId('0'),
+      parseId('-1'),
+      parseId('1e3'),
+      parseId('12abc'),
+      parseId(' 3'),
+      parseId('99999999999999999'),
+    ]).toEqual([12, null, null, null, null, null, null]);
   });
 });

@@ -46,8 +46,22 @@ describe('organisation data version', () => {
     ['a team rename', () => exec(`update teams set name = 'Day shift' where id = ?`, [team])],
     ['a membership ending', () => exec('delete from team_memberships where team_id = ? and user_id = ?', [team, person])],
     ['a membership starting', () => exec('insert into team_memberships (team_id, user_id, created_at) values (?, ?, 0)', [team, person])],
-    ['a new organisation skill', () => exec(`insert into skills (id, org_id, name, category, description, source, created_at, updated_at) values ('dock-scheduling-v', ?, 'Dock scheduling', 'technical', 'Plans dock slots.', 'admin', 0, 0)`, [org])],
-    ['a rating', () => exec(`insert into skill_ratings (org_id, subject_user_id, rater_user_id, skill_id, kind, level, rated_at, created_at) values (?, ?, ?, 'dock-scheduling-v', 'self', 2, 1, 0)`, [org, person, person])],
+    [
+      'a new organisation skill',
+      () =>
+        exec(
+          `insert into skills (id, org_id, name, category, description, source, created_at, updated_at) values ('dock-scheduling-v', ?, 'Dock scheduling', 'technical', 'Plans dock slots.', 'admin', 0, 0)`,
+          [org],
+        ),
+    ],
+    [
+      'a rating',
+      () =>
+        exec(
+          `insert into skill_ratings (org_id, subject_user_id, rater_user_id, skill_id, kind, level, rated_at, created_at) values (?, ?, ?, 'dock-scheduling-v', 'self', 2, 1, 0)`,
+          [org, person, person],
+        ),
+    ],
   ])('moves with %s, for that organisation only', async (_what, change) => {
     const m = await moved(change);
     expect(m.org).toBeGreaterThan(0);
@@ -63,6 +77,13 @@ describe('organisation data version', () => {
 
   it('stands still for a password change and for sessions', async () => {
     expect(await moved(() => exec(`update users set password_hash = 'x' where id = ?`, [person]))).toEqual({ org: 0, other: 0 });
-    expect(await moved(() => exec(`insert into sessions (id, user_id, secret_hash, created_at, last_verified_at, expires_at) values ('bbbbbbbbbbbbbbbbbbbbbbbb', ?, x'00', 0, 0, 1)`, [person]))).toEqual({ org: 0, other: 0 });
+    expect(
+      await moved(() =>
+        exec(
+          `insert into sessions (id, user_id, secret_hash, created_at, last_verified_at, expires_at) values ('bbbbbbbbbbbbbbbbbbbbbbbb', ?, x'00', 0, 0, 1)`,
+          [person],
+        ),
+      ),
+    ).toEqual({ org: 0, other: 0 });
   });
 });

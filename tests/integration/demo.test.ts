@@ -27,7 +27,12 @@ describe('demo organisation', () => {
 
   it('has the four documented accounts, all signing in with the demo password', async () => {
     for (const account of DEMO_ACCOUNTS) {
-      const result = await signIn(t.db, { email: account.email, password: DEMO_PASSWORD }, { ip: null, now: new Date() }, { throttle: freshThrottle() });
+      const result = await signIn(
+        t.db,
+        { email: account.email, password: DEMO_PASSWORD },
+        { ip: null, now: new Date() },
+        { throttle: freshThrottle() },
+      );
       expect(result.ok, account.email).toBe(true);
     }
     const roles = Object.fromEntries((await t.db.select().from(users)).map((u) => [u.email, u.role]));
@@ -43,13 +48,11 @@ describe('demo organisation', () => {
     const teamRows = await t.db.select().from(teams);
     expect(teamRows).toHaveLength(2);
     expect(new Set(teamRows.map((x) => x.managerUserId)).size).toBe(2);
-    const members = await t.db
-      .select({ user: users })
-      .from(teamMemberships)
-      .innerJoin(users, eq(users.id, teamMemberships.userId));
+    const members = await t.db.select({ user: users }).from(teamMemberships).innerJoin(users, eq(users.id, teamMemberships.userId));
     expect(members.length).toBeGreaterThanOrEqual(8);
     expect(new Set(members.map((m) => m.user.jobRole))).toEqual(new Set(ROLE_SLUGS));
-    for (const { user } of members) expect(isValidPosition(catalog, user.jobRole!, user.tier!), `${user.email}: ${user.jobRole}/${user.tier}`).toBe(true);
+    for (const { user } of members)
+      expect(isValidPosition(catalog, user.jobRole!, user.tier!), `${user.email}: ${user.jobRole}/${user.tier}`).toBe(true);
     // More than one tier is represented.
     expect(new Set(members.map((m) => m.user.tier)).size).toBeGreaterThan(1);
   });

@@ -6,8 +6,24 @@ import { auditLog, sessions, teamMemberships, teams, users } from '../../src/lib
 import type { Actor } from '../../src/lib/server/access.ts';
 import { signIn } from '../../src/lib/server/auth.ts';
 import { createSession } from '../../src/lib/server/session.ts';
-import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '../../src/lib/server/users.ts';
-import { createTeam, listManageableTeams, listTeams, loadTeamContext, renameTeam, setTeamManager, type ActionContext } from '../../src/lib/server/teams.ts';
+import {
+  addPerson,
+  changeUserRole,
+  findUserByEmail,
+  listPeopleInTeams,
+  orgCounts,
+  setPersonActive,
+  updatePerson,
+} from '../../src/lib/server/users.ts';
+import {
+  createTeam,
+  listManageableTeams,
+  listTeams,
+  loadTeamContext,
+  renameTeam,
+  setTeamManager,
+  type ActionContext,
+} from '../../src/lib/server/teams.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
@@ -16,7 +32,12 @@ let manager: Actor;
 let warehouseId: number;
 
 const ctx = (actor: Actor): ActionContext => ({ actor, ip: '203.0.113.5', now: new Date() });
-const asActor = (u: { id: number; orgId: number; role: Actor['role']; active: boolean }): Actor => ({ id: u.id, orgId: u.orgId, role: u.role, active: u.active });
+const asActor = (u: { id: number; orgId: number; role: Actor['role']; active: boolean }): Actor => ({
+  id: u.id,
+  orgId: u.orgId,
+  role: u.role,
+  active: u.active,
+});
 
 beforeAll(async () => {
   t = await createTestDatabase('people');
@@ -43,7 +64,13 @@ describe('addPerson', () => {
     const result = await addPerson(t.db, ctx(manager), person(), TEST_CATALOG);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.person).toMatchObject({ email: 'casey.jordan@demo.opspath.test', role: 'member', jobRole: 'operations-assistant', tier: 'junior', startDate: '2026-11-23' });
+    expect(result.value.person).toMatchObject({
+      email: 'casey.jordan@demo.opspath.test',
+      role: 'member',
+      jobRole: 'operations-assistant',
+      tier: 'junior',
+      startDate: '2026-11-23',
+    });
     expect(result.value.generatedPassword).toBeNull();
     const membership = await t.db.select().from(teamMemberships).where(eq(teamMemberships.userId, result.value.person.id));
     expect(membership).toEqual([expect.objectContaining({ teamId: warehouseId })]);
@@ -51,7 +78,14 @@ describe('addPerson', () => {
     expect(audit.map((a) => a.action).sort()).toEqual(['team.member_added', 'user.created']);
     expect(JSON.stringify(audit)).not.toMatch(/argon2|first-password/);
     // The password they were given works.
-    expect(await signIn(t.db, { email: 'casey.jordan@demo.opspath.test', password: 'first-password' }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: true });
+    expect(
+      await signIn(
+        t.db,
+        { email: 'casey.jordan@demo.opspath.test', password: 'first-password' },
+        { ip: null, now: new Date() },
+        { throttle: freshThrottle() },
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it('refuses the same email in another case (409) and creates nothing', async () => {
@@ -62,10 +96,22 @@ describe('addPerson', () => {
   });
 
   it('generates a password when asked and returns it once', async () => {
-    const result = await addPerson(t.db, ctx(manager), person({ email: 'gen@demo.opspath.test', passwordMode: 'generate', password: '' }), TEST_CATALOG);
+    const result = await addPerson(
+      t.db,
+      ctx(manager),
+      person({ email: 'gen@demo.opspath.test', passwordMode: 'generate', password: '' }),
+      TEST_CATALOG,
+    );
     expect(result.ok).toBe(true);
     if (!result.ok || !result.value.generatedPassword) throw new Error('no generated password');
-    expect(await signIn(t.db, { email: 'gen@demo.opspath.test', password: result.value.generatedPassword }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: true });
+    expect(
+      await signIn(
+        t.db,
+        { email: 'gen@demo.opspath.test', password: result.value.generatedPassword },
+        { ip: null, now: new Date() },
+        { throttle: freshThrottle() },
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -86,10 +132,22 @@ describe('addPerson', () => {
 describe('updatePerson and setPersonActive', () => {
   it('records only the fields that changed, before and after', async () => {
     const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
-    const result = await updatePerson(t.db, ctx(manager), String(tom.id), { displayName: 'Tom Becker', position: 'operations-coordinator/senior', startDate: tom.startDate! }, TEST_CATALOG);
+    const result = await updatePerson(
+      t.db,
+      ctx(manager),
+      String(tom.id),
+      { displayName: 'Tom Becker', position: 'operations-coordinator/senior', startDate: tom.startDate! },
+      TEST_CATALOG,
+    );
     expect(result).toMatchObject({ ok: true, value: { tier: 'senior' } });
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.updated')).orderBy(desc(auditLog.id)).limit(1);
-    expect(audit).toMatchObject({ actorUserId: manager.id, targetType: 'user', targetId: String(tom.id), before: { tier: tom.tier }, after: { tier: 'senior' } });
+    expect(audit).toMatchObject({
+      actorUserId: manager.id,
+      targetType: 'user',
+      targetId: String(tom.id),
+      before: { tier: tom.tier },
+      after: { tier: 'senior' },
+    });
   });
 
   it('deactivation ends the person’s sessions and blocks sign-in; reactivation restores sign-in', async () => {
@@ -101,10 +159,18 @@ describe('updatePerson and setPersonActive', () => {
     expect(await t.db.select().from(sessions).where(eq(sessions.userId, ana.id))).toHaveLength(0);
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.deactivated')).orderBy(desc(auditLog.id)).limit(1);
     expect(audit?.after).toEqual({ active: false, endedSessions: 2 });
-    expect(await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: false });
+    expect(
+      await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() }),
+    ).toMatchObject({
+      ok: false,
+    });
 
     expect(await setPersonActive(t.db, ctx(manager), String(ana.id), true)).toMatchObject({ ok: true, value: { active: true } });
-    expect(await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() })).toMatchObject({ ok: true });
+    expect(
+      await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() }),
+    ).toMatchObject({
+      ok: true,
+    });
   });
 });
 
@@ -114,7 +180,10 @@ describe('changeUserRole', () => {
     const result = await changeUserRole(t.db, ctx(admin), String(m2.id), { role: 'member' });
     expect(result).toMatchObject({ ok: true, value: { role: 'member' } });
     expect(await t.db.select().from(teams).where(eq(teams.managerUserId, m2.id))).toHaveLength(0);
-    const cleared = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'team.manager_changed'), eq(auditLog.actorUserId, admin.id)));
+    const cleared = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'team.manager_changed'), eq(auditLog.actorUserId, admin.id)));
     expect(cleared.at(-1)?.before).toEqual({ managerUserId: m2.id });
     // Restore for the tests below.
     await changeUserRole(t.db, ctx(admin), String(m2.id), { role: 'manager' });
@@ -122,7 +191,11 @@ describe('changeUserRole', () => {
 
   it('refuses a role that does not exist', async () => {
     const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
-    expect(await changeUserRole(t.db, ctx(admin), String(tom.id), { role: 'owner' })).toMatchObject({ ok: false, status: 400, fieldErrors: { role: expect.any(String) } });
+    expect(await changeUserRole(t.db, ctx(admin), String(tom.id), { role: 'owner' })).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { role: expect.any(String) },
+    });
   });
 });
 
@@ -131,17 +204,41 @@ describe('teams', () => {
     const created = await createTeam(t.db, ctx(admin), { name: 'Returns', managerUserId: '' });
     expect(created).toMatchObject({ ok: true, value: { name: 'Returns', managerUserId: null } });
     if (!created.ok) return;
-    expect(await createTeam(t.db, ctx(admin), { name: 'returns' })).toMatchObject({ ok: false, status: 409, fieldErrors: { name: expect.any(String) } });
-    expect(await renameTeam(t.db, ctx(admin), String(created.value.id), { name: 'warehouse operations' })).toMatchObject({ ok: false, status: 409 });
-    expect(await renameTeam(t.db, ctx(admin), String(created.value.id), { name: 'Returns & Repairs' })).toMatchObject({ ok: true, value: { name: 'Returns & Repairs' } });
-    expect(await setTeamManager(t.db, ctx(admin), String(created.value.id), { managerUserId: String(manager.id) })).toMatchObject({ ok: true, value: { managerUserId: manager.id } });
-    const actions = (await t.db.select().from(auditLog).where(eq(auditLog.targetId, String(created.value.id)))).filter((a) => a.targetType === 'team').map((a) => a.action);
+    expect(await createTeam(t.db, ctx(admin), { name: 'returns' })).toMatchObject({
+      ok: false,
+      status: 409,
+      fieldErrors: { name: expect.any(String) },
+    });
+    expect(await renameTeam(t.db, ctx(admin), String(created.value.id), { name: 'warehouse operations' })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
+    expect(await renameTeam(t.db, ctx(admin), String(created.value.id), { name: 'Returns & Repairs' })).toMatchObject({
+      ok: true,
+      value: { name: 'Returns & Repairs' },
+    });
+    expect(await setTeamManager(t.db, ctx(admin), String(created.value.id), { managerUserId: String(manager.id) })).toMatchObject({
+      ok: true,
+      value: { managerUserId: manager.id },
+    });
+    const actions = (
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.targetId, String(created.value.id)))
+    )
+      .filter((a) => a.targetType === 'team')
+      .map((a) => a.action);
     expect(actions).toEqual(['team.created', 'team.renamed', 'team.manager_changed']);
   });
 
   it('only appoints active people with the manager role', async () => {
     const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
-    expect(await setTeamManager(t.db, ctx(admin), String(warehouseId), { managerUserId: String(tom.id) })).toMatchObject({ ok: false, status: 400, fieldErrors: { managerUserId: expect.any(String) } });
+    expect(await setTeamManager(t.db, ctx(admin), String(warehouseId), { managerUserId: String(tom.id) })).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { managerUserId: expect.any(String) },
+    });
     expect(await createTeam(t.db, ctx(admin), { name: 'Ghost', managerUserId: '99999' })).toMatchObject({ ok: false, status: 400 });
   });
 
@@ -178,7 +275,9 @@ describe('loadTeamContext', () => {
     expect(new Set(forManager.teams.map((x) => x.id))).toEqual(managed);
     // An admin acts through every team of the organisation.
     expect((await loadTeamContext(t.db, admin)).teams).toHaveLength(orgTeams.length);
-    expect(forManager.memberships).toEqual(expect.arrayContaining(all.filter((m) => managed.has(m.teamId)).map((m) => ({ teamId: m.teamId, userId: m.userId }))));
+    expect(forManager.memberships).toEqual(
+      expect.arrayContaining(all.filter((m) => managed.has(m.teamId)).map((m) => ({ teamId: m.teamId, userId: m.userId }))),
+    );
     expect(forManager.memberships.every((m) => managed.has(m.teamId))).toBe(true);
     expect(all.some((m) => !managed.has(m.teamId))).toBe(true);
     // Admins and members never need memberships: their rights do not come from teams.
@@ -199,7 +298,9 @@ describe('audit log', () => {
     await expect(
       t.db.transaction(async (tx) => {
         await tx.insert(auditLog).values({ orgId: admin.orgId, actorUserId: admin.id, action: 'user.updated', at: new Date() });
-        await tx.insert(users).values({ orgId: admin.orgId, email: 'MixedCase@x.test', displayName: 'x', passwordHash: 'x', role: 'member' });
+        await tx
+          .insert(users)
+          .values({ orgId: admin.orgId, email: 'MixedCase@x.test', displayName: 'x', passwordHash: 'x', role: 'member' });
       }),
     ).rejects.toThrow();
     expect((await t.db.select().from(auditLog)).length).toBe(count);

@@ -71,7 +71,15 @@ async function tasksOf(planId: number) {
 const byTemplateId = (tasks: RampTask[], id: string) => tasks.find((x) => x.templateTaskId === id)!;
 const firstWhere = (tasks: RampTask[], pred: (x: RampTask) => boolean) => tasks.find(pred)!;
 
-const validTask = { title: 'Meet the finance team', detail: 'Half an hour.', owner: 'new-hire', dueDay: '25', buddyUserId: '', skillId: '', kpiId: '' };
+const validTask = {
+  title: 'Meet the finance team',
+  detail: 'Half an hour.',
+  owner: 'new-hire',
+  dueDay: '25',
+  buddyUserId: '',
+  skillId: '',
+  kpiId: '',
+};
 
 beforeAll(async () => {
   t = await createTestDatabase('ramp');
@@ -97,7 +105,16 @@ beforeAll(async () => {
   const [org] = await t.db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
   const [row] = await t.db
     .insert(users)
-    .values({ orgId: org!.id, email: 'boss@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin', active: true, createdAt: NOW, updatedAt: NOW })
+    .values({
+      orgId: org!.id,
+      email: 'boss@other.test',
+      displayName: 'Other Admin',
+      passwordHash: 'x',
+      role: 'admin',
+      active: true,
+      createdAt: NOW,
+      updatedAt: NOW,
+    })
     .returning();
   outsider = (await getPerson(t.db, row!.id))!;
 });
@@ -170,8 +187,12 @@ describe('starting a plan', () => {
     expect(statusOf(await unchanged(() => startPlan(t.db, ctx('managerB'), form, catalog)))).toBe(404);
     expect(statusOf(await unchanged(() => startPlan(t.db, ctx(outsider), form, catalog)))).toBe(404);
     // Another manager (not a member of A's teams) and oneself.
-    expect(statusOf(await unchanged(() => startPlan(t.db, ctx('managerA'), { ...form, personId: String(people.managerB!.id) }, catalog)))).toBe(404);
-    expect(statusOf(await unchanged(() => startPlan(t.db, ctx('managerA'), { ...form, personId: String(people.managerA!.id) }, catalog)))).toBe(403);
+    expect(
+      statusOf(await unchanged(() => startPlan(t.db, ctx('managerA'), { ...form, personId: String(people.managerB!.id) }, catalog))),
+    ).toBe(404);
+    expect(
+      statusOf(await unchanged(() => startPlan(t.db, ctx('managerA'), { ...form, personId: String(people.managerA!.id) }, catalog))),
+    ).toBe(403);
   });
 
   it.each([['abc'], ['0'], ['999999'], ['1.5']])('answers 404 for a tampered person id %s', async (personId) => {
@@ -179,7 +200,9 @@ describe('starting a plan', () => {
   });
 
   it('reports every problem at once: no person, bad template, bad date; nothing saved', async () => {
-    const r = await unchanged(() => startPlan(t.db, ctx('managerA'), { personId: '', templateRole: 'astronaut', startDate: '2026-02-30' }, catalog));
+    const r = await unchanged(() =>
+      startPlan(t.db, ctx('managerA'), { personId: '', templateRole: 'astronaut', startDate: '2026-02-30' }, catalog),
+    );
     expect(statusOf(r)).toBe(400);
     expect(errorsOf(r)).toMatchObject({
       personId: 'Choose the person the plan is for.',
@@ -199,7 +222,9 @@ describe('starting a plan', () => {
   });
 
   it('refuses a second active plan (409)', async () => {
-    const r = await unchanged(() => startPlan(t.db, ctx('managerA'), { personId: String(people.nina!.id), startDate: '2026-11-23' }, catalog));
+    const r = await unchanged(() =>
+      startPlan(t.db, ctx('managerA'), { personId: String(people.nina!.id), startDate: '2026-11-23' }, catalog),
+    );
     expect(statusOf(r)).toBe(409);
     expect(errorsOf(r).personId).toMatch(/already has an active plan/);
   });
@@ -236,7 +261,12 @@ describe('starting a plan', () => {
   });
 
   it('an admin starts a plan with an explicit template and a future date, which is Not started', async () => {
-    const r = await startPlan(t.db, ctx('admin'), { personId: String(people.ana!.id), templateRole: 'operations-officer', startDate: '2026-12-01' }, catalog);
+    const r = await startPlan(
+      t.db,
+      ctx('admin'),
+      { personId: String(people.ana!.id), templateRole: 'operations-officer', startDate: '2026-12-01' },
+      catalog,
+    );
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value).toMatchObject({ templateRole: 'operations-officer', startDate: '2026-12-01', createdBy: people.admin!.id });
   });
@@ -246,7 +276,10 @@ describe('starting a plan', () => {
     const results = await Promise.all([startPlan(t.db, ctx('managerB'), form, catalog), startPlan(t.db, ctx('admin'), form, catalog)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map(statusOf)).toEqual([409]);
-    const active = await t.db.select().from(rampPlans).where(and(eq(rampPlans.userId, people.priya!.id), eq(rampPlans.status, 'active')));
+    const active = await t.db
+      .select()
+      .from(rampPlans)
+      .where(and(eq(rampPlans.userId, people.priya!.id), eq(rampPlans.status, 'active')));
     expect(active).toHaveLength(1);
   });
 });
@@ -320,7 +353,14 @@ describe('editing a plan', () => {
     );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value).toMatchObject({ phaseId: 'days-31-60', dueDay: 45, owner: 'buddy', buddyUserId: people.tom!.id, skillId: 'spreadsheets', kpiId: 'backlog-volume' });
+    expect(r.value).toMatchObject({
+      phaseId: 'days-31-60',
+      dueDay: 45,
+      owner: 'buddy',
+      buddyUserId: people.tom!.id,
+      skillId: 'spreadsheets',
+      kpiId: 'backlog-volume',
+    });
     const history = await planHistory(t.db, ninaPlanId);
     expect(history.length).toBe(before + 1);
     expect(history[0]).toMatchObject({ action: 'task.added', taskId: r.value.id, actorUserId: people.managerA!.id });
@@ -328,7 +368,13 @@ describe('editing a plan', () => {
   });
 
   it('keeps the buddy only on buddy tasks', async () => {
-    const r = await addTask(t.db, ctx('managerA'), String(ninaPlanId), { ...validTask, owner: 'manager', buddyUserId: String(people.tom!.id) }, catalog);
+    const r = await addTask(
+      t.db,
+      ctx('managerA'),
+      String(ninaPlanId),
+      { ...validTask, owner: 'manager', buddyUserId: String(people.tom!.id) },
+      catalog,
+    );
     expect(r.ok && r.value.buddyUserId).toBeNull();
   });
 
@@ -339,7 +385,15 @@ describe('editing a plan', () => {
       ctx('managerA'),
       String(ninaPlanId),
       String(task.id),
-      { title: 'Write up three quick wins', detail: task.detail ?? '', owner: task.owner, dueDay: '33', buddyUserId: '', skillId: task.skillId ?? '', kpiId: '' },
+      {
+        title: 'Write up three quick wins',
+        detail: task.detail ?? '',
+        owner: task.owner,
+        dueDay: '33',
+        buddyUserId: '',
+        skillId: task.skillId ?? '',
+        kpiId: '',
+      },
       catalog,
     );
     expect(r.ok).toBe(true);
@@ -359,7 +413,15 @@ describe('editing a plan', () => {
       ctx('managerA'),
       String(ninaPlanId),
       String(task.id),
-      { title: 'Write up three quick wins', detail: task.detail ?? '', owner: task.owner, dueDay: '33', buddyUserId: '', skillId: task.skillId ?? '', kpiId: '' },
+      {
+        title: 'Write up three quick wins',
+        detail: task.detail ?? '',
+        owner: task.owner,
+        dueDay: '33',
+        buddyUserId: '',
+        skillId: task.skillId ?? '',
+        kpiId: '',
+      },
       catalog,
     );
     expect(same.ok).toBe(true);
@@ -379,7 +441,9 @@ describe('editing a plan', () => {
     const top = await moveTask(t.db, ctx('managerA'), String(ninaPlanId), String(second!.id), 'up');
     expect(top.ok).toBe(true);
     expect(await snapshot()).toBe(before);
-    expect(errorsOf(await unchanged(() => moveTask(t.db, ctx('managerA'), String(ninaPlanId), String(second!.id), 'sideways')))).toHaveProperty('direction');
+    expect(
+      errorsOf(await unchanged(() => moveTask(t.db, ctx('managerA'), String(ninaPlanId), String(second!.id), 'sideways'))),
+    ).toHaveProperty('direction');
   });
 
   it('removes a task; its last state stays in the history', async () => {
@@ -396,7 +460,10 @@ describe('editing a plan', () => {
 describe('checking tasks off', () => {
   it('the new hire checks off her own tasks, with a note and evidence link; unchecking clears them', async () => {
     const task = byTemplateId(await tasksOf(ninaPlanId), 'refresh-dashboards');
-    const r = await setTaskDone(t.db, ctx('nina'), String(task.id), true, { note: 'Checked with Tom', evidenceUrl: 'https://wiki.example.com/dash' });
+    const r = await setTaskDone(t.db, ctx('nina'), String(task.id), true, {
+      note: 'Checked with Tom',
+      evidenceUrl: 'https://wiki.example.com/dash',
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.changed).toBe(true);
@@ -441,7 +508,17 @@ describe('checking tasks off', () => {
     it('an edit of the task in between: it reads again and applies once, with one history and one audit row', async () => {
       const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
       const before = await counts();
-      const r = await setTaskDone(racing(() => t.client.execute({ sql: "update ramp_tasks set title = 'Renamed meanwhile', updated_at = updated_at + 1 where id = ?", args: [task.id] })), ctx('nina'), task.id, true);
+      const r = await setTaskDone(
+        racing(() =>
+          t.client.execute({
+            sql: "update ramp_tasks set title = 'Renamed meanwhile', updated_at = updated_at + 1 where id = ?",
+            args: [task.id],
+          }),
+        ),
+        ctx('nina'),
+        task.id,
+        true,
+      );
       expect(r.ok && r.value.changed).toBe(true);
       expect(await counts()).toEqual({ history: before.history + 1, audit: before.audit + 1 });
       const [entry] = await planHistory(t.db, ninaPlanId);
@@ -453,7 +530,11 @@ describe('checking tasks off', () => {
     it('the same check-off in between: nothing more is written, and the answer says nothing changed', async () => {
       const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
       // Straight to the database, as another process's check-off would land.
-      const interfere = () => t.client.execute({ sql: 'update ramp_tasks set done_at = ?, done_by = ?, updated_at = updated_at + 1 where id = ?', args: [NOW.getTime(), people.nina!.id, task.id] });
+      const interfere = () =>
+        t.client.execute({
+          sql: 'update ramp_tasks set done_at = ?, done_by = ?, updated_at = updated_at + 1 where id = ?',
+          args: [NOW.getTime(), people.nina!.id, task.id],
+        });
       const before = await counts();
       const r = await setTaskDone(racing(interfere), ctx('nina'), task.id, true);
       expect(r.ok && r.value.changed).toBe(false);
@@ -465,7 +546,12 @@ describe('checking tasks off', () => {
       const task = firstWhere(await tasksOf(ninaPlanId), (x) => x.owner === 'new-hire' && !x.doneAt);
       const before = await counts();
       try {
-        const r = await setTaskDone(racing(() => t.client.execute({ sql: "update ramp_plans set status = 'closed' where id = ?", args: [ninaPlanId] })), ctx('nina'), task.id, true);
+        const r = await setTaskDone(
+          racing(() => t.client.execute({ sql: "update ramp_plans set status = 'closed' where id = ?", args: [ninaPlanId] })),
+          ctx('nina'),
+          task.id,
+          true,
+        );
         expect(statusOf(r)).toBe(409);
         expect((await tasksOf(ninaPlanId)).find((x) => x.id === task.id)!.doneAt).toBeNull();
         expect(await counts()).toEqual(before);

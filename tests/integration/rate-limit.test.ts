@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabaseLoginThrottle, createLoginThrottle, TokenBucketLimiter, type LoginThrottle } from '../../src/lib/server/rate-limit.ts';
+import {
+  createDatabaseLoginThrottle,
+  createLoginThrottle,
+  TokenBucketLimiter,
+  type LoginThrottle,
+} from '../../src/lib/server/rate-limit.ts';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
 import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
 

@@ -18,7 +18,9 @@ const lastAudit = async () => (await t.db.select().from(auditLog).orderBy(desc(a
 
 describe('signIn', () => {
   it('signs in with the right password, case-insensitively by email, and records it', async () => {
-    const result = await signIn(t.db, { email: '  NewHire@Demo.OpsPath.test ', password: 'opspath-demo' }, meta, { throttle: freshThrottle() });
+    const result = await signIn(t.db, { email: '  NewHire@Demo.OpsPath.test ', password: 'opspath-demo' }, meta, {
+      throttle: freshThrottle(),
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.user.email).toBe('newhire@demo.opspath.test');
@@ -51,16 +53,30 @@ describe('signIn', () => {
 
   it('reports empty fields as field errors, before any password work', async () => {
     const result = await signIn(t.db, { email: '', password: '' }, meta, { throttle: freshThrottle() });
-    expect(result).toMatchObject({ ok: false, reason: 'invalid-input', fieldErrors: { email: expect.any(String), password: expect.any(String) } });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'invalid-input',
+      fieldErrors: { email: expect.any(String), password: expect.any(String) },
+    });
   });
 
   it('throttles an account after five failures, even with the right password, and says when to retry', async () => {
     const throttle = freshThrottle();
     for (let i = 0; i < 5; i++) {
-      const r = await signIn(t.db, { email: 'tom.becker@demo.opspath.test', password: `guess-${i}` }, { ...meta, ip: `192.0.2.${i}` }, { throttle });
+      const r = await signIn(
+        t.db,
+        { email: 'tom.becker@demo.opspath.test', password: `guess-${i}` },
+        { ...meta, ip: `192.0.2.${i}` },
+        { throttle },
+      );
       expect(r).toMatchObject({ ok: false, reason: 'failed' });
     }
-    const blocked = await signIn(t.db, { email: 'tom.becker@demo.opspath.test', password: 'opspath-demo' }, { ...meta, ip: '192.0.2.99' }, { throttle });
+    const blocked = await signIn(
+      t.db,
+      { email: 'tom.becker@demo.opspath.test', password: 'opspath-demo' },
+      { ...meta, ip: '192.0.2.99' },
+      { throttle },
+    );
     expect(blocked).toMatchObject({ ok: false, reason: 'throttled' });
     if (!blocked.ok && blocked.reason === 'throttled') expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
   });
@@ -86,7 +102,11 @@ describe('signing out', () => {
 });
 
 describe('changeOwnPassword', () => {
-  const form = (current: string, next: string, confirm = next) => ({ currentPassword: current, newPassword: next, confirmPassword: confirm });
+  const form = (current: string, next: string, confirm = next) => ({
+    currentPassword: current,
+    newPassword: next,
+    confirmPassword: confirm,
+  });
 
   it('needs the current password and changes nothing without it', async () => {
     const user = (await findUserByEmail(t.db, 'samuel.okafor@demo.opspath.test'))!;

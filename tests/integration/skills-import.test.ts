@@ -16,7 +16,12 @@ let admin: Actor;
 let manager: Actor;
 let member: Actor;
 const NOW = new Date('2026-11-22T10:00:00Z');
-const WAREHOUSE = ['tom.becker@demo.opspath.test', 'ioana.popescu@demo.opspath.test', 'samuel.okafor@demo.opspath.test', 'newhire@demo.opspath.test'];
+const WAREHOUSE = [
+  'tom.becker@demo.opspath.test',
+  'ioana.popescu@demo.opspath.test',
+  'samuel.okafor@demo.opspath.test',
+  'newhire@demo.opspath.test',
+];
 const CUSTOMER = 'priya.raman@demo.opspath.test';
 const SKILLS = ['spreadsheets', 'erp-systems', 'written-communication', 'Attention to detail'];
 
@@ -64,7 +69,12 @@ describe('importing a good file', () => {
     expect(tom.ratedAt.toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(rows.find((r) => r.skillId === 'erp-systems')!.ratedAt).toEqual(NOW);
     const [audit] = await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-    expect(audit).toMatchObject({ action: 'skill.ratings_imported', actorUserId: manager.id, targetType: 'organisation', ip: '198.51.100.7' });
+    expect(audit).toMatchObject({
+      action: 'skill.ratings_imported',
+      actorUserId: manager.id,
+      targetType: 'organisation',
+      ip: '198.51.100.7',
+    });
     expect(audit!.after).toMatchObject({ rows: 3, written: 3, skipped: 0, fileName: 'november.csv' });
   });
 
@@ -72,22 +82,30 @@ describe('importing a good file', () => {
     // Stored: samuel, spreadsheets at 2, "steady". The file dates a newer 1 and then says, undated, 2 "steady" again.
     const stored = 'email,skill,level,date,note\nsamuel.okafor@demo.opspath.test,spreadsheets,2,2024-01-05,steady\n';
     expect(await importRatings(t.db, ctx(manager), stored)).toMatchObject({ ok: true, value: { written: 1 } });
-    const csv = 'email,skill,level,date,note\nsamuel.okafor@demo.opspath.test,spreadsheets,1,2025-03-01,slipped\nsamuel.okafor@demo.opspath.test,spreadsheets,2,,steady\n';
+    const csv =
+      'email,skill,level,date,note\nsamuel.okafor@demo.opspath.test,spreadsheets,1,2025-03-01,slipped\nsamuel.okafor@demo.opspath.test,spreadsheets,2,,steady\n';
     // The undated row is a change against the dated 1 before it, so both are written...
     expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { rows: 2, written: 2 } });
     const once = await snapshot();
     // ...and a second import, later, writes nothing.
-    expect(await importRatings(t.db, ctx(admin, new Date(NOW.getTime() + 3 * 86_400_000)), csv)).toMatchObject({ ok: true, value: { written: 0 } });
+    expect(await importRatings(t.db, ctx(admin, new Date(NOW.getTime() + 3 * 86_400_000)), csv)).toMatchObject({
+      ok: true,
+      value: { written: 0 },
+    });
     expect(await snapshot()).toBe(once);
   });
 
   it('changes nothing the second time, even on a later day for undated rows', async () => {
-    const csv = 'email,skill,level,date,note\ntom.becker@demo.opspath.test,written-communication,2,2026-10-10,ok\ntom.becker@demo.opspath.test,erp-systems,3,,\n';
+    const csv =
+      'email,skill,level,date,note\ntom.becker@demo.opspath.test,written-communication,2,2026-10-10,ok\ntom.becker@demo.opspath.test,erp-systems,3,,\n';
     expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { written: 2 } });
     const once = await snapshot();
     expect(await importRatings(t.db, ctx(manager), csv)).toEqual({ ok: true, value: { rows: 2, written: 0, skipped: 2 } });
     // A week later, by someone else: the dated row by its key, the undated one because it equals the latest rating.
-    expect(await importRatings(t.db, ctx(admin, new Date('2026-11-29T08:00:00Z')), csv)).toEqual({ ok: true, value: { rows: 2, written: 0, skipped: 2 } });
+    expect(await importRatings(t.db, ctx(admin, new Date('2026-11-29T08:00:00Z')), csv)).toEqual({
+      ok: true,
+      value: { rows: 2, written: 0, skipped: 2 },
+    });
     expect(await snapshot()).toBe(once);
   });
 
@@ -96,7 +114,10 @@ describe('importing a good file', () => {
     expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { written: 1 } });
     const later = new Date('2026-11-25T10:00:00Z');
     await importRatings(t.db, ctx(manager, later), 'email,skill,level\nioana.popescu@demo.opspath.test,spreadsheets,3\n');
-    expect(await importRatings(t.db, ctx(manager, new Date('2026-11-26T10:00:00Z')), csv)).toMatchObject({ ok: true, value: { written: 1 } });
+    expect(await importRatings(t.db, ctx(manager, new Date('2026-11-26T10:00:00Z')), csv)).toMatchObject({
+      ok: true,
+      value: { written: 1 },
+    });
   });
 });
 
@@ -124,13 +145,18 @@ describe('refusing a file', () => {
 
   it('refuses members outright and writes nothing', async () => {
     const before = await snapshot();
-    expect(await importRatings(t.db, ctx(member), 'email,skill,level\nnewhire@demo.opspath.test,spreadsheets,4\n')).toMatchObject({ ok: false, status: 403 });
+    expect(await importRatings(t.db, ctx(member), 'email,skill,level\nnewhire@demo.opspath.test,spreadsheets,4\n')).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     expect(await snapshot()).toBe(before);
   });
 
   it('is atomic: a failure while writing row 1,100 of 1,200 leaves no row and no audit entry', async () => {
     // A trigger that fails one insert half-way through, standing in for a crash or a constraint.
-    await t.client.execute(`CREATE TRIGGER test_fail_import BEFORE INSERT ON skill_ratings WHEN NEW.note = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    await t.client.execute(
+      `CREATE TRIGGER test_fail_import BEFORE INSERT ON skill_ratings WHEN NEW.note = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`,
+    );
     try {
       const before = await snapshot();
       const lines = ['email,skill,level,date,note'];
@@ -160,7 +186,11 @@ describe('properties', () => {
     return `${r.email},"${r.skill}",${r.level},${date},${note}`;
   };
   /** Good rows with distinct person, skill and date (the validator refuses repeats). */
-  const goodRows = fc.uniqueArray(row, { minLength: 1, maxLength: 15, selector: (r) => `${r.email}|${r.skill.toLowerCase()}|${r.day ?? 'today'}` });
+  const goodRows = fc.uniqueArray(row, {
+    minLength: 1,
+    maxLength: 15,
+    selector: (r) => `${r.email}|${r.skill.toLowerCase()}|${r.day ?? 'today'}`,
+  });
   const BAD_LINES = [
     `${CUSTOMER},spreadsheets,2,,`,
     'tom.becker@demo.opspath.test,not-a-skill,2,,',
@@ -214,7 +244,11 @@ describe('reading the upload', () => {
   };
 
   it('returns the file’s text and name', async () => {
-    expect(await readUploadedCsv(upload(form('email,skill,level\n')))).toEqual({ ok: true, text: 'email,skill,level\n', fileName: 'ratings.csv' });
+    expect(await readUploadedCsv(upload(form('email,skill,level\n')))).toEqual({
+      ok: true,
+      text: 'email,skill,level\n',
+      fileName: 'ratings.csv',
+    });
   });
 
   it('refuses a file over the limit with a clear message and status 413', async () => {
@@ -223,13 +257,18 @@ describe('reading the upload', () => {
     expect(result).toMatchObject({ ok: false, status: 413 });
     if (!result.ok) expect(result.message).toMatch(/too large.*The limit is 2\.0 MB: split it/);
     // A declared length over the limit is refused before the body is read.
-    const declared = await readUploadedCsv(upload('tiny', { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_IMPORT_BYTES * 2) }));
+    const declared = await readUploadedCsv(
+      upload('tiny', { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_IMPORT_BYTES * 2) }),
+    );
     expect(declared).toMatchObject({ ok: false, status: 413 });
   });
 
   it('refuses what is not a UTF-8 CSV upload', async () => {
     expect(await readUploadedCsv(upload('a,b', { 'content-type': 'text/csv' }))).toMatchObject({ ok: false, status: 400 });
-    expect(await readUploadedCsv(upload(form(new Uint8Array([0x65, 0xff, 0xfe, 0x0a]))))).toMatchObject({ ok: false, message: expect.stringMatching(/not UTF-8/) });
+    expect(await readUploadedCsv(upload(form(new Uint8Array([0x65, 0xff, 0xfe, 0x0a]))))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not UTF-8/),
+    });
     expect(await readUploadedCsv(upload(form('')))).toMatchObject({ ok: false, message: expect.stringMatching(/empty or missing/) });
   });
 });

@@ -30,7 +30,14 @@ import {
   recordRating,
   syncSkillCatalog,
 } from '../../src/lib/server/skills.ts';
-import { buildMatrix, CATEGORY_LABELS, currentLevel, latestRatings, NO_FILTERS, type RatingRecord } from '../../src/lib/domain/skills-matrix.ts';
+import {
+  buildMatrix,
+  CATEGORY_LABELS,
+  currentLevel,
+  latestRatings,
+  NO_FILTERS,
+  type RatingRecord,
+} from '../../src/lib/domain/skills-matrix.ts';
 import { parseCsv, toCsv, type CsvCell } from '../../src/lib/domain/csv.ts';
 import type { Level } from '../../src/lib/domain/scale.ts';
 import { seedDemo } from './db-helpers.ts';
@@ -70,15 +77,30 @@ beforeAll(async () => {
   const { db } = template;
   await seedDemo(db, NOW);
   const [org] = await db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
-  const [foreignAdmin] = await db.insert(users).values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' }).returning();
+  const [foreignAdmin] = await db
+    .insert(users)
+    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' })
+    .returning();
   const [foreignMember] = await db
     .insert(users)
-    .values({ orgId: org!.id, email: 'member@other.test', displayName: 'Other Member', passwordHash: 'x', role: 'member', jobRole: 'operations-assistant', tier: 'junior' })
+    .values({
+      orgId: org!.id,
+      email: 'member@other.test',
+      displayName: 'Other Member',
+      passwordHash: 'x',
+      role: 'member',
+      jobRole: 'operations-assistant',
+      tier: 'junior',
+    })
     .returning();
   const [foreignTeam] = await db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
   await db.insert(teamMemberships).values({ teamId: foreignTeam!.id, userId: foreignMember!.id });
   const foreignActor: Actor = { id: foreignAdmin!.id, orgId: org!.id, role: 'admin', active: true };
-  const foreignSkill = await createSkill(db, { actor: foreignActor, ip: null, now: NOW }, { name: 'Other org secret skill', category: 'technical', description: 'Only the other organisation uses this one.' });
+  const foreignSkill = await createSkill(
+    db,
+    { actor: foreignActor, ip: null, now: NOW },
+    { name: 'Other org secret skill', category: 'technical', description: 'Only the other organisation uses this one.' },
+  );
   if (!foreignSkill.ok) throw new Error('could not create the foreign skill');
 
   const actor = async (email: string): Promise<Actor> => {
@@ -120,21 +142,77 @@ async function freshCopy(): Promise<Database> {
 const ctxFor = (actor: Actor): ActionContext => ({ actor, ip: '203.0.113.9', now: NOW });
 const PERSONAS: Persona[] = ['admin', 'manager', 'otherManager', 'member', 'foreignAdmin'];
 type Expect = 'self' | 'manager' | 403 | 404 | 400;
-const rating = (extra: Record<string, unknown> = {}) => ({ skillId: 'spreadsheets', level: '3', note: 'Built the weekly report', evidenceUrl: 'https://example.com/report', ...extra });
+const rating = (extra: Record<string, unknown> = {}) => ({
+  skillId: 'spreadsheets',
+  level: '3',
+  note: 'Built the weekly report',
+  evidenceUrl: 'https://example.com/report',
+  ...extra,
+});
 
 const CASES: { action: string; subject: () => string; input?: Record<string, unknown>; expect: Record<Persona, Expect> }[] = [
-  { action: 'rate a Warehouse member', subject: () => String(ids.warehouseMember), expect: { admin: 'manager', manager: 'manager', otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'rate a Customer member', subject: () => String(ids.customerMember), expect: { admin: 'manager', manager: 404, otherManager: 'manager', member: 404, foreignAdmin: 404 } },
-  { action: 'rate the member Nina', subject: () => String(ids.member.id), expect: { admin: 'manager', manager: 'manager', otherManager: 404, member: 'self', foreignAdmin: 404 } },
-  { action: 'rate oneself', subject: () => 'SELF', expect: { admin: 'self', manager: 'self', otherManager: 'self', member: 'self', foreignAdmin: 'self' } },
-  { action: 'rate the other manager', subject: () => String(ids.otherManager.id), expect: { admin: 'manager', manager: 404, otherManager: 'self', member: 404, foreignAdmin: 404 } },
-  { action: 'rate a deactivated member', subject: () => String(ids.deactivatedMember), expect: { admin: 403, manager: 403, otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'rate a person in another organisation', subject: () => String(ids.foreignMember), expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'manager' } },
-  { action: 'rate with a non-numeric id', subject: () => '1 OR 1=1', expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'rate with an id of -1', subject: () => '-1', expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'rate someone who does not exist', subject: () => '999999', expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 404 } },
-  { action: 'rate on another organisation’s own skill', subject: () => 'SELF', input: { skillId: 'FOREIGN' }, expect: { admin: 400, manager: 400, otherManager: 400, member: 400, foreignAdmin: 'self' } },
-  { action: 'send a kind of "manager" for oneself', subject: () => 'SELF', input: { kind: 'manager' }, expect: { admin: 'self', manager: 'self', otherManager: 'self', member: 'self', foreignAdmin: 'self' } },
+  {
+    action: 'rate a Warehouse member',
+    subject: () => String(ids.warehouseMember),
+    expect: { admin: 'manager', manager: 'manager', otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate a Customer member',
+    subject: () => String(ids.customerMember),
+    expect: { admin: 'manager', manager: 404, otherManager: 'manager', member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate the member Nina',
+    subject: () => String(ids.member.id),
+    expect: { admin: 'manager', manager: 'manager', otherManager: 404, member: 'self', foreignAdmin: 404 },
+  },
+  {
+    action: 'rate oneself',
+    subject: () => 'SELF',
+    expect: { admin: 'self', manager: 'self', otherManager: 'self', member: 'self', foreignAdmin: 'self' },
+  },
+  {
+    action: 'rate the other manager',
+    subject: () => String(ids.otherManager.id),
+    expect: { admin: 'manager', manager: 404, otherManager: 'self', member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate a deactivated member',
+    subject: () => String(ids.deactivatedMember),
+    expect: { admin: 403, manager: 403, otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate a person in another organisation',
+    subject: () => String(ids.foreignMember),
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 'manager' },
+  },
+  {
+    action: 'rate with a non-numeric id',
+    subject: () => '1 OR 1=1',
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate with an id of -1',
+    subject: () => '-1',
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate someone who does not exist',
+    subject: () => '999999',
+    expect: { admin: 404, manager: 404, otherManager: 404, member: 404, foreignAdmin: 404 },
+  },
+  {
+    action: 'rate on another organisation’s own skill',
+    subject: () => 'SELF',
+    input: { skillId: 'FOREIGN' },
+    expect: { admin: 400, manager: 400, otherManager: 400, member: 400, foreignAdmin: 'self' },
+  },
+  {
+    action: 'send a kind of "manager" for oneself',
+    subject: () => 'SELF',
+    input: { kind: 'manager' },
+    expect: { admin: 'self', manager: 'self', otherManager: 'self', member: 'self', foreignAdmin: 'self' },
+  },
 ];
 
 describe('recording a rating: who may rate whom', () => {
@@ -148,13 +226,24 @@ describe('recording a rating: who may rate whom', () => {
           const subject = c.subject() === 'SELF' ? String(actor.id) : c.subject();
           const input = rating({ ...c.input, ...(c.input?.skillId === 'FOREIGN' ? { skillId: ids.foreignSkill } : {}) });
           const before = await snapshot(database);
-          const result: Outcome<{ rating: { id: number; kind: string; raterUserId: number; subjectUserId: number } }> = await recordRating(database.db, ctxFor(actor), subject, input);
+          const result: Outcome<{ rating: { id: number; kind: string; raterUserId: number; subjectUserId: number } }> = await recordRating(
+            database.db,
+            ctxFor(actor),
+            subject,
+            input,
+          );
           if (expected === 'self' || expected === 'manager') {
             expect(result.ok).toBe(true);
             if (!result.ok) return;
             expect(result.value.rating).toMatchObject({ kind: expected, raterUserId: actor.id, subjectUserId: Number(subject) });
             const [audit] = await database.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-            expect(audit).toMatchObject({ action: 'skill.rated', actorUserId: actor.id, targetType: 'user', targetId: subject, ip: '203.0.113.9' });
+            expect(audit).toMatchObject({
+              action: 'skill.rated',
+              actorUserId: actor.id,
+              targetType: 'user',
+              targetId: subject,
+              ip: '203.0.113.9',
+            });
             expect(audit!.after).toMatchObject({ ratingId: result.value.rating.id, kind: expected, level: 3 });
           } else {
             expect(result).toMatchObject({ ok: false, status: expected });
@@ -203,7 +292,15 @@ describe('rating input', () => {
     const database = await freshCopy();
     try {
       await expect(
-        database.db.insert(skillRatings).values({ orgId: ids.admin.orgId, subjectUserId: ids.warehouseMember, raterUserId: ids.manager.id, skillId: 'spreadsheets', kind: 'self', level: 2, ratedAt: NOW }),
+        database.db.insert(skillRatings).values({
+          orgId: ids.admin.orgId,
+          subjectUserId: ids.warehouseMember,
+          raterUserId: ids.manager.id,
+          skillId: 'spreadsheets',
+          kind: 'self',
+          level: 2,
+          ratedAt: NOW,
+        }),
       ).rejects.toThrow();
     } finally {
       database.close();
@@ -293,8 +390,18 @@ describe('latest ratings in SQL', () => {
                 ratedAt: new Date(base + r.day * 86_400_000),
               })),
             );
-            const all = await db.select().from(skillRatings).where(and(eq(skillRatings.orgId, ids.admin.orgId)));
-            const records: RatingRecord[] = all.map((r) => ({ id: r.id, subjectId: r.subjectUserId, skillId: r.skillId, kind: r.kind, level: r.level as Level, ratedAt: r.ratedAt.getTime() }));
+            const all = await db
+              .select()
+              .from(skillRatings)
+              .where(and(eq(skillRatings.orgId, ids.admin.orgId)));
+            const records: RatingRecord[] = all.map((r) => ({
+              id: r.id,
+              subjectId: r.subjectUserId,
+              skillId: r.skillId,
+              kind: r.kind,
+              level: r.level as Level,
+              ratedAt: r.ratedAt.getTime(),
+            }));
             const expected = latestRatings(records.filter((r) => subjects.includes(r.subjectId)));
             const actual = await latestCells(db, ids.admin.orgId, subjects);
             expect(new Map([...actual].sort())).toEqual(new Map([...expected].sort()));
@@ -309,10 +416,18 @@ describe('latest ratings in SQL', () => {
 
   it('counts organisation coverage per skill in SQL exactly as the matrix would from its cells, without deactivated people', async () => {
     const db = templateDb!.db;
-    const active = (await db.select({ id: users.id }).from(users).where(and(eq(users.orgId, ids.admin.orgId), eq(users.active, true)))).map((u) => u.id);
+    const active = (
+      await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.orgId, ids.admin.orgId), eq(users.active, true)))
+    ).map((u) => u.id);
     expect(active).not.toContain(ids.deactivatedMember);
     const cells = await latestCells(db, ids.admin.orgId, null);
-    expect([...cells.keys()].some((k) => k.startsWith(`${ids.deactivatedMember}:`)), 'the fixture has a rated deactivated person').toBe(true);
+    expect(
+      [...cells.keys()].some((k) => k.startsWith(`${ids.deactivatedMember}:`)),
+      'the fixture has a rated deactivated person',
+    ).toBe(true);
     const expected = new Map<string, { rated: number; proficient: number }>();
     for (const [key, cell] of cells) {
       const [person, skillId] = [Number(key.split(':')[0]), key.slice(key.indexOf(':') + 1)];
@@ -356,7 +471,9 @@ describe('the skill catalog', () => {
     try {
       const entries = readSkillCatalogFile();
       const ratedBefore = await database.db.select({ n: sql<number>`count(*)` }).from(skillRatings);
-      const changed = entries.filter((e) => e.id !== 'spreadsheets').map((e) => (e.id === 'erp-systems' ? { ...e, name: 'ERP (renamed)' } : e));
+      const changed = entries
+        .filter((e) => e.id !== 'spreadsheets')
+        .map((e) => (e.id === 'erp-systems' ? { ...e, name: 'ERP (renamed)' } : e));
       const result = await syncSkillCatalog(database.db, changed, NOW);
       // The renamed skill, and every skill after the removed one (its catalog position moved up).
       const shifted = entries.length - 1 - entries.findIndex((e) => e.id === 'spreadsheets');
@@ -387,8 +504,16 @@ describe('the skill catalog', () => {
       const created = await createSkill(database.db, ctxFor(ids.admin), form);
       expect(created).toMatchObject({ ok: true, value: { id: 'forklift-operation', orgId: ids.admin.orgId, source: 'admin' } });
       const [audit] = await database.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-      expect(audit).toMatchObject({ action: 'skill.created', actorUserId: ids.admin.id, targetType: 'skill', targetId: 'forklift-operation' });
-      expect(await createSkill(database.db, ctxFor(ids.admin), { ...form, name: 'FORKLIFT operation' })).toMatchObject({ ok: false, status: 409 });
+      expect(audit).toMatchObject({
+        action: 'skill.created',
+        actorUserId: ids.admin.id,
+        targetType: 'skill',
+        targetId: 'forklift-operation',
+      });
+      expect(await createSkill(database.db, ctxFor(ids.admin), { ...form, name: 'FORKLIFT operation' })).toMatchObject({
+        ok: false,
+        status: 409,
+      });
       // The same name in another organisation gets its own id, never the first one's skill.
       const theirs = await createSkill(database.db, ctxFor(ids.foreignAdmin), form);
       expect(theirs).toMatchObject({ ok: true, value: { id: 'forklift-operation-2', orgId: ids.foreignAdmin.orgId } });
@@ -411,18 +536,44 @@ describe('CSV export', () => {
       const view = buildMatrix({ ...scope.value.data, ladders: [] }, NO_FILTERS);
       const csv = matrixCsv(view, new Map(scope.value.data.people.map((p) => [p.id, p.email])));
       const { records } = parseCsv(csv);
-      expect(records[0]!.cells).toEqual(['name', 'email', 'job_role', 'tier', 'skill', 'skill_name', 'category', 'self', 'manager', 'target', 'gap']);
+      expect(records[0]!.cells).toEqual([
+        'name',
+        'email',
+        'job_role',
+        'tier',
+        'skill',
+        'skill_name',
+        'category',
+        'self',
+        'manager',
+        'target',
+        'gap',
+      ]);
       expect(records).toHaveLength(1 + view.rows.length * view.columns.length);
       const tom = records.filter((r) => r.cells[1] === 'tom.becker@demo.opspath.test');
       expect(tom.length).toBe(view.columns.length);
       expect(tom[0]!.cells[0]).toBe(`'=HYPERLINK("http://evil.test","x")`);
       // The same bytes as writing every cell of every line through toCsv.
       const emails = new Map(scope.value.data.people.map((p) => [p.id, p.email]));
-      const naive = [['name', 'email', 'job_role', 'tier', 'skill', 'skill_name', 'category', 'self', 'manager', 'target', 'gap'] as CsvCell[]];
+      const naive = [
+        ['name', 'email', 'job_role', 'tier', 'skill', 'skill_name', 'category', 'self', 'manager', 'target', 'gap'] as CsvCell[],
+      ];
       for (const row of view.rows) {
         view.columns.forEach((column, i) => {
           const c = row.cells[i]!;
-          naive.push([row.person.name, emails.get(row.person.id) ?? '', row.person.jobRole ?? '', row.person.tier ?? '', column.skill.id, column.skill.name, CATEGORY_LABELS[column.skill.category], c.self, c.manager, c.target, c.gap]);
+          naive.push([
+            row.person.name,
+            emails.get(row.person.id) ?? '',
+            row.person.jobRole ?? '',
+            row.person.tier ?? '',
+            column.skill.id,
+            column.skill.name,
+            CATEGORY_LABELS[column.skill.category],
+            c.self,
+            c.manager,
+            c.target,
+            c.gap,
+          ]);
         });
       }
       expect(csv).toBe(toCsv(naive));

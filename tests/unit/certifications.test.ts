@@ -24,10 +24,25 @@ import {
   type CertRecord,
 } from '../../src/lib/domain/certifications.ts';
 
-const PMP: CatalogEntry = { id: 'pmi-pmp', name: 'Project Management Professional', shortName: 'PMP', validity: { kind: 'months', months: 36 } };
-const PL300: CatalogEntry = { id: 'ms-pl300', name: 'Power BI Data Analyst', shortName: 'PL-300', validity: { kind: 'months', months: 12 } };
+const PMP: CatalogEntry = {
+  id: 'pmi-pmp',
+  name: 'Project Management Professional',
+  shortName: 'PMP',
+  validity: { kind: 'months', months: 36 },
+};
+const PL300: CatalogEntry = {
+  id: 'ms-pl300',
+  name: 'Power BI Data Analyst',
+  shortName: 'PL-300',
+  validity: { kind: 'months', months: 12 },
+};
 const CSSGB: CatalogEntry = { id: 'asq-cssgb', name: 'Six Sigma Green Belt', shortName: 'CSSGB', validity: { kind: 'lifetime' } };
-const LEAN: CatalogEntry = { id: 'lean-management', name: 'Lean certificate', shortName: 'Lean', validity: { kind: 'unknown', note: 'No data.' } };
+const LEAN: CatalogEntry = {
+  id: 'lean-management',
+  name: 'Lean certificate',
+  shortName: 'Lean',
+  validity: { kind: 'unknown', note: 'No data.' },
+};
 const CATALOG = new Map([PMP, PL300, CSSGB, LEAN].map((c) => [c.id, c]));
 
 let nextId = 1;
@@ -88,8 +103,14 @@ describe('calendar dates', () => {
   it('the local "today" changes the state of a certification expiring at midnight', () => {
     const records = [rec({ certificationId: 'ms-pl300', earnedOn: '2025-03-02', expiresOn: '2026-03-02' })];
     const instant = new Date('2026-03-01T23:30:00Z');
-    const inBucharest = certificationState({ records, required: false, recommended: false, today: localDate(instant, 'Europe/Bucharest'), leadDays: DEFAULT_LEAD_DAYS }, PL300.validity);
-    const inNewYork = certificationState({ records, required: false, recommended: false, today: localDate(instant, 'America/New_York'), leadDays: DEFAULT_LEAD_DAYS }, PL300.validity);
+    const inBucharest = certificationState(
+      { records, required: false, recommended: false, today: localDate(instant, 'Europe/Bucharest'), leadDays: DEFAULT_LEAD_DAYS },
+      PL300.validity,
+    );
+    const inNewYork = certificationState(
+      { records, required: false, recommended: false, today: localDate(instant, 'America/New_York'), leadDays: DEFAULT_LEAD_DAYS },
+      PL300.validity,
+    );
     expect(inBucharest.state).toBe('expired');
     expect(inNewYork.state).toBe('expiring');
     expect(inNewYork.daysLeft).toBe(1);
@@ -135,8 +156,21 @@ describe('computeExpiry', () => {
 
 describe('certificationState', () => {
   const today = '2026-11-22';
-  const state = (records: CertRecord[], entry: CatalogEntry, extra: { required?: boolean; recommended?: boolean; leadDays?: number[] } = {}) =>
-    certificationState({ records, required: extra.required ?? false, recommended: extra.recommended ?? false, today, leadDays: extra.leadDays ?? [...DEFAULT_LEAD_DAYS] }, entry.validity);
+  const state = (
+    records: CertRecord[],
+    entry: CatalogEntry,
+    extra: { required?: boolean; recommended?: boolean; leadDays?: number[] } = {},
+  ) =>
+    certificationState(
+      {
+        records,
+        required: extra.required ?? false,
+        recommended: extra.recommended ?? false,
+        today,
+        leadDays: extra.leadDays ?? [...DEFAULT_LEAD_DAYS],
+      },
+      entry.validity,
+    );
 
   it('is valid outside the largest reminder window and expiring inside it', () => {
     expect(state([rec({ certificationId: 'pmi-pmp', earnedOn: '2025-01-01', expiresOn: '2028-01-01' })], PMP).state).toBe('valid');
@@ -155,17 +189,28 @@ describe('certificationState', () => {
   });
 
   it('is expired from the expiry date on', () => {
-    expect(state([rec({ certificationId: 'pmi-pmp', earnedOn: '2023-11-22', expiresOn: today })], PMP)).toMatchObject({ state: 'expired', daysLeft: 0 });
-    expect(state([rec({ certificationId: 'pmi-pmp', earnedOn: '2023-11-23', expiresOn: addDays(today, 1) })], PMP)).toMatchObject({ state: 'expiring', daysLeft: 1 });
+    expect(state([rec({ certificationId: 'pmi-pmp', earnedOn: '2023-11-22', expiresOn: today })], PMP)).toMatchObject({
+      state: 'expired',
+      daysLeft: 0,
+    });
+    expect(state([rec({ certificationId: 'pmi-pmp', earnedOn: '2023-11-23', expiresOn: addDays(today, 1) })], PMP)).toMatchObject({
+      state: 'expiring',
+      daysLeft: 1,
+    });
   });
 
   it('is lifetime for a lifetime certification without an expiry', () => {
-    expect(state([rec({ certificationId: 'asq-cssgb', earnedOn: '2015-03-01' })], CSSGB)).toMatchObject({ state: 'lifetime', expiresOn: null });
+    expect(state([rec({ certificationId: 'asq-cssgb', earnedOn: '2015-03-01' })], CSSGB)).toMatchObject({
+      state: 'lifetime',
+      expiresOn: null,
+    });
   });
 
   it('is "held, expiry unknown" for an unknown validity without an entered date, and follows an entered date', () => {
     expect(state([rec({ certificationId: 'lean-management', earnedOn: '2024-06-01' })], LEAN).state).toBe('unknown-expiry');
-    expect(state([rec({ certificationId: 'lean-management', earnedOn: '2024-06-01', expiresOn: '2026-06-01' })], LEAN).state).toBe('expired');
+    expect(state([rec({ certificationId: 'lean-management', earnedOn: '2024-06-01', expiresOn: '2026-06-01' })], LEAN).state).toBe(
+      'expired',
+    );
   });
 
   it('is missing when the tier requires it and it is not held, even with a plan (kept alongside)', () => {
@@ -195,9 +240,16 @@ describe('renewals', () => {
     const records = [renewal, old];
     expect(currentRecord(records)?.id).toBe(renewal.id);
     expect(historyOf(records).map((r) => r.id)).toEqual([renewal.id, old.id]);
-    expect(certificationState({ records, required: true, recommended: false, today: '2026-11-22', leadDays: [90] }, PMP.validity).state).toBe('expired');
+    expect(
+      certificationState({ records, required: true, recommended: false, today: '2026-11-22', leadDays: [90] }, PMP.validity).state,
+    ).toBe('expired');
     const renewed2 = rec({ certificationId: 'pmi-pmp', earnedOn: '2026-11-01', expiresOn: '2029-11-01', renewsRecordId: renewal.id });
-    expect(certificationState({ records: [...records, renewed2], required: true, recommended: false, today: '2026-11-22', leadDays: [90] }, PMP.validity).state).toBe('valid');
+    expect(
+      certificationState(
+        { records: [...records, renewed2], required: true, recommended: false, today: '2026-11-22', leadDays: [90] },
+        PMP.validity,
+      ).state,
+    ).toBe('valid');
   });
 
   it('an earlier-dated record entered later does not supersede a newer one', () => {
@@ -236,8 +288,16 @@ describe('reminders', () => {
   it('is due from a reminder date on, one line per record (the latest reached)', () => {
     // 2026-12-12 - 90 = 2026-09-13, - 60 = 2026-10-13, - 30 = 2026-11-12, - 7 = 2026-12-05.
     expect(dueReminder(record, DEFAULT_LEAD_DAYS, '2026-09-12', new Set())).toBeNull();
-    expect(dueReminder(record, DEFAULT_LEAD_DAYS, '2026-09-13', new Set())).toMatchObject({ leadDays: 90, date: '2026-09-13', daysLeft: 90 });
-    expect(dueReminder(record, DEFAULT_LEAD_DAYS, '2026-11-22', new Set())).toMatchObject({ leadDays: 30, date: '2026-11-12', daysLeft: 20 });
+    expect(dueReminder(record, DEFAULT_LEAD_DAYS, '2026-09-13', new Set())).toMatchObject({
+      leadDays: 90,
+      date: '2026-09-13',
+      daysLeft: 90,
+    });
+    expect(dueReminder(record, DEFAULT_LEAD_DAYS, '2026-11-22', new Set())).toMatchObject({
+      leadDays: 30,
+      date: '2026-11-12',
+      daysLeft: 20,
+    });
   });
 
   it('handling a reminder silences it until the next lead time', () => {
@@ -252,7 +312,9 @@ describe('reminders', () => {
   });
 
   it('never falls for lifetime, unknown-expiry or unearned records', () => {
-    expect(dueReminder(rec({ certificationId: 'asq-cssgb', earnedOn: '2020-01-01' }), DEFAULT_LEAD_DAYS, '2026-11-22', new Set())).toBeNull();
+    expect(
+      dueReminder(rec({ certificationId: 'asq-cssgb', earnedOn: '2020-01-01' }), DEFAULT_LEAD_DAYS, '2026-11-22', new Set()),
+    ).toBeNull();
     expect(dueReminder(rec({ certificationId: 'pmi-pmp', status: 'planned' }), DEFAULT_LEAD_DAYS, '2026-11-22', new Set())).toBeNull();
   });
 
@@ -274,7 +336,10 @@ describe('calendarEvents', () => {
     const old = rec({ certificationId: 'pmi-pmp', earnedOn: '2020-05-01', expiresOn: '2023-05-01' });
     const renewal = rec({ certificationId: 'pmi-pmp', earnedOn: '2023-04-20', expiresOn: '2026-05-01', renewsRecordId: old.id });
     const lifetime = rec({ certificationId: 'asq-cssgb', earnedOn: '2019-01-01' });
-    const events = calendarEvents({ id: 7, name: 'Tom' }, [old, renewal, lifetime], CATALOG, [30, 7], { includeName: false, uidDomain: 'test' });
+    const events = calendarEvents({ id: 7, name: 'Tom' }, [old, renewal, lifetime], CATALOG, [30, 7], {
+      includeName: false,
+      uidDomain: 'test',
+    });
     expect(events.map((e) => [e.kind, e.date])).toEqual([
       ['reminder', '2026-04-01'],
       ['reminder', '2026-04-24'],

@@ -17,7 +17,9 @@ describe('content', () => {
   });
 
   it('has exactly the five role guides', () => {
-    const files = readdirSync(join(contentDir, 'roles')).filter((f) => f.endsWith('.md')).sort();
+    const files = readdirSync(join(contentDir, 'roles'))
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     expect(files).toEqual([...ROLE_SLUGS].map((s) => `${s}.md`).sort());
     const orders = ROLE_SLUGS.map((s) => roleSchema.parse(frontmatter(s)).order).sort();
     expect(orders).toEqual([1, 2, 3, 4, 5]);
@@ -34,22 +36,63 @@ describe('content', () => {
 
   it('carries the seed pay figures exactly into the guides', () => {
     const expected = {
-      'operations-support-specialist': { range: { min: 45000, max: 75000 }, median: 60000, entry: 49500, mid: 60000, senior: 70500, top10From: 75000 },
-      'operations-coordinator': { range: { min: 45000, max: 75000 }, median: 60000, entry: 49500, mid: 60000, senior: 70500, top10From: 75000 },
+      'operations-support-specialist': {
+        range: { min: 45000, max: 75000 },
+        median: 60000,
+        entry: 49500,
+        mid: 60000,
+        senior: 70500,
+        top10From: 75000,
+      },
+      'operations-coordinator': {
+        range: { min: 45000, max: 75000 },
+        median: 60000,
+        entry: 49500,
+        mid: 60000,
+        senior: 70500,
+        top10From: 75000,
+      },
       'operations-officer': { range: { min: 55000, max: 95000 }, median: 75000, entry: 61000, mid: 75000, senior: 89000, top10From: 95000 },
     } as const;
     for (const [slug, levels] of Object.entries(expected)) {
       expect(roleSchema.parse(frontmatter(slug)).pay.levels, slug).toEqual(levels);
     }
-    expect(roleSchema.parse(frontmatter('operations-manager')).pay.percentiles).toEqual({ p10: 50090, p25: 72320, p50: 105770, p75: 167280, p90: 253390 });
-    expect(roleSchema.parse(frontmatter('operations-assistant')).pay.percentiles).toEqual({ p10: 33280, p25: 38830, p50: 47540, p75: 58000, p90: 66350 });
+    expect(roleSchema.parse(frontmatter('operations-manager')).pay.percentiles).toEqual({
+      p10: 50090,
+      p25: 72320,
+      p50: 105770,
+      p75: 167280,
+      p90: 253390,
+    });
+    expect(roleSchema.parse(frontmatter('operations-assistant')).pay.percentiles).toEqual({
+      p10: 33280,
+      p25: 38830,
+      p50: 47540,
+      p75: 58000,
+      p90: 66350,
+    });
   });
 
   it('carries the seed tier years exactly', () => {
     const years = (slug: string) => roleSchema.parse(frontmatter(slug)).tiers.map((t) => [t.yearsMin, t.yearsMax]);
-    expect(years('operations-support-specialist')).toEqual([[0, 2], [2, 5], [5, 8], [8, null]]);
-    expect(years('operations-coordinator')).toEqual([[0, 2], [2, 5], [5, 8], [8, null]]);
-    expect(years('operations-officer')).toEqual([[0, 2], [2, 5], [5, 10], [10, null]]);
+    expect(years('operations-support-specialist')).toEqual([
+      [0, 2],
+      [2, 5],
+      [5, 8],
+      [8, null],
+    ]);
+    expect(years('operations-coordinator')).toEqual([
+      [0, 2],
+      [2, 5],
+      [5, 8],
+      [8, null],
+    ]);
+    expect(years('operations-officer')).toEqual([
+      [0, 2],
+      [2, 5],
+      [5, 10],
+      [10, null],
+    ]);
   });
 });
 
@@ -64,13 +107,31 @@ describe('schemas reject bad content with the field named', () => {
   });
 
   it('rejects a tier whose years run backwards', () => {
-    const r = tierSchema.safeParse({ id: 'x', title: 'X', yearsMin: 5, yearsMax: 2, payLevel: null, description: 'd', focus: ['f'], targets: {} });
+    const r = tierSchema.safeParse({
+      id: 'x',
+      title: 'X',
+      yearsMin: 5,
+      yearsMax: 2,
+      payLevel: null,
+      description: 'd',
+      focus: ['f'],
+      targets: {},
+    });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['yearsMax']);
   });
 
   it('rejects target levels outside the 0-4 scale', () => {
-    const r = tierSchema.safeParse({ id: 'x', title: 'X', yearsMin: 0, yearsMax: 2, payLevel: null, description: 'd', focus: ['f'], targets: { 'sql-basics': 5 } });
+    const r = tierSchema.safeParse({
+      id: 'x',
+      title: 'X',
+      yearsMin: 0,
+      yearsMax: 2,
+      payLevel: null,
+      description: 'd',
+      focus: ['f'],
+      targets: { 'sql-basics': 5 },
+    });
     expect(r.success).toBe(false);
   });
 
@@ -84,10 +145,26 @@ describe('schemas reject bad content with the field named', () => {
   });
 
   it('refuses a salary figure that is both a level and a percentile, and an unlabelled proxy', () => {
-    const base = { id: 'x', role: 'operations-manager', country: 'US', city: null, measure: 'point', min: null, max: null, value: 1, currency: 'USD', period: 'annual', basis: 'gross', source: 's', dataYear: 2025 };
+    const base = {
+      id: 'x',
+      role: 'operations-manager',
+      country: 'US',
+      city: null,
+      measure: 'point',
+      min: null,
+      max: null,
+      value: 1,
+      currency: 'USD',
+      period: 'annual',
+      basis: 'gross',
+      source: 's',
+      dataYear: 2025,
+    };
     expect(salaryFigureSchema.safeParse({ ...base, level: 'mid', percentile: 'p50', kind: 'role' }).success).toBe(false);
     expect(salaryFigureSchema.safeParse({ ...base, level: null, percentile: 'p50', kind: 'proxy-occupation' }).success).toBe(false);
-    expect(salaryFigureSchema.safeParse({ ...base, level: null, percentile: 'p50', kind: 'proxy-occupation', proxyFor: 'SOC 11-1021' }).success).toBe(true);
+    expect(
+      salaryFigureSchema.safeParse({ ...base, level: null, percentile: 'p50', kind: 'proxy-occupation', proxyFor: 'SOC 11-1021' }).success,
+    ).toBe(true);
   });
 
   it('requires certification validity to be months, lifetime or an explained unknown', () => {

@@ -25,9 +25,13 @@ describe('csvSafeCell', () => {
 
 describe('toCsv', () => {
   it('quotes what needs quoting and ends lines with CRLF', () => {
-    expect(toCsv([['name', 'note'], ['Becker, Tom', 'said "hi"'], ['Ana', 'two\nlines']])).toBe(
-      'name,note\r\n"Becker, Tom","said ""hi"""\r\nAna,"two\nlines"',
-    );
+    expect(
+      toCsv([
+        ['name', 'note'],
+        ['Becker, Tom', 'said "hi"'],
+        ['Ana', 'two\nlines'],
+      ]),
+    ).toBe('name,note\r\n"Becker, Tom","said ""hi"""\r\nAna,"two\nlines"');
   });
 
   it('writes exactly what Papa.unparse wrote for the same safe cells (the export format did not change)', () => {
@@ -35,7 +39,10 @@ describe('toCsv', () => {
     const cell = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }), (rows) => {
-        const papa = Papa.unparse(rows.map((row) => row.map(csvSafeCell)), { newline: '\r\n', quotes: false, escapeFormulae: false });
+        const papa = Papa.unparse(
+          rows.map((row) => row.map(csvSafeCell)),
+          { newline: '\r\n', quotes: false, escapeFormulae: false },
+        );
         expect(toCsv(rows)).toBe(papa);
       }),
       { numRuns: 500 },

@@ -232,7 +232,9 @@ describe('history descriptions', () => {
       { dueDay: 24, buddyUserId: 7, skillId: 'spreadsheets' },
       { people: new Map([[7, 'Tom Becker']]), skills: new Map([['spreadsheets', 'Spreadsheets']]) },
     );
-    expect(line).toBe('Changed due day from 20 to 24; buddy from none to “Tom Becker”; skill from none to “Spreadsheets” on “Refresh dashboards”');
+    expect(line).toBe(
+      'Changed due day from 20 to 24; buddy from none to “Tom Becker”; skill from none to “Spreadsheets” on “Refresh dashboards”',
+    );
     expect(describeHistory('task.done', null, { title: 'A', note: 'ok' })).toBe('Checked off “A” with a note: ok');
     expect(describeHistory('task.removed', { title: 'B' }, null)).toBe('Removed “B”');
   });

@@ -4,16 +4,45 @@ import { pickPair, compareSkills, experienceSpan, headlinePay, sortRoles } from 
 import type { Role } from '../../src/lib/content/schema.ts';
 import { ROLE_SLUGS } from '../../src/lib/content/schema.ts';
 
-const role = (over: Partial<Role>): Role => ({
-  order: 1,
-  tiers: [
-    { id: 'a', title: 'A', yearsMin: 0, yearsMax: 2, payLevel: 'entry', description: '', focus: [], targets: {}, recommendedCertifications: [] },
-    { id: 'b', title: 'B', yearsMin: 2, yearsMax: null, payLevel: null, description: '', focus: [], targets: {}, recommendedCertifications: [] },
-  ],
-  skillMap: { foundational: ['x'], technical: ['y'], soft: ['z'] },
-  pay: { currency: 'USD', period: 'annual', levels: null, percentiles: { p10: 1, p25: 2, p50: 3, p75: 4, p90: 5 }, proxy: { soc: '11-1021', title: 't', why: 'w' }, source: 's', year: 2025 },
-  ...over,
-} as Role);
+const role = (over: Partial<Role>): Role =>
+  ({
+    order: 1,
+    tiers: [
+      {
+        id: 'a',
+        title: 'A',
+        yearsMin: 0,
+        yearsMax: 2,
+        payLevel: 'entry',
+        description: '',
+        focus: [],
+        targets: {},
+        recommendedCertifications: [],
+      },
+      {
+        id: 'b',
+        title: 'B',
+        yearsMin: 2,
+        yearsMax: null,
+        payLevel: null,
+        description: '',
+        focus: [],
+        targets: {},
+        recommendedCertifications: [],
+      },
+    ],
+    skillMap: { foundational: ['x'], technical: ['y'], soft: ['z'] },
+    pay: {
+      currency: 'USD',
+      period: 'annual',
+      levels: null,
+      percentiles: { p10: 1, p25: 2, p50: 3, p75: 4, p90: 5 },
+      proxy: { soc: '11-1021', title: 't', why: 'w' },
+      source: 's',
+      year: 2025,
+    },
+    ...over,
+  }) as Role;
 
 describe('formatting', () => {
   it('formats money in its own currency', () => {
@@ -33,12 +62,17 @@ describe('formatting', () => {
 
 describe('roles', () => {
   it('sorts by ladder order', () => {
-    const sorted = sortRoles([{ id: 'b', data: role({ order: 2 }) }, { id: 'a', data: role({ order: 1 }) }]);
+    const sorted = sortRoles([
+      { id: 'b', data: role({ order: 2 }) },
+      { id: 'a', data: role({ order: 1 }) },
+    ]);
     expect(sorted.map((r) => r.id)).toEqual(['a', 'b']);
   });
   it('labels a percentile median as such', () => {
     expect(headlinePay(role({}))).toMatchObject({ value: 3, kind: 'percentile-median' });
-    const withLevels = role({ pay: { ...role({}).pay, levels: { range: null, median: 60000, entry: null, mid: null, senior: null, top10From: null } } });
+    const withLevels = role({
+      pay: { ...role({}).pay, levels: { range: null, median: 60000, entry: null, mid: null, senior: null, top10From: null } },
+    });
     expect(headlinePay(withLevels)).toMatchObject({ value: 60000, kind: 'median' });
   });
   it('finds the experience span, open-ended when a tier is', () => {

@@ -20,13 +20,22 @@ function guidePay(slug: RoleSlug) {
 type Selector = Pick<SalaryFigure, 'role' | 'country' | 'city' | 'level' | 'percentile' | 'measure'>;
 function matching(sel: Selector) {
   return figures.filter(
-    (f) => f.role === sel.role && f.country === sel.country && f.city === sel.city && f.level === sel.level && f.percentile === sel.percentile && f.measure === sel.measure,
+    (f) =>
+      f.role === sel.role &&
+      f.country === sel.country &&
+      f.city === sel.city &&
+      f.level === sel.level &&
+      f.percentile === sel.percentile &&
+      f.measure === sel.measure,
   );
 }
 /** The one figure a selector names; fails unless there is exactly one. */
 function one(sel: Selector): SalaryFigure {
   const found = matching(sel);
-  expect(found.map((f) => f.id), JSON.stringify(sel)).toHaveLength(1);
+  expect(
+    found.map((f) => f.id),
+    JSON.stringify(sel),
+  ).toHaveLength(1);
   return found[0]!;
 }
 
@@ -99,7 +108,14 @@ describe('salary content', () => {
   it('labels BLS figures as percentiles of a proxy occupation, never as levels', () => {
     for (const [role, pct] of Object.entries(BLS) as [RoleSlug, Record<string, number>][]) {
       for (const [percentile, value] of Object.entries(pct)) {
-        const f = one({ role, country: 'US', city: null, level: null, percentile: percentile as SalaryFigure['percentile'], measure: 'point' });
+        const f = one({
+          role,
+          country: 'US',
+          city: null,
+          level: null,
+          percentile: percentile as SalaryFigure['percentile'],
+          measure: 'point',
+        });
         expect(f.value, f.id).toBe(value);
         expect([f.kind, f.dataYear, f.currency, f.period], f.id).toEqual(['proxy-occupation', 2025, 'USD', 'annual']);
         expect(f.proxyFor, f.id).toBeTruthy();
@@ -113,7 +129,15 @@ describe('salary content', () => {
       const found = figures.filter((f) => f.role === role && f.country === 'RO' && f.measure === 'average');
       expect(found.map((f) => f.value).sort(), role).toEqual([...values].sort());
       for (const f of found) {
-        expect([f.kind, f.city, f.level, f.percentile, f.dataYear, f.currency, f.period], f.id).toEqual(['proxy-group', null, null, null, 2024, 'RON', 'monthly']);
+        expect([f.kind, f.city, f.level, f.percentile, f.dataYear, f.currency, f.period], f.id).toEqual([
+          'proxy-group',
+          null,
+          null,
+          null,
+          2024,
+          'RON',
+          'monthly',
+        ]);
         expect(f.proxyFor, f.id).toMatch(/ISCO-08 major group/);
         expectSourced(f, /^INS Romania/);
       }
@@ -121,7 +145,9 @@ describe('salary content', () => {
   });
 
   it('adds nothing for the officer or coordinator in Romania (the explorer says "No data")', () => {
-    expect(figures.filter((f) => f.country === 'RO' && (f.role === 'operations-officer' || f.role === 'operations-coordinator'))).toEqual([]);
+    expect(figures.filter((f) => f.country === 'RO' && (f.role === 'operations-officer' || f.role === 'operations-coordinator'))).toEqual(
+      [],
+    );
   });
 
   it('maps every figure to an explorer region, and siblings of one kind can be told apart', () => {

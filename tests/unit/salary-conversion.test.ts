@@ -2,8 +2,18 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  CURRENCIES, PERIODS, ROUNDING_RULE, conversionFactor, convertAmount, convertValue, describeRates,
-  formatAmount, formatIsoDate, showFigure, type FxRates, type Unit,
+  CURRENCIES,
+  PERIODS,
+  ROUNDING_RULE,
+  conversionFactor,
+  convertAmount,
+  convertValue,
+  describeRates,
+  formatAmount,
+  formatIsoDate,
+  showFigure,
+  type FxRates,
+  type Unit,
 } from '../../src/lib/domain/salary.ts';
 import type { SalaryFigure } from '../../src/lib/content/schema.ts';
 
@@ -14,9 +24,23 @@ const unit = fc.record({ currency: fc.constantFrom(...CURRENCIES), period: fc.co
 
 function figure(over: Partial<SalaryFigure>): SalaryFigure {
   return {
-    id: 'x', role: 'operations-support-specialist', country: 'RO', city: 'Bucharest', level: 'entry', percentile: null,
-    measure: 'range', min: 4500, max: 7000, value: null, currency: 'RON', period: 'monthly', basis: 'gross',
-    kind: 'role', source: 'Somewhere', dataYear: null, ...over,
+    id: 'x',
+    role: 'operations-support-specialist',
+    country: 'RO',
+    city: 'Bucharest',
+    level: 'entry',
+    percentile: null,
+    measure: 'range',
+    min: 4500,
+    max: 7000,
+    value: null,
+    currency: 'RON',
+    period: 'monthly',
+    basis: 'gross',
+    kind: 'role',
+    source: 'Somewhere',
+    dataYear: null,
+    ...over,
   };
 }
 
@@ -112,7 +136,11 @@ describe('shown amounts', () => {
   });
 
   it('counts a change of period alone as a conversion', () => {
-    const shown = showFigure(figure({ country: 'US', city: null, currency: 'USD', period: 'annual', min: 45000, max: 75000 }), { currency: 'native', period: 'monthly' }, fx);
+    const shown = showFigure(
+      figure({ country: 'US', city: null, currency: 'USD', period: 'annual', min: 45000, max: 75000 }),
+      { currency: 'native', period: 'monthly' },
+      fx,
+    );
     expect(shown).toMatchObject({ text: '≈ $3,750–$6,250/month', converted: true, original: '$45,000–$75,000/year' });
   });
 

@@ -5,9 +5,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import {
-  BANDS, DEFAULT_STATE, REGIONS, amountHeader, bandOf, chartPanels, explorerHref, explorerQuery, explorerTable,
-  figureSource, missingBandsLabel, parseExplorerQuery, proxyNotes, regionOf, shortSourceName, sourceLinkLabel,
-  type ExplorerRole, type ExplorerState, type FigureRow, type FxRates, type NoDataRow,
+  BANDS,
+  DEFAULT_STATE,
+  REGIONS,
+  amountHeader,
+  bandOf,
+  chartPanels,
+  explorerHref,
+  explorerQuery,
+  explorerTable,
+  figureSource,
+  missingBandsLabel,
+  parseExplorerQuery,
+  proxyNotes,
+  regionOf,
+  shortSourceName,
+  sourceLinkLabel,
+  type ExplorerRole,
+  type ExplorerState,
+  type FigureRow,
+  type FxRates,
+  type NoDataRow,
 } from '../../src/lib/domain/salary.ts';
 import { ROLE_SLUGS, salaryFigureSchema, type SalaryFigure } from '../../src/lib/content/schema.ts';
 
@@ -25,8 +43,10 @@ const titles: Record<string, string> = {
 };
 const q = (s: string) => parseExplorerQuery(new URLSearchParams(s));
 const state = (over: Partial<ExplorerState>): ExplorerState => ({ ...DEFAULT_STATE, ...over });
-const figureRows = (t: ExplorerRole[]) => t.flatMap((r) => r.groups.flatMap((g) => g.rows.filter((x): x is FigureRow => x.kind === 'figure')));
-const noDataRows = (t: ExplorerRole[]) => t.flatMap((r) => r.groups.flatMap((g) => g.rows.filter((x): x is NoDataRow => x.kind === 'no-data')));
+const figureRows = (t: ExplorerRole[]) =>
+  t.flatMap((r) => r.groups.flatMap((g) => g.rows.filter((x): x is FigureRow => x.kind === 'figure')));
+const noDataRows = (t: ExplorerRole[]) =>
+  t.flatMap((r) => r.groups.flatMap((g) => g.rows.filter((x): x is NoDataRow => x.kind === 'no-data')));
 
 describe('query parsing', () => {
   it('means everything, as published, when the query is empty', () => {
@@ -34,7 +54,9 @@ describe('query parsing', () => {
   });
 
   it('reads repeated values from a GET form, in canonical order, without duplicates', () => {
-    const { state: s, ignored } = q('role=operations-officer&role=operations-assistant&role=operations-officer&region=iasi&region=us&level=p50&level=entry');
+    const { state: s, ignored } = q(
+      'role=operations-officer&role=operations-assistant&role=operations-officer&region=iasi&region=us&level=p50&level=entry',
+    );
     expect(ignored).toEqual([]);
     expect(s.roles).toEqual(['operations-assistant', 'operations-officer']);
     expect(s.regions).toEqual(['us', 'iasi']);
@@ -135,7 +157,12 @@ describe('normalisation of figures', () => {
     expect(sourceLinkLabel('https://www.bls.gov/oes/special-requests/oesm25nat.zip')).toBe('bls.gov (ZIP)');
     expect(shortSourceName('OpsPath source article: ELEC (elec.work) blog post on a typical day, section on pay')).toBe('ELEC (elec.work)');
     expect(shortSourceName('INS Romania, TEMPO-Online table FOM121A')).toBe('INS Romania');
-    expect(figureSource({ source: 'INS Romania, TEMPO', dataYear: null })).toEqual({ name: 'INS Romania, TEMPO', label: 'INS Romania', url: null, year: 'year not stated' });
+    expect(figureSource({ source: 'INS Romania, TEMPO', dataYear: null })).toEqual({
+      name: 'INS Romania, TEMPO',
+      label: 'INS Romania',
+      url: null,
+      year: 'year not stated',
+    });
   });
 });
 
@@ -155,7 +182,12 @@ describe('the table', () => {
   });
 
   it('names the chosen levels or percentiles that have no figure', () => {
-    const t = explorerTable(figures, state({ roles: ['operations-assistant'], regions: ['us'], bands: ['entry', 'p10', 'p90'] }), fx, titles);
+    const t = explorerTable(
+      figures,
+      state({ roles: ['operations-assistant'], regions: ['us'], bands: ['entry', 'p10', 'p90'] }),
+      fx,
+      titles,
+    );
     expect(figureRows(t).map((r) => r.band)).toEqual(['p10', 'p90']);
     expect(noDataRows(t)).toEqual([{ kind: 'no-data', bands: ['entry'], label: 'Entry level' }]);
     expect(missingBandsLabel(['all', 'p10', 'p25', 'p50', 'p75', 'p90'])).toBe('All levels, Percentiles (10th–90th)');
@@ -176,7 +208,12 @@ describe('the table', () => {
   it('orders rows by level, then percentile, then kind of figure', () => {
     const t = explorerTable(figures, state({ roles: ['operations-officer'], regions: ['us'] }), fx, titles);
     expect(figureRows(t).map((r) => `${r.band}:${r.measure}`)).toEqual([
-      'entry:point', 'mid:point', 'senior:point', 'all:range', 'all:median', 'all:top10-from',
+      'entry:point',
+      'mid:point',
+      'senior:point',
+      'all:range',
+      'all:median',
+      'all:top10-from',
     ]);
   });
 
@@ -202,10 +239,27 @@ describe('chart data', () => {
   });
 
   it('marks the published median on the range and draws percentiles as one bar', () => {
-    const t = explorerTable(figures, state({ roles: ['operations-support-specialist', 'operations-manager'], regions: ['us'] }), fx, titles);
+    const t = explorerTable(
+      figures,
+      state({ roles: ['operations-support-specialist', 'operations-manager'], regions: ['us'] }),
+      fx,
+      titles,
+    );
     const items = chartPanels(t)[0]!.items;
-    expect(items.find((i) => i.key === 'us-support-specialist-range+us-support-specialist-median')).toMatchObject({ low: 45000, high: 75000, mid: 60000, shape: 'range', proxy: false });
-    expect(items.find((i) => i.key.startsWith('us-manager-bls-p10'))).toMatchObject({ low: 50090, high: 253390, mid: 105770, shape: 'range', proxy: true });
+    expect(items.find((i) => i.key === 'us-support-specialist-range+us-support-specialist-median')).toMatchObject({
+      low: 45000,
+      high: 75000,
+      mid: 60000,
+      shape: 'range',
+      proxy: false,
+    });
+    expect(items.find((i) => i.key.startsWith('us-manager-bls-p10'))).toMatchObject({
+      low: 50090,
+      high: 253390,
+      mid: 105770,
+      shape: 'range',
+      proxy: true,
+    });
     expect(items.find((i) => i.key === 'us-support-specialist-top10')).toMatchObject({ shape: 'from', low: 75000 });
   });
 

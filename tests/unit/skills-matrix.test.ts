@@ -43,7 +43,12 @@ const ladders: Ladder[] = [
       { id: 'senior', title: 'Senior', yearsMin: 2, yearsMax: null, targets: { a: 3, b: 3, c: 2 } },
     ],
   },
-  { slug: 'lead', title: 'Lead', skills: ['c', 'd'], tiers: [{ id: 'senior', title: 'Lead', yearsMin: 5, yearsMax: null, targets: { c: 4, d: 3 } }] },
+  {
+    slug: 'lead',
+    title: 'Lead',
+    skills: ['c', 'd'],
+    tiers: [{ id: 'senior', title: 'Lead', yearsMin: 5, yearsMax: null, targets: { c: 4, d: 3 } }],
+  },
 ];
 
 const skills: MatrixSkill[] = [
@@ -158,7 +163,11 @@ describe('coverage', () => {
       fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }), { maxLength: 12 }), (levels) => {
         const map = new Map<string, CellRatings>();
         levels.forEach((l, i) => l !== null && map.set(cellKey(i, 'x'), { self: null, manager: { level: l as Level, ratedAt: 0 } }));
-        const c = coverage(levels.map((_, i) => i), ['x'], map).get('x')!;
+        const c = coverage(
+          levels.map((_, i) => i),
+          ['x'],
+          map,
+        ).get('x')!;
         expect(c.proficient).toBe(levels.filter((l) => l !== null && l >= 3).length);
         expect(c.singlePointOfFailure).toBe(c.proficient === 1);
       }),
@@ -185,7 +194,15 @@ describe('organisation coverage', () => {
   });
 
   it('keeps only skills of the catalog it is given, and at most `limit` of the weakest', () => {
-    const summary = orgCoverageSummary(skills.slice(0, 3), [{ skillId: 'zz-retired', rated: 3, proficient: 0 }, { skillId: 'a', rated: 2, proficient: 2 }, { skillId: 'b', rated: 2, proficient: 0 }], 1);
+    const summary = orgCoverageSummary(
+      skills.slice(0, 3),
+      [
+        { skillId: 'zz-retired', rated: 3, proficient: 0 },
+        { skillId: 'a', rated: 2, proficient: 2 },
+        { skillId: 'b', rated: 2, proficient: 0 },
+      ],
+      1,
+    );
     expect(summary.weakest.map((r) => r.skill.id)).toEqual(['b']);
     expect(summary.unrated.map((s) => s.id)).toEqual(['c']);
   });
@@ -259,7 +276,9 @@ describe('the matrix', () => {
         const view = buildMatrix({ ...input, cells: latest }, f);
         for (const row of view.rows) {
           view.columns.forEach((col, i) => {
-            const target = ladders.find((l) => l.slug === row.person.jobRole)?.tiers.find((t) => t.id === row.person.tier)?.targets[col.skill.id] ?? null;
+            const target =
+              ladders.find((l) => l.slug === row.person.jobRole)?.tiers.find((t) => t.id === row.person.tier)?.targets[col.skill.id] ??
+              null;
             expect(row.cells[i]).toEqual(matrixCell(latest.get(cellKey(row.person.id, col.skill.id)), target));
           });
           expect(row.totalGap).toBe(row.cells.reduce((s, c) => s + Math.max(c.gap ?? 0, 0), 0));
@@ -409,10 +428,22 @@ describe('CSV import validation', () => {
 
   it('checks the header first', () => {
     expect(check('')).toMatchObject({ ok: false, problems: [{ line: 1, reason: expect.stringMatching(/file is empty/) }] });
-    expect(check('email,skill\n')).toMatchObject({ ok: false, problems: [{ line: 1, reason: expect.stringMatching(/Missing column: level/) }] });
-    expect(check('email,skill,level,kind\nx,y,1,self')).toMatchObject({ ok: false, problems: [{ line: 1, reason: expect.stringMatching(/Unknown column "kind"/) }] });
-    expect(check('email,skill,level,level\n')).toMatchObject({ ok: false, problems: [{ line: 1, reason: expect.stringMatching(/"level" appears twice/) }] });
-    expect(check('email,skill,level\n\n')).toMatchObject({ ok: false, problems: [{ line: 1, reason: expect.stringMatching(/no ratings below the header/) }] });
+    expect(check('email,skill\n')).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, reason: expect.stringMatching(/Missing column: level/) }],
+    });
+    expect(check('email,skill,level,kind\nx,y,1,self')).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, reason: expect.stringMatching(/Unknown column "kind"/) }],
+    });
+    expect(check('email,skill,level,level\n')).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, reason: expect.stringMatching(/"level" appears twice/) }],
+    });
+    expect(check('email,skill,level\n\n')).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, reason: expect.stringMatching(/no ratings below the header/) }],
+    });
   });
 
   it('reports an unclosed quote with the other problems', () => {
@@ -427,8 +458,16 @@ describe('CSV import validation', () => {
       skill: fc.constantFrom('spreadsheets', 'erp-systems'),
       level: fc.integer({ min: 0, max: 4 }),
     });
-    const bad = fc.constantFrom('ghost@x.test,spreadsheets,1', 'tom@x.test,unknown-skill,1', 'tom@x.test,spreadsheets,9', 'tom@x.test,erp-systems,1,2999-01-01');
-    const row = fc.oneof(good.map((g) => ({ bad: false as const, g })), bad.map((b) => ({ bad: true as const, b })));
+    const bad = fc.constantFrom(
+      'ghost@x.test,spreadsheets,1',
+      'tom@x.test,unknown-skill,1',
+      'tom@x.test,spreadsheets,9',
+      'tom@x.test,erp-systems,1,2999-01-01',
+    );
+    const row = fc.oneof(
+      good.map((g) => ({ bad: false as const, g })),
+      bad.map((b) => ({ bad: true as const, b })),
+    );
     fc.assert(
       fc.property(fc.array(row, { minLength: 1, maxLength: 25 }), (rows) => {
         // Distinct dates keep good rows from repeating one another.

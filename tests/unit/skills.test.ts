@@ -5,8 +5,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import {
-  EMPTY_SELF_CHECK, chooseRole, chooseTier, decodeSelfCheck, encodeSelfCheck, gap, nextTier, rate, selfCheckView,
-  tierGaps, toLadder, type Ladder, type SelfCheckState,
+  EMPTY_SELF_CHECK,
+  chooseRole,
+  chooseTier,
+  decodeSelfCheck,
+  encodeSelfCheck,
+  gap,
+  nextTier,
+  rate,
+  selfCheckView,
+  tierGaps,
+  toLadder,
+  type Ladder,
+  type SelfCheckState,
 } from '../../src/lib/domain/skills.ts';
 import { ROLE_SLUGS, roleSchema } from '../../src/lib/content/schema.ts';
 import type { Level } from '../../src/lib/domain/scale.ts';
@@ -106,7 +117,9 @@ describe('self-check state', () => {
 
   it('keeps shared ratings and a same-named tier when the role changes', () => {
     expect(chooseRole(start, ladders, 'operations-assistant')).toEqual({
-      role: 'operations-assistant', tier: 'junior', ratings: { spreadsheets: 2 },
+      role: 'operations-assistant',
+      tier: 'junior',
+      ratings: { spreadsheets: 2 },
     });
     expect(chooseRole({ ...start, tier: 'mid' }, ladders, 'operations-assistant').tier).toBeNull();
     expect(chooseRole(start, ladders, null)).toEqual(EMPTY_SELF_CHECK);
@@ -134,7 +147,10 @@ describe('selfCheckView', () => {
     expect(view.tier.id).toBe('junior');
     expect(view.next?.id).toBe('mid');
     expect(view.skills.map((s) => [s.skill, s.group])).toEqual([
-      ['spreadsheets', 'tier'], ['sql-basics', 'tier'], ['written-communication', 'tier'], ['negotiation', 'next'],
+      ['spreadsheets', 'tier'],
+      ['sql-basics', 'tier'],
+      ['written-communication', 'tier'],
+      ['negotiation', 'next'],
     ]);
     const sql = view.skills.find((s) => s.skill === 'sql-basics')!;
     expect([sql.current?.gap, sql.next?.gap]).toEqual([1, 2]);
@@ -184,22 +200,28 @@ describe('self-check link', () => {
   });
 
   it('decodes what it encodes', () => {
-    fc.assert(fc.property(validState, (state) => {
-      expect(decodeSelfCheck(encodeSelfCheck(state), ladders)).toEqual(state);
-      expect(decodeSelfCheck(new URLSearchParams(encodeSelfCheck(state)), ladders)).toEqual(state);
-    }));
+    fc.assert(
+      fc.property(validState, (state) => {
+        expect(decodeSelfCheck(encodeSelfCheck(state), ladders)).toEqual(state);
+        expect(decodeSelfCheck(new URLSearchParams(encodeSelfCheck(state)), ladders)).toEqual(state);
+      }),
+    );
   });
 
   it('gives one link per state, whatever order the ratings were made in', () => {
-    fc.assert(fc.property(validState, (state) => {
-      const reversed = { ...state, ratings: Object.fromEntries(Object.entries(state.ratings).reverse()) };
-      expect(encodeSelfCheck(reversed)).toBe(encodeSelfCheck(state));
-    }));
+    fc.assert(
+      fc.property(validState, (state) => {
+        const reversed = { ...state, ratings: Object.fromEntries(Object.entries(state.ratings).reverse()) };
+        expect(encodeSelfCheck(reversed)).toBe(encodeSelfCheck(state));
+      }),
+    );
   });
 
   it('reads commas that were percent-encoded on the way', () => {
-    expect(decodeSelfCheck('role=operations-officer&tier=mid&r=spreadsheets.3%2Csql-basics.2', ladders).ratings)
-      .toEqual({ spreadsheets: 3, 'sql-basics': 2 });
+    expect(decodeSelfCheck('role=operations-officer&tier=mid&r=spreadsheets.3%2Csql-basics.2', ladders).ratings).toEqual({
+      spreadsheets: 3,
+      'sql-basics': 2,
+    });
   });
 
   it('drops unknown roles, tiers, skills and bad levels instead of failing', () => {
@@ -207,10 +229,16 @@ describe('self-check link', () => {
     expect(decodeSelfCheck('tier=mid&r=spreadsheets.3', ladders)).toEqual(EMPTY_SELF_CHECK);
     expect(decodeSelfCheck('role=operations-officer&tier=chief', ladders)).toEqual({ role: 'operations-officer', tier: null, ratings: {} });
     // Assistant tiers and skills are not the officer's.
-    expect(decodeSelfCheck('role=operations-officer&tier=senior&r=filing.2', ladders)).toEqual({ role: 'operations-officer', tier: null, ratings: {} });
+    expect(decodeSelfCheck('role=operations-officer&tier=senior&r=filing.2', ladders)).toEqual({
+      role: 'operations-officer',
+      tier: null,
+      ratings: {},
+    });
     const r = 'spreadsheets.5,sql-basics.-1,negotiation.1.5,written-communication.,.2,sql-basics,constructor.1,__proto__.1,spreadsheets.2';
     expect(decodeSelfCheck(`role=operations-officer&tier=mid&r=${r}`, ladders)).toEqual({
-      role: 'operations-officer', tier: 'mid', ratings: { spreadsheets: 2 },
+      role: 'operations-officer',
+      tier: 'mid',
+      ratings: { spreadsheets: 2 },
     });
   });
 
@@ -222,17 +250,25 @@ describe('self-check link', () => {
     const isValid = (s: SelfCheckState) => {
       const l = ladders.find((x) => x.slug === s.role);
       if (!l) return s.role === null && s.tier === null && Object.keys(s.ratings).length === 0;
-      return (s.tier === null || l.tiers.some((t) => t.id === s.tier))
-        && Object.entries(s.ratings).every(([k, v]) => l.skills.includes(k) && Number.isInteger(v) && v >= 0 && v <= 4);
+      return (
+        (s.tier === null || l.tiers.some((t) => t.id === s.tier)) &&
+        Object.entries(s.ratings).every(([k, v]) => l.skills.includes(k) && Number.isInteger(v) && v >= 0 && v <= 4)
+      );
     };
-    const piece = fc.oneof(fc.string(), fc.constantFrom('role', 'tier', 'r', 'operations-officer', 'mid', 'spreadsheets.3', ',', '.', '&', '=', '%', '%2C', '__proto__'));
+    const piece = fc.oneof(
+      fc.string(),
+      fc.constantFrom('role', 'tier', 'r', 'operations-officer', 'mid', 'spreadsheets.3', ',', '.', '&', '=', '%', '%2C', '__proto__'),
+    );
     const query = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
-    fc.assert(fc.property(query, (q) => {
-      const state = decodeSelfCheck(q, ladders);
-      expect(isValid(state)).toBe(true);
-      // Decoding again what the state encodes to is stable: a cleaned link stays clean.
-      expect(decodeSelfCheck(encodeSelfCheck(state), ladders)).toEqual(state);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(query, (q) => {
+        const state = decodeSelfCheck(q, ladders);
+        expect(isValid(state)).toBe(true);
+        // Decoding again what the state encodes to is stable: a cleaned link stays clean.
+        expect(decodeSelfCheck(encodeSelfCheck(state), ladders)).toEqual(state);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('survives a huge rating list', () => {

@@ -45,8 +45,9 @@ async function submit(form: HTMLFormElement, submitter: HTMLElement | null) {
       return;
     }
     const task = taskId ? document.getElementById(`task-${taskId}`) : null;
-    const target =
-      task?.querySelector<HTMLElement>('[role="alert"]') ? task.querySelector<HTMLElement>('textarea, input:not([type="hidden"])') : null;
+    const target = task?.querySelector<HTMLElement>('[role="alert"]')
+      ? task.querySelector<HTMLElement>('textarea, input:not([type="hidden"])')
+      : null;
     (target ?? task?.querySelector<HTMLElement>('form[data-ramp-toggle] button[type="submit"]') ?? task)?.focus();
     const notice = next.getElementById('ramp-notice-text')?.textContent?.trim();
     const error = task?.querySelector('[role="alert"]')?.textContent?.trim();

@@ -32,7 +32,10 @@ function FigureShape({ x = 0, y = 0, width = 0, height = 0, payload }: ShapeProp
   const fill = payload.proxy ? PROXY_FILL : ROLE_FILL;
   if (payload.shape === 'range') {
     const bar = 12;
-    const mid = payload.mid === null || payload.high === payload.low ? null : x + (width * (payload.mid - payload.low)) / (payload.high - payload.low);
+    const mid =
+      payload.mid === null || payload.high === payload.low
+        ? null
+        : x + (width * (payload.mid - payload.low)) / (payload.high - payload.low);
     return (
       <g>
         <rect x={x} y={cy - bar / 2} width={Math.max(width, 2)} height={bar} rx={3} fill={fill} />
@@ -84,8 +87,23 @@ export default function PayRangeChart({ currency, items }: Props) {
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid horizontal={false} stroke="#d5dae1" />
-              <XAxis type="number" domain={[0, 'auto']} tickFormatter={(v: number) => formatCompactMoney(v, currency)} tick={{ fontSize: 12, fill: INK }} stroke="#8a94a3" height={28} />
-              <YAxis type="category" dataKey="key" width={1} tickLine={false} axisLine={false} tick={<LabelAbove labels={labels} />} interval={0} />
+              <XAxis
+                type="number"
+                domain={[0, 'auto']}
+                tickFormatter={(v: number) => formatCompactMoney(v, currency)}
+                tick={{ fontSize: 12, fill: INK }}
+                stroke="#8a94a3"
+                height={28}
+              />
+              <YAxis
+                type="category"
+                dataKey="key"
+                width={1}
+                tickLine={false}
+                axisLine={false}
+                tick={<LabelAbove labels={labels} />}
+                interval={0}
+              />
               <Bar dataKey="span" shape={<FigureShape />} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>

@@ -56,7 +56,11 @@ export function RatingRow({ row, info, hasNext, onRate }: Props) {
     <li className="sc-skill" data-skill={row.skill}>
       <div className="sc-skill-name">
         <label htmlFor={id}>{info?.name ?? row.skill}</label>
-        {info && <p id={`${id}-about`} className="muted">{info.description}</p>}
+        {info && (
+          <p id={`${id}-about`} className="muted">
+            {info.description}
+          </p>
+        )}
       </div>
       <select
         id={id}
@@ -65,7 +69,11 @@ export function RatingRow({ row, info, hasNext, onRate }: Props) {
         onChange={(e) => onRate(e.target.value === '' ? null : (Number(e.target.value) as Level))}
       >
         <option value="">Not rated</option>
-        {LEVELS.map((l) => <option key={l.value} value={l.value}>{levelName(l.value)}</option>)}
+        {LEVELS.map((l) => (
+          <option key={l.value} value={l.value}>
+            {levelName(l.value)}
+          </option>
+        ))}
       </select>
       <ul className="sc-targets">
         <TargetLine which="This tier" g={row.current} />

@@ -7,7 +7,10 @@ import { levelName, levels, type SkillInfo } from './RatingRow.tsx';
 function Tally({ label, title, t }: { label: string; title: string; t: TierGaps }) {
   return (
     <p>
-      <strong>{label}, {title}:</strong> meets {t.met} of {t.total} targets
+      <strong>
+        {label}, {title}:
+      </strong>{' '}
+      meets {t.met} of {t.total} targets
       {t.below > 0 && `, ${t.below} below`}
       {t.unrated > 0 && `, ${t.unrated} not rated yet`}.
     </p>
@@ -32,12 +35,18 @@ function CopyLink({ href }: { href: string }) {
   return (
     <div className="sc-share">
       <label htmlFor="sc-link">Link to this self-check</label>
-      <p id="sc-link-hint" className="muted">Your ratings live only in this link: keep it to come back to them.</p>
+      <p id="sc-link-hint" className="muted">
+        Your ratings live only in this link: keep it to come back to them.
+      </p>
       <div className="sc-share-row">
         <input id="sc-link" ref={input} type="url" readOnly value={url} aria-describedby="sc-link-hint" />
-        <button type="button" className="secondary" onClick={copy}>Copy link</button>
+        <button type="button" className="secondary" onClick={copy}>
+          Copy link
+        </button>
       </div>
-      <p role="status" className="sc-copied">{message}</p>
+      <p role="status" className="sc-copied">
+        {message}
+      </p>
     </div>
   );
 }
@@ -79,7 +88,9 @@ export function Results({ view, skills, href }: Props) {
         <p>{unrated === view.skills.length ? 'Rate a few skills to see where to focus.' : 'No gaps in the skills you rated.'}</p>
       )}
       {unrated > 0 && unrated < view.skills.length && (
-        <p className="muted">{unrated} skill{unrated === 1 ? ' is' : 's are'} not rated yet and left out of this list.</p>
+        <p className="muted">
+          {unrated} skill{unrated === 1 ? ' is' : 's are'} not rated yet and left out of this list.
+        </p>
       )}
 
       <CopyLink href={href} />

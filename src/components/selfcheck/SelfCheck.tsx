@@ -4,8 +4,15 @@
 // Nothing leaves the browser: there is no fetch here on purpose.
 import { useEffect, useState } from 'react';
 import {
-  EMPTY_SELF_CHECK, chooseRole, chooseTier, decodeSelfCheck, encodeSelfCheck, rate, selfCheckView,
-  type Ladder, type SelfCheckState,
+  EMPTY_SELF_CHECK,
+  chooseRole,
+  chooseTier,
+  decodeSelfCheck,
+  encodeSelfCheck,
+  rate,
+  selfCheckView,
+  type Ladder,
+  type SelfCheckState,
 } from '../../lib/domain/skills.ts';
 import type { Level } from '../../lib/domain/scale.ts';
 import { formatYears } from '../../lib/domain/format.ts';
@@ -50,7 +57,11 @@ export default function SelfCheck({ ladders, skills }: Props) {
             <label htmlFor="sc-role">Role</label>
             <select id="sc-role" value={state.role ?? ''} onChange={(e) => update(chooseRole(state, ladders, e.target.value || null))}>
               <option value="">Choose a role</option>
-              {ladders.map((l) => <option key={l.slug} value={l.slug}>{l.title}</option>)}
+              {ladders.map((l) => (
+                <option key={l.slug} value={l.slug}>
+                  {l.title}
+                </option>
+              ))}
             </select>
           </div>
           <div className="field">
@@ -67,7 +78,9 @@ export default function SelfCheck({ ladders, skills }: Props) {
                 <option key={t.id} value={t.id}>{`${t.title} (${formatYears(t.yearsMin, t.yearsMax)})`}</option>
               ))}
             </select>
-            <p id="sc-tier-hint" className="muted sc-hint">The tier you are in, or the one you are aiming for.</p>
+            <p id="sc-tier-hint" className="muted sc-hint">
+              The tier you are in, or the one you are aiming for.
+            </p>
           </div>
         </div>
       </section>
@@ -78,22 +91,38 @@ export default function SelfCheck({ ladders, skills }: Props) {
             <h2 id="sc-rate">Rate yourself</h2>
             <LevelGuide />
             {/* On one column the result sits below every skill; this saves a long scroll. */}
-            <p className="sc-to-result"><a href="#sc-results">Go to your result</a></p>
+            <p className="sc-to-result">
+              <a href="#sc-results">Go to your result</a>
+            </p>
             <h3 id="sc-tier-skills">Skills for this tier</h3>
             <ul className="sc-skills" aria-labelledby="sc-tier-skills">
-              {view.skills.filter((s) => s.group === 'tier').map((s) => (
-                <RatingRow key={s.skill} row={s} info={skills[s.skill]} hasNext={view.next !== null}
-                  onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))} />
-              ))}
+              {view.skills
+                .filter((s) => s.group === 'tier')
+                .map((s) => (
+                  <RatingRow
+                    key={s.skill}
+                    row={s}
+                    info={skills[s.skill]}
+                    hasNext={view.next !== null}
+                    onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))}
+                  />
+                ))}
             </ul>
             {view.next && view.skills.some((s) => s.group === 'next') && (
               <>
                 <h3 id="sc-next-skills">Skills only the next tier asks for</h3>
                 <ul className="sc-skills" aria-labelledby="sc-next-skills">
-                  {view.skills.filter((s) => s.group === 'next').map((s) => (
-                    <RatingRow key={s.skill} row={s} info={skills[s.skill]} hasNext
-                      onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))} />
-                  ))}
+                  {view.skills
+                    .filter((s) => s.group === 'next')
+                    .map((s) => (
+                      <RatingRow
+                        key={s.skill}
+                        row={s}
+                        info={skills[s.skill]}
+                        hasNext
+                        onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))}
+                      />
+                    ))}
                 </ul>
               </>
             )}

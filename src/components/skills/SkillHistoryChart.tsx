@@ -39,13 +39,55 @@ export default function SkillHistoryChart({ points, target }: Props) {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 12, right: 16, bottom: 4, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#d5dae1" vertical={false} />
-            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} padding={{ left: 12, right: 12 }} tickFormatter={shortDate} tick={{ fontSize: 12, fill: INK }} stroke="#8a94a3" minTickGap={24} />
-            <YAxis domain={[0, 4]} ticks={[0, 1, 2, 3, 4]} allowDecimals={false} width={28} tick={{ fontSize: 12, fill: INK }} stroke="#8a94a3" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              padding={{ left: 12, right: 12 }}
+              tickFormatter={shortDate}
+              tick={{ fontSize: 12, fill: INK }}
+              stroke="#8a94a3"
+              minTickGap={24}
+            />
+            <YAxis
+              domain={[0, 4]}
+              ticks={[0, 1, 2, 3, 4]}
+              allowDecimals={false}
+              width={28}
+              tick={{ fontSize: 12, fill: INK }}
+              stroke="#8a94a3"
+            />
             {target !== null && (
-              <ReferenceLine y={target} stroke={TARGET} strokeDasharray="2 4" strokeWidth={2} label={{ value: `Target ${target}`, position: 'insideTopRight', fill: TARGET, fontSize: 12 }} />
+              <ReferenceLine
+                y={target}
+                stroke={TARGET}
+                strokeDasharray="2 4"
+                strokeWidth={2}
+                label={{ value: `Target ${target}`, position: 'insideTopRight', fill: TARGET, fontSize: 12 }}
+              />
             )}
-            <Line type="stepAfter" dataKey="manager" name="Manager" stroke={MANAGER} strokeWidth={3} dot={{ r: 4 }} connectNulls isAnimationActive={false} />
-            <Line type="stepAfter" dataKey="self" name="Self" stroke={SELF} strokeWidth={2} strokeDasharray="6 4" dot={{ r: 4 }} connectNulls isAnimationActive={false} />
+            <Line
+              type="stepAfter"
+              dataKey="manager"
+              name="Manager"
+              stroke={MANAGER}
+              strokeWidth={3}
+              dot={{ r: 4 }}
+              connectNulls
+              isAnimationActive={false}
+            />
+            <Line
+              type="stepAfter"
+              dataKey="self"
+              name="Self"
+              stroke={SELF}
+              strokeWidth={2}
+              strokeDasharray="6 4"
+              dot={{ r: 4 }}
+              connectNulls
+              isAnimationActive={false}
+            />
             <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 13, color: INK }} />
           </LineChart>
         </ResponsiveContainer>

@@ -103,14 +103,30 @@ export function enhanceMatrix(doc: Document): void {
     const last = body.rows[row]!.cells.length - 1;
     let next: HTMLAnchorElement | null = null;
     switch (event.key) {
-      case 'ArrowRight': next = linkAt(row, onName ? firstSkill : col + 1); break;
-      case 'ArrowLeft': next = onName ? a : linkAt(row, col === firstSkill ? 0 : col - 1); break;
-      case 'ArrowDown': next = linkAt(row + 1, col); break;
-      case 'ArrowUp': next = linkAt(row - 1, col); break;
-      case 'PageDown': next = linkAt(row + PAGE_ROWS, col); break;
-      case 'PageUp': next = linkAt(row - PAGE_ROWS, col); break;
-      case 'Home': next = linkAt(event.ctrlKey ? 0 : row, 0); break;
-      case 'End': next = linkAt(event.ctrlKey ? body.rows.length - 1 : row, last); break;
+      case 'ArrowRight':
+        next = linkAt(row, onName ? firstSkill : col + 1);
+        break;
+      case 'ArrowLeft':
+        next = onName ? a : linkAt(row, col === firstSkill ? 0 : col - 1);
+        break;
+      case 'ArrowDown':
+        next = linkAt(row + 1, col);
+        break;
+      case 'ArrowUp':
+        next = linkAt(row - 1, col);
+        break;
+      case 'PageDown':
+        next = linkAt(row + PAGE_ROWS, col);
+        break;
+      case 'PageUp':
+        next = linkAt(row - PAGE_ROWS, col);
+        break;
+      case 'Home':
+        next = linkAt(event.ctrlKey ? 0 : row, 0);
+        break;
+      case 'End':
+        next = linkAt(event.ctrlKey ? body.rows.length - 1 : row, last);
+        break;
       case 'Enter':
         if (onName) return; // the name opens the person's page, as a link does
         event.preventDefault();

@@ -199,7 +199,11 @@ export const STATE_INFO: Record<CertState, { label: string; tone: 'ok' | 'warn' 
   expiring: { label: 'Expiring', tone: 'warn', description: 'Expires within the largest reminder window.' },
   expired: { label: 'Expired', tone: 'danger', description: 'The expiry date has passed; renew it.' },
   lifetime: { label: 'Lifetime', tone: 'ok', description: 'Earned; this certification never expires.' },
-  'unknown-expiry': { label: 'Held, expiry unknown', tone: 'neutral', description: 'Earned, but there is no validity rule and no expiry date was entered.' },
+  'unknown-expiry': {
+    label: 'Held, expiry unknown',
+    tone: 'neutral',
+    description: 'Earned, but there is no validity rule and no expiry date was entered.',
+  },
   missing: { label: 'Missing', tone: 'danger', description: 'Required for the tier and not held.' },
   'in-progress': { label: 'In progress', tone: 'info', description: 'Being worked towards.' },
   planned: { label: 'Planned', tone: 'info', description: 'Planned for later.' },
@@ -225,9 +229,7 @@ export function currentRecord(records: readonly CertRecord[]): CertRecord | null
  * settled by it).
  */
 export function currentPlan(records: readonly CertRecord[], current: CertRecord | null = currentRecord(records)): CertRecord | null {
-  const plans = records
-    .filter((r) => r.status !== 'earned' && (current === null || r.id > current.id))
-    .sort((a, b) => b.id - a.id);
+  const plans = records.filter((r) => r.status !== 'earned' && (current === null || r.id > current.id)).sort((a, b) => b.id - a.id);
   return plans[0] ?? null;
 }
 
@@ -441,8 +443,7 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-const emptyCounts = (): Record<CertState, number> =>
-  Object.fromEntries(CERT_STATES.map((s) => [s, 0])) as Record<CertState, number>;
+const emptyCounts = (): Record<CertState, number> => Object.fromEntries(CERT_STATES.map((s) => [s, 0])) as Record<CertState, number>;
 
 /**
  * People x certifications. Columns are the certifications that matter to these
@@ -470,7 +471,10 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const adviceOnly = (id: string) =>
     !input.people.some((p) => {
       const key = positionKey(p.jobRole, p.tier);
-      return (recordsByPerson.get(p.id) ?? []).some((r) => r.certificationId === id) || (key !== null && (input.required.get(key)?.has(id) ?? false));
+      return (
+        (recordsByPerson.get(p.id) ?? []).some((r) => r.certificationId === id) ||
+        (key !== null && (input.required.get(key)?.has(id) ?? false))
+      );
     });
   const candidates = [...catalog.values()].filter((c) => wanted.has(c.id) && (certFilter === null || c.id === certFilter));
   const columns = [...candidates.filter((c) => !adviceOnly(c.id)), ...candidates.filter((c) => adviceOnly(c.id))];
@@ -515,7 +519,9 @@ export function timelineOf(items: TimelineMonth['items'], today: IsoDate): Timel
   const months = Array.from({ length: 12 }, (_, i) => monthOf(addMonths(start, i)));
   const byMonth = groupBy(items, (i) => monthOf(i.expiresOn));
   return months.map((month) => {
-    const list = (byMonth.get(month) ?? []).sort((a, b) => (a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.personName.localeCompare(b.personName)));
+    const list = (byMonth.get(month) ?? []).sort((a, b) =>
+      a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.personName.localeCompare(b.personName),
+    );
     return { month, count: list.length, items: list };
   });
 }

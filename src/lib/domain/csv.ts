@@ -105,6 +105,7 @@ export function parseCsv(text: string): ParsedCsv {
 
 function describeParseError(error: Papa.ParseError): string {
   if (error.code === 'MissingQuotes') return 'A quoted value is never closed: add the closing double quote (").';
-  if (error.code === 'InvalidQuotes') return 'A value has a stray double quote: wrap the value in quotes and double any quote inside it ("").';
+  if (error.code === 'InvalidQuotes')
+    return 'A value has a stray double quote: wrap the value in quotes and double any quote inside it ("").';
   return `The line cannot be read as CSV (${error.message}).`;
 }

@@ -40,7 +40,13 @@ export function levelLabel(level: string): string {
   return LEVEL_LABELS[level] ?? level;
 }
 
-export const PERCENTILE_LABELS = { p10: '10th percentile', p25: '25th percentile', p50: 'Median (50th percentile)', p75: '75th percentile', p90: '90th percentile' } as const;
+export const PERCENTILE_LABELS = {
+  p10: '10th percentile',
+  p25: '25th percentile',
+  p50: 'Median (50th percentile)',
+  p75: '75th percentile',
+  p90: '90th percentile',
+} as const;
 
 /** Short money for chart axes: "$45k", "€1.2k", "7k RON". */
 export function formatCompactMoney(value: number, currency: string): string {

@@ -119,9 +119,7 @@ export function phaseProgress(tasks: readonly Pick<TaskState, 'done' | 'dueDay'>
 // --- position -------------------------------------------------------------------
 
 export type PlanPosition =
-  | { kind: 'upcoming'; startsInDays: number }
-  | { kind: 'active'; day: number }
-  | { kind: 'finished'; daysSinceEnd: number };
+  { kind: 'upcoming'; startsInDays: number } | { kind: 'active'; day: number } | { kind: 'finished'; daysSinceEnd: number };
 
 /** Where today falls: before the start, on day N of 90, or after day 90. */
 export function planPosition(startDate: string, today: string): PlanPosition {
@@ -154,7 +152,12 @@ export type DatedTask<T extends TaskState> = T & { dueDate: string; daysFromToda
  * numbers are counted once per plan, not per task: a dashboard dates every
  * task of a few thousand plans, and parsing dates per task was most of its time.
  */
-function dated<T extends TaskState>(tasks: readonly T[], startDate: string, today: string, keep: (task: T, daysFromToday: number) => boolean): DatedTask<T>[] {
+function dated<T extends TaskState>(
+  tasks: readonly T[],
+  startDate: string,
+  today: string,
+  keep: (task: T, daysFromToday: number) => boolean,
+): DatedTask<T>[] {
   const startFromToday = daysBetween(today, startDate);
   const out: DatedTask<T>[] = [];
   for (const t of tasks) {
@@ -314,8 +317,7 @@ export const RAG_RULES: readonly { level: RagLevel; label: string; rule: string 
   },
 ];
 
-export const DATE_RULE =
-  `Day 1 is the start date; a task due on day N is due on the start date + (N - 1) calendar days. Weekends count, and a task due on a Saturday or Sunday is not moved to the next working day. “Today” is the date in UTC.`;
+export const DATE_RULE = `Day 1 is the start date; a task due on day N is due on the start date + (N - 1) calendar days. Weekends count, and a task due on a Saturday or Sunday is not moved to the next working day. “Today” is the date in UTC.`;
 
 // --- history ------------------------------------------------------------------------------
 

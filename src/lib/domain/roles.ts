@@ -2,7 +2,10 @@
 // data (as loaded from the content collection) and returns view data.
 import type { Role, RoleSlug } from '../content/schema.ts';
 
-export interface RoleEntry { id: RoleSlug | string; data: Role }
+export interface RoleEntry {
+  id: RoleSlug | string;
+  data: Role;
+}
 
 export function sortRoles<T extends RoleEntry>(roles: T[]): T[] {
   return [...roles].sort((a, b) => a.data.order - b.data.order || String(a.id).localeCompare(String(b.id)));
@@ -12,7 +15,11 @@ export function sortRoles<T extends RoleEntry>(roles: T[]): T[] {
 export function headlinePay(role: Role): { value: number; label: string; kind: 'median' | 'percentile-median' } | null {
   if (role.pay.levels?.median) return { value: role.pay.levels.median, label: 'median', kind: 'median' };
   if (role.pay.percentiles) {
-    return { value: role.pay.percentiles.p50, label: `median of proxy occupation ${role.pay.proxy?.soc ?? ''}`.trim(), kind: 'percentile-median' };
+    return {
+      value: role.pay.percentiles.p50,
+      label: `median of proxy occupation ${role.pay.proxy?.soc ?? ''}`.trim(),
+      kind: 'percentile-median',
+    };
   }
   return null;
 }
@@ -59,7 +66,7 @@ export function compareCertifications(a: Role, b: Role): SkillComparison {
  * ladder so the page always shows a meaningful pair.
  */
 export function pickPair(slugs: readonly string[], a: string | null, b: string | null): [string, string] {
-  const first = a && slugs.includes(a) ? a : slugs[1] ?? slugs[0]!;
+  const first = a && slugs.includes(a) ? a : (slugs[1] ?? slugs[0]!);
   let second = b && slugs.includes(b) && b !== first ? b : undefined;
   if (!second) second = slugs[slugs.indexOf(first) + 1] ?? slugs[slugs.indexOf(first) - 1] ?? first;
   return [first, second];
@@ -67,5 +74,8 @@ export function pickPair(slugs: readonly string[], a: string | null, b: string |
 
 /** Slugify a heading for in-page anchors. */
 export function anchor(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

@@ -218,8 +218,14 @@ const roleParam = z.enum(ROLE_SLUGS);
 const regionParam = z.enum(REGIONS);
 const bandParam = z.enum(BANDS);
 // Currency codes are accepted in any case ("eur"), as people type them into links.
-const currencyParam = z.string().transform((s) => (s.toLowerCase() === 'native' ? 'native' : s.toUpperCase())).pipe(z.enum(CURRENCY_CHOICES));
-const periodParam = z.string().transform((s) => s.toLowerCase()).pipe(z.enum(PERIOD_CHOICES));
+const currencyParam = z
+  .string()
+  .transform((s) => (s.toLowerCase() === 'native' ? 'native' : s.toUpperCase()))
+  .pipe(z.enum(CURRENCY_CHOICES));
+const periodParam = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(PERIOD_CHOICES));
 
 /**
  * Reads the explorer state from a query string. Unknown values are dropped and
@@ -600,7 +606,9 @@ function chartItemsOfGroup(title: string, group: ExplorerGroup): { unit: Unit; i
     if (used.has(r.id)) continue;
     if (r.shown.amount.kind === 'range') {
       // A median published for the same band and unit is marked on its range.
-      const median = figures.find((m) => !used.has(m.id) && m.measure === 'median' && m.band === r.band && sameUnit(m.shown.unit, r.shown.unit));
+      const median = figures.find(
+        (m) => !used.has(m.id) && m.measure === 'median' && m.band === r.band && sameUnit(m.shown.unit, r.shown.unit),
+      );
       push(median ? [r, median] : [r], {
         label: `${prefix}${pointWhat(r)}`,
         low: r.shown.amount.min,
@@ -634,7 +642,14 @@ export function chartPanels(roles: readonly ExplorerRole[]): ChartPanel[] {
         const key = unitKey(unit);
         let panel = panels.get(key);
         if (!panel) {
-          panel = { id: key, title: `${unit.currency} ${PERIOD_WORDS[unit.period]}`, currency: unit.currency, period: unit.period, converted: false, items: [] };
+          panel = {
+            id: key,
+            title: `${unit.currency} ${PERIOD_WORDS[unit.period]}`,
+            currency: unit.currency,
+            period: unit.period,
+            converted: false,
+            items: [],
+          };
           panels.set(key, panel);
         }
         panel.items.push(item);
@@ -650,7 +665,12 @@ export function chartPanels(roles: readonly ExplorerRole[]): ChartPanel[] {
 /** "8 January 2026" from an ISO date, independent of the server's time zone. */
 export function formatIsoDate(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 export function describeRates(fx: FxRates): { date: string; eur: string; usd: string } {

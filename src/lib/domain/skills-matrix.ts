@@ -196,7 +196,11 @@ export interface OrgCoverageSummary {
   unrated: MatrixSkill[];
 }
 
-export function orgCoverageSummary(skills: readonly MatrixSkill[], counts: readonly SkillCoverageCount[], limit = Infinity): OrgCoverageSummary {
+export function orgCoverageSummary(
+  skills: readonly MatrixSkill[],
+  counts: readonly SkillCoverageCount[],
+  limit = Infinity,
+): OrgCoverageSummary {
   const bySkill = new Map(counts.map((c) => [c.skillId, c]));
   const weakest: OrgCoverageRow[] = [];
   const unrated: MatrixSkill[] = [];
@@ -428,7 +432,9 @@ export function learnNext(rows: readonly PersonSkillRow[]): LearningStep[] {
       return { skill: r.skill, current, nextTarget: r.nextTarget!, missing: r.nextTarget! - (current ?? 0) };
     })
     .filter((s) => s.missing > 0)
-    .sort((a, b) => b.missing - a.missing || Number(a.current === null) - Number(b.current === null) || a.skill.position - b.skill.position);
+    .sort(
+      (a, b) => b.missing - a.missing || Number(a.current === null) - Number(b.current === null) || a.skill.position - b.skill.position,
+    );
 }
 
 // --- history ------------------------------------------------------------------------
@@ -525,11 +531,21 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * is refused whole. Rows repeating a person, skill and date are refused too:
  * two levels for one day would be ambiguous.
  */
-export function validateImport(records: readonly CsvRecord[], ctx: ImportContext, parseProblems: readonly CsvProblem[] = []): ImportValidation {
+export function validateImport(
+  records: readonly CsvRecord[],
+  ctx: ImportContext,
+  parseProblems: readonly CsvProblem[] = [],
+): ImportValidation {
   const problems: ImportProblem[] = [...parseProblems];
   const [header, ...data] = records;
   if (!header) {
-    return { ok: false, problems: [...problems, { line: 1, reason: `The file is empty. The first line must name the columns: ${IMPORT_COLUMNS.join(', ')}.` }] };
+    return {
+      ok: false,
+      problems: [
+        ...problems,
+        { line: 1, reason: `The file is empty. The first line must name the columns: ${IMPORT_COLUMNS.join(', ')}.` },
+      ],
+    };
   }
 
   const names = header.cells.map((c) => c.trim().toLowerCase());
@@ -553,7 +569,10 @@ export function validateImport(records: readonly CsvRecord[], ctx: ImportContext
   if (data.length > MAX_IMPORT_ROWS) {
     return {
       ok: false,
-      problems: [...problems, { line: header.line, reason: `The file has ${data.length} ratings; the limit is ${MAX_IMPORT_ROWS}. Split it into smaller files.` }],
+      problems: [
+        ...problems,
+        { line: header.line, reason: `The file has ${data.length} ratings; the limit is ${MAX_IMPORT_ROWS}. Split it into smaller files.` },
+      ],
     };
   }
 
@@ -566,7 +585,9 @@ export function validateImport(records: readonly CsvRecord[], ctx: ImportContext
   for (const record of data) {
     const reasons: string[] = [];
     if (record.cells.length > names.length) {
-      reasons.push(`It has ${record.cells.length} values but the header names ${names.length} columns (a comma inside a note needs the note in double quotes).`);
+      reasons.push(
+        `It has ${record.cells.length} values but the header names ${names.length} columns (a comma inside a note needs the note in double quotes).`,
+      );
     }
     const email = col(record, 'email');
     let subjectId: number | undefined;
@@ -585,7 +606,8 @@ export function validateImport(records: readonly CsvRecord[], ctx: ImportContext
     const levelRaw = col(record, 'level');
     const level = parseLevel(levelRaw);
     if (levelRaw === '') reasons.push('The level is empty.');
-    else if (level === null) reasons.push(`Level "${levelRaw}" is not on the scale: use 0 to 4 (or none, aware, working, proficient, expert).`);
+    else if (level === null)
+      reasons.push(`Level "${levelRaw}" is not on the scale: use 0 to 4 (or none, aware, working, proficient, expert).`);
 
     const dateRaw = col(record, 'date');
     let date: string | null = null;
@@ -607,7 +629,15 @@ export function validateImport(records: readonly CsvRecord[], ctx: ImportContext
     }
 
     if (reasons.length) problems.push({ line: record.line, reason: reasons.join(' ') });
-    else rows.push({ line: record.line, subjectId: subjectId!, skillId: skillId!, level: level!, date, note: noteRaw === '' ? null : noteRaw });
+    else
+      rows.push({
+        line: record.line,
+        subjectId: subjectId!,
+        skillId: skillId!,
+        level: level!,
+        date,
+        note: noteRaw === '' ? null : noteRaw,
+      });
   }
   if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   return { ok: true, rows };
@@ -618,7 +648,11 @@ export function validateImport(records: readonly CsvRecord[], ctx: ImportContext
  * date and note. The server stores a hash of it in a unique column, so a row
  * already imported is skipped, whoever imports it again.
  */
-export function importIdentity(row: Pick<ImportRow, 'subjectId' | 'skillId' | 'level' | 'date' | 'note'>, today: string, kind: RatingKind = 'manager'): string {
+export function importIdentity(
+  row: Pick<ImportRow, 'subjectId' | 'skillId' | 'level' | 'date' | 'note'>,
+  today: string,
+  kind: RatingKind = 'manager',
+): string {
   return JSON.stringify([row.subjectId, row.skillId, kind, row.level, row.date ?? today, row.note ?? '']);
 }
 

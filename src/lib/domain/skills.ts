@@ -14,8 +14,7 @@ export type Targets = Readonly<Record<string, number>>;
 export type Ratings = Readonly<Record<string, Level>>;
 
 // Own keys only: a skill id such as "constructor" must not find Object.prototype.
-const ratingOf = (ratings: Ratings, skill: string): Level | null =>
-  Object.hasOwn(ratings, skill) ? (ratings[skill] ?? null) : null;
+const ratingOf = (ratings: Ratings, skill: string): Level | null => (Object.hasOwn(ratings, skill) ? (ratings[skill] ?? null) : null);
 
 export interface Gap {
   /** target − rating; negative when the rating is above the target. */

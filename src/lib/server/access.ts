@@ -42,9 +42,7 @@ export const canUseTeamArea = (actor: Actor) => actor.active && (actor.role === 
 /** Does the actor manage a team the person belongs to? */
 export function managesPerson(actor: Actor, personId: number, ctx: TeamContext): boolean {
   if (actor.role !== 'manager') return false;
-  return ctx.memberships.some(
-    (m) => m.userId === personId && ctx.teams.some((t) => t.id === m.teamId && canManageTeam(actor, t)),
-  );
+  return ctx.memberships.some((m) => m.userId === personId && ctx.teams.some((t) => t.id === m.teamId && canManageTeam(actor, t)));
 }
 
 export function canViewUser(actor: Actor, target: Person, ctx: TeamContext): boolean {

@@ -45,7 +45,10 @@ export type AuditAction =
   | 'calendar.token_created'
   | 'calendar.token_revoked';
 
-export type AuditTarget = { type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill'; id: number | string };
+export type AuditTarget = {
+  type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill';
+  id: number | string;
+};
 
 export type AuditEvent = {
   orgId: number | null;

@@ -8,7 +8,10 @@ import { localPath } from './db/client.ts';
 
 /** 2026-11-22T03:04:12.345Z -> 20261122T030412Z (sortable, no characters file systems dislike). */
 export function backupTimestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 export type BackupResult = { path: string; bytes: number; integrity: string };

@@ -142,26 +142,24 @@ export function settingsFrom(settings: OrganisationSettings): CertificationSetti
 /** The organisation's calendar date at `now`. */
 export const todayIn = (settings: CertificationSettings, now: Date): IsoDate => localDate(now, settings.timeZone);
 
-const leadDaysField = z
-  .string({ error: 'Enter the lead times in days, for example 90, 60, 30, 7.' })
-  .transform((value, ctx) => {
-    const words = value.split(/[\s,;]+/).filter(Boolean);
-    if (words.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'Enter at least one lead time, for example 90, 60, 30, 7.' });
-      return z.NEVER;
-    }
-    const bad = words.find((w) => !/^\d{1,3}$/.test(w) || Number(w) < 1 || Number(w) > MAX_LEAD_DAYS);
-    if (bad !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 20)}" is not a whole number of days from 1 to ${MAX_LEAD_DAYS}.` });
-      return z.NEVER;
-    }
-    const days = normaliseLeadDays(words.map(Number));
-    if (days.length > MAX_LEAD_COUNT) {
-      ctx.addIssue({ code: 'custom', message: `Use at most ${MAX_LEAD_COUNT} different lead times.` });
-      return z.NEVER;
-    }
-    return days;
-  });
+const leadDaysField = z.string({ error: 'Enter the lead times in days, for example 90, 60, 30, 7.' }).transform((value, ctx) => {
+  const words = value.split(/[\s,;]+/).filter(Boolean);
+  if (words.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'Enter at least one lead time, for example 90, 60, 30, 7.' });
+    return z.NEVER;
+  }
+  const bad = words.find((w) => !/^\d{1,3}$/.test(w) || Number(w) < 1 || Number(w) > MAX_LEAD_DAYS);
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 20)}" is not a whole number of days from 1 to ${MAX_LEAD_DAYS}.` });
+    return z.NEVER;
+  }
+  const days = normaliseLeadDays(words.map(Number));
+  if (days.length > MAX_LEAD_COUNT) {
+    ctx.addIssue({ code: 'custom', message: `Use at most ${MAX_LEAD_COUNT} different lead times.` });
+    return z.NEVER;
+  }
+  return days;
+});
 
 const timeZoneField = z
   .string({ error: 'Choose a time zone.' })
@@ -347,21 +345,35 @@ async function handledDatesFor(db: Executor, recordIds: readonly number[]): Prom
  * history: everything they hold or plan, plus what their tier requires or the
  * guide recommends. The page for /app/certifications/me/ (always the actor).
  */
-export async function loadOwnCertifications(db: Executor, actor: Actor & { jobRole: string | null; tier: string | null }, content: CertificationContent, now: Date): Promise<OwnCertifications> {
+export async function loadOwnCertifications(
+  db: Executor,
+  actor: Actor & { jobRole: string | null; tier: string | null },
+  content: CertificationContent,
+  now: Date,
+): Promise<OwnCertifications> {
   const settings = await loadCertificationSettings(db, actor.orgId);
   const today = todayIn(settings, now);
   const records = await listRecordsOf(db, [actor.id]);
   const key = positionKey(actor.jobRole, actor.tier);
-  const required = key ? (await loadRequirements(db, actor.orgId)).get(key) ?? new Set<string>() : new Set<string>();
-  const recommended = key ? content.recommended.get(key) ?? new Set<string>() : new Set<string>();
-  const handled = await handledDatesFor(db, records.map((r) => r.id));
+  const required = key ? ((await loadRequirements(db, actor.orgId)).get(key) ?? new Set<string>()) : new Set<string>();
+  const recommended = key ? (content.recommended.get(key) ?? new Set<string>()) : new Set<string>();
+  const handled = await handledDatesFor(
+    db,
+    records.map((r) => r.id),
+  );
   const groups: CertificationGroup[] = [];
   for (const entry of content.catalog.values()) {
     const mine = records.filter((r) => r.certificationId === entry.id);
     if (mine.length === 0 && !required.has(entry.id) && !recommended.has(entry.id)) continue;
     const certRecords = mine.map(asCertRecord);
     const status = certificationState(
-      { records: certRecords, required: required.has(entry.id), recommended: recommended.has(entry.id), today, leadDays: settings.leadDays },
+      {
+        records: certRecords,
+        required: required.has(entry.id),
+        recommended: recommended.has(entry.id),
+        today,
+        leadDays: settings.leadDays,
+      },
       entry.validity,
     );
     const order = historyOf(certRecords).map((r) => r.id);
@@ -375,7 +387,13 @@ export async function loadOwnCertifications(db: Executor, actor: Actor & { jobRo
     .where(and(eq(calendarFeedTokens.userId, actor.id), isNull(calendarFeedTokens.revokedAt)))
     .limit(1);
   const orphans = records.filter((r) => !content.catalog.has(r.certificationId));
-  return { today, settings, groups: sortGroups(groups), orphans, feed: { active: token !== undefined, createdAt: token?.createdAt ?? null } };
+  return {
+    today,
+    settings,
+    groups: sortGroups(groups),
+    orphans,
+    feed: { active: token !== undefined, createdAt: token?.createdAt ?? null },
+  };
 }
 
 const GROUP_ORDER: Record<CertState, number> = {
@@ -448,13 +466,24 @@ type Details = { status: (typeof CERTIFICATION_STATUSES)[number]; earnedOn: IsoD
 function checkDates(v: Details, today: IsoDate, ctx: z.RefinementCtx) {
   if (v.status === 'earned') {
     if (!v.earnedOn) ctx.addIssue({ code: 'custom', path: ['earnedOn'], message: 'Enter the date you earned it.' });
-    else if (v.earnedOn > today) ctx.addIssue({ code: 'custom', path: ['earnedOn'], message: `The earned date cannot be in the future (today is ${today}).` });
+    else if (v.earnedOn > today)
+      ctx.addIssue({ code: 'custom', path: ['earnedOn'], message: `The earned date cannot be in the future (today is ${today}).` });
     if (v.earnedOn && v.expiresOn && v.expiresOn <= v.earnedOn) {
       ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'The expiry date must be after the earned date.' });
     }
   } else {
-    if (v.earnedOn) ctx.addIssue({ code: 'custom', path: ['earnedOn'], message: 'Only an earned certification has an earned date: leave it empty, or choose "Earned".' });
-    if (v.expiresOn) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Only an earned certification has an expiry date: leave it empty, or choose "Earned".' });
+    if (v.earnedOn)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['earnedOn'],
+        message: 'Only an earned certification has an earned date: leave it empty, or choose "Earned".',
+      });
+    if (v.expiresOn)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expiresOn'],
+        message: 'Only an earned certification has an expiry date: leave it empty, or choose "Earned".',
+      });
   }
 }
 
@@ -475,7 +504,20 @@ const renewSchema = (today: IsoDate) =>
     .superRefine((v, ctx) => checkDates(v, today, ctx));
 
 /** What the audit log keeps of a record. */
-const recordSnapshot = (r: Pick<RecordRow, 'certificationId' | 'status' | 'earnedOn' | 'expiresOn' | 'expirySource' | 'credentialId' | 'verificationUrl' | 'note' | 'renewsRecordId'>) => ({
+const recordSnapshot = (
+  r: Pick<
+    RecordRow,
+    | 'certificationId'
+    | 'status'
+    | 'earnedOn'
+    | 'expiresOn'
+    | 'expirySource'
+    | 'credentialId'
+    | 'verificationUrl'
+    | 'note'
+    | 'renewsRecordId'
+  >,
+) => ({
   certificationId: r.certificationId,
   status: r.status,
   earnedOn: r.earnedOn,
@@ -559,9 +601,10 @@ export async function updateRecord(
 
     // A renewal chain stays a chain of earned records in date order.
     const [renewedBy] = await tx.select().from(certificationRecords).where(eq(certificationRecords.renewsRecordId, record.id)).limit(1);
-    const previous = record.renewsRecordId === null
-      ? undefined
-      : (await tx.select().from(certificationRecords).where(eq(certificationRecords.id, record.renewsRecordId)).limit(1))[0];
+    const previous =
+      record.renewsRecordId === null
+        ? undefined
+        : (await tx.select().from(certificationRecords).where(eq(certificationRecords.id, record.renewsRecordId)).limit(1))[0];
     if ((renewedBy || previous) && v.status !== 'earned') {
       return invalid({ status: 'A record in a renewal history stays earned. Add a new plan instead.' });
     }
@@ -581,7 +624,8 @@ export async function updateRecord(
       note: v.note,
     };
     // An expiry left empty is recomputed; one equal to the computed date stays "computed".
-    if (next.expirySource === 'entered' && v.earnedOn && computeExpiry(entry, v.earnedOn).expiresOn === v.expiresOn) next.expirySource = 'computed';
+    if (next.expirySource === 'entered' && v.earnedOn && computeExpiry(entry, v.earnedOn).expiresOn === v.expiresOn)
+      next.expirySource = 'computed';
     const diff = changedFields(recordSnapshot(record), recordSnapshot({ ...record, ...next }));
     if (Object.keys(diff.after).length === 0) return ok(record);
     const [updated] = await tx
@@ -620,7 +664,11 @@ export async function renewRecord(
     const siblings = (await listRecordsOf(tx, [ctx.actor.id])).filter((r) => r.certificationId === record.certificationId);
     const current = currentRecord(siblings.map(asCertRecord));
     if (current?.id !== record.id || siblings.some((r) => r.renewsRecordId === record.id)) {
-      return invalid({ form: 'A newer record of this certification exists: renew the newest one.' }, 'This record has already been superseded.', 409);
+      return invalid(
+        { form: 'A newer record of this certification exists: renew the newest one.' },
+        'This record has already been superseded.',
+        409,
+      );
     }
     const settings = await loadCertificationSettings(tx, ctx.actor.orgId);
     const parsed = parseForm(renewSchema(todayIn(settings, ctx.now)), form);
@@ -681,7 +729,15 @@ async function peopleOfTeams(db: Executor, teamRows: readonly { id: number; name
     .select({ id: users.id, name: users.displayName, jobRole: users.jobRole, tier: users.tier, teamId: teamMemberships.teamId })
     .from(teamMemberships)
     .innerJoin(users, eq(users.id, teamMemberships.userId))
-    .where(and(inArray(teamMemberships.teamId, teamRows.map((t) => t.id)), eq(users.active, true)))
+    .where(
+      and(
+        inArray(
+          teamMemberships.teamId,
+          teamRows.map((t) => t.id),
+        ),
+        eq(users.active, true),
+      ),
+    )
     .orderBy(asc(users.displayName), asc(users.id), asc(teamMemberships.teamId));
   const names = new Map(teamRows.map((t) => [t.id, t.name]));
   const seen = new Set<number>();
@@ -704,7 +760,12 @@ async function matrixFor(
   filters: Pick<MatrixFilters, 'states' | 'certificationId'>,
 ): Promise<Matrix> {
   const people = await peopleOfTeams(db, teamRows);
-  const records = (await listRecordsOf(db, people.map((p) => p.id))).map(asCertRecord);
+  const records = (
+    await listRecordsOf(
+      db,
+      people.map((p) => p.id),
+    )
+  ).map(asCertRecord);
   return buildMatrix({
     people,
     records,
@@ -827,7 +888,12 @@ export type DueReminderItem = DueReminder & {
  * certifications, and for a manager those of the active people in the teams
  * they manage. Most urgent first.
  */
-export async function dueRemindersFor(db: Executor, actor: Actor, content: CertificationContent, now: Date): Promise<{ today: IsoDate; items: DueReminderItem[] }> {
+export async function dueRemindersFor(
+  db: Executor,
+  actor: Actor,
+  content: CertificationContent,
+  now: Date,
+): Promise<{ today: IsoDate; items: DueReminderItem[] }> {
   const settings = await loadCertificationSettings(db, actor.orgId);
   const today = todayIn(settings, now);
   const people = new Map<number, string>();
@@ -847,8 +913,13 @@ export async function dueRemindersFor(db: Executor, actor: Actor, content: Certi
     if (!byPersonCert.has(key)) byPersonCert.set(key, []);
     byPersonCert.get(key)!.push(r);
   }
-  const currents = [...byPersonCert.values()].map((list) => currentRecord(list)).filter((r): r is CertRecord & { userId: number } => r !== null);
-  const handled = await handledDatesFor(db, currents.map((r) => r.id));
+  const currents = [...byPersonCert.values()]
+    .map((list) => currentRecord(list))
+    .filter((r): r is CertRecord & { userId: number } => r !== null);
+  const handled = await handledDatesFor(
+    db,
+    currents.map((r) => r.id),
+  );
   const items: DueReminderItem[] = [];
   for (const record of currents) {
     const due = dueReminder(record, settings.leadDays, today, handled.get(record.id) ?? new Set());
@@ -866,7 +937,11 @@ export async function dueRemindersFor(db: Executor, actor: Actor, content: Certi
 }
 
 /** The holder, a manager of the holder, or an admin of the organisation may mark a reminder handled. */
-export async function markReminderHandled(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<{ recordId: number; reminderOn: IsoDate }>> {
+export async function markReminderHandled(
+  db: Db,
+  ctx: ActionContext,
+  form: FormValues,
+): Promise<Outcome<{ recordId: number; reminderOn: IsoDate }>> {
   if (!ctx.actor.active) return forbidden();
   return db.transaction(async (tx) => {
     const id = parseId(form.recordId);
@@ -879,7 +954,9 @@ export async function markReminderHandled(db: Db, ctx: ActionContext, form: Form
     const reminderOn = form.reminderOn ?? '';
     const settings = await loadCertificationSettings(tx, record.orgId);
     const today = todayIn(settings, ctx.now);
-    const siblings = (await listRecordsOf(tx, [record.userId])).filter((r) => r.certificationId === record.certificationId).map(asCertRecord);
+    const siblings = (await listRecordsOf(tx, [record.userId]))
+      .filter((r) => r.certificationId === record.certificationId)
+      .map(asCertRecord);
     if (currentRecord(siblings)?.id !== record.id) {
       return invalid({ form: 'This certification has been renewed since: the reminder no longer applies.' }, 'Nothing to mark.', 409);
     }
@@ -931,9 +1008,16 @@ export async function createCalendarToken(db: Db, ctx: ActionContext): Promise<O
       .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
       .returning({ id: calendarFeedTokens.id });
     for (const r of revoked) {
-      await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_revoked', target: { type: 'calendar_token', id: r.id }, after: { reason: 'replaced' } });
+      await writeAudit(tx, {
+        ...auditedBy(ctx),
+        action: 'calendar.token_revoked',
+        target: { type: 'calendar_token', id: r.id },
+        after: { reason: 'replaced' },
+      });
     }
-    await tx.insert(calendarFeedTokens).values({ id, userId: ctx.actor.id, secretHash: Buffer.from(hashSecret(secret)), createdAt: ctx.now });
+    await tx
+      .insert(calendarFeedTokens)
+      .values({ id, userId: ctx.actor.id, secretHash: Buffer.from(hashSecret(secret)), createdAt: ctx.now });
     await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_created', target: { type: 'calendar_token', id } });
     return ok({ token: `${id}-${secret}` });
   });
@@ -947,7 +1031,12 @@ export async function revokeCalendarToken(db: Db, ctx: ActionContext): Promise<O
       .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
       .returning({ id: calendarFeedTokens.id });
     for (const r of revoked) {
-      await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_revoked', target: { type: 'calendar_token', id: r.id }, after: { reason: 'revoked' } });
+      await writeAudit(tx, {
+        ...auditedBy(ctx),
+        action: 'calendar.token_revoked',
+        target: { type: 'calendar_token', id: r.id },
+        after: { reason: 'revoked' },
+      });
     }
     return ok({ revoked: revoked.length });
   });
@@ -959,7 +1048,10 @@ export async function feedTokenOwner(db: Executor, rawToken: string) {
   if (!parts) return null;
   const [, id, secret] = parts as unknown as [string, string, string];
   const [row] = await db
-    .select({ token: calendarFeedTokens, user: { id: users.id, orgId: users.orgId, role: users.role, active: users.active, displayName: users.displayName } })
+    .select({
+      token: calendarFeedTokens,
+      user: { id: users.id, orgId: users.orgId, role: users.role, active: users.active, displayName: users.displayName },
+    })
     .from(calendarFeedTokens)
     .innerJoin(users, eq(users.id, calendarFeedTokens.userId))
     .where(and(eq(calendarFeedTokens.id, id), isNull(calendarFeedTokens.revokedAt)))
@@ -1002,9 +1094,20 @@ export async function calendarFeed(
     calName = `Certifications: ${team.name}`;
     filename = `team-${team.id}-certifications.ics`;
   }
-  const records = (await listRecordsOf(db, people.map((p) => p.id))).map(asCertRecord);
+  const records = (
+    await listRecordsOf(
+      db,
+      people.map((p) => p.id),
+    )
+  ).map(asCertRecord);
   const events = people.flatMap((person) =>
-    calendarEvents(person, records.filter((r) => r.userId === person.id), content.catalog, settings.leadDays, { includeName: rawTeam !== null, uidDomain }),
+    calendarEvents(
+      person,
+      records.filter((r) => r.userId === person.id),
+      content.catalog,
+      settings.leadDays,
+      { includeName: rawTeam !== null, uidDomain },
+    ),
   );
   const attributes: EventAttributes[] = events.map((e) => {
     return {

@@ -26,25 +26,71 @@ type DemoRecord = {
   renews?: number;
 };
 
-const monthsAgo = (months: number, plusDays = 0) => (today: IsoDate) => addDays(addMonths(today, -months), plusDays);
+const monthsAgo =
+  (months: number, plusDays = 0) =>
+  (today: IsoDate) =>
+    addDays(addMonths(today, -months), plusDays);
 
 const RECORDS: DemoRecord[] = [
   // Warehouse Operations
-  /* 0 */ { email: 'tom.becker@demo.opspath.test', certificationId: 'pmi-capm', status: 'earned', earned: monthsAgo(36, 21), credentialId: 'CAPM-2231907', note: 'Renewal PDUs: 11 of 15 logged.' },
+  /* 0 */ {
+    email: 'tom.becker@demo.opspath.test',
+    certificationId: 'pmi-capm',
+    status: 'earned',
+    earned: monthsAgo(36, 21),
+    credentialId: 'CAPM-2231907',
+    note: 'Renewal PDUs: 11 of 15 logged.',
+  },
   /* 1 */ { email: 'tom.becker@demo.opspath.test', certificationId: 'asq-cssyb', status: 'earned', earned: monthsAgo(26) },
-  /* 2 */ { email: 'ioana.popescu@demo.opspath.test', certificationId: 'itil4-foundation', status: 'earned', earned: monthsAgo(50), credentialId: 'GR671104872IP' },
-  /* 3 */ { email: 'ioana.popescu@demo.opspath.test', certificationId: 'itil4-foundation', status: 'earned', earned: monthsAgo(13), credentialId: 'GR671129934IP', note: 'Renewed by retaking the exam.', renews: 2 },
+  /* 2 */ {
+    email: 'ioana.popescu@demo.opspath.test',
+    certificationId: 'itil4-foundation',
+    status: 'earned',
+    earned: monthsAgo(50),
+    credentialId: 'GR671104872IP',
+  },
+  /* 3 */ {
+    email: 'ioana.popescu@demo.opspath.test',
+    certificationId: 'itil4-foundation',
+    status: 'earned',
+    earned: monthsAgo(13),
+    credentialId: 'GR671129934IP',
+    note: 'Renewed by retaking the exam.',
+    renews: 2,
+  },
   /* 4 */ { email: 'ioana.popescu@demo.opspath.test', certificationId: 'ms-pl300', status: 'earned', earned: monthsAgo(14) },
-  /* 5 */ { email: 'samuel.okafor@demo.opspath.test', certificationId: 'ascm-cscp', status: 'in_progress', note: 'Module 2 of 3; exam booked for spring.' },
+  /* 5 */ {
+    email: 'samuel.okafor@demo.opspath.test',
+    certificationId: 'ascm-cscp',
+    status: 'in_progress',
+    note: 'Module 2 of 3; exam booked for spring.',
+  },
   /* 6 */ { email: 'lena.fischer@demo.opspath.test', certificationId: 'asq-cssgb', status: 'earned', earned: monthsAgo(38) },
-  /* 7 */ { email: 'lena.fischer@demo.opspath.test', certificationId: 'lean-management', status: 'earned', earned: monthsAgo(11), note: 'Three-day course certificate; no expiry printed.' },
+  /* 7 */ {
+    email: 'lena.fischer@demo.opspath.test',
+    certificationId: 'lean-management',
+    status: 'earned',
+    earned: monthsAgo(11),
+    note: 'Three-day course certificate; no expiry printed.',
+  },
   // Customer Operations
   /* 8 */ { email: 'elena.dumitru@demo.opspath.test', certificationId: 'ms-pl300', status: 'earned', earned: monthsAgo(5) },
-  /* 9 */ { email: 'marcus.reid@demo.opspath.test', certificationId: 'pmi-pmp', status: 'earned', earned: monthsAgo(12), credentialId: '3318842' },
+  /* 9 */ {
+    email: 'marcus.reid@demo.opspath.test',
+    certificationId: 'pmi-pmp',
+    status: 'earned',
+    earned: monthsAgo(12),
+    credentialId: '3318842',
+  },
   /* 10 */ { email: 'marcus.reid@demo.opspath.test', certificationId: 'asq-cssbb', status: 'earned', earned: monthsAgo(36, 75) },
   /* 11 */ { email: 'priya.raman@demo.opspath.test', certificationId: 'iaap-cap', status: 'earned', earned: monthsAgo(20) },
   /* 12 */ { email: 'ana.silva@demo.opspath.test', certificationId: 'ascm-cscp', status: 'earned', earned: monthsAgo(24) },
-  /* 13 */ { email: 'ana.silva@demo.opspath.test', certificationId: 'pmi-pmp', status: 'planned', note: 'After the CSCP maintenance points are in.' },
+  /* 13 */ {
+    email: 'ana.silva@demo.opspath.test',
+    certificationId: 'pmi-pmp',
+    status: 'planned',
+    note: 'After the CSCP maintenance points are in.',
+  },
   /* 14 */ { email: 'jonas.weber@demo.opspath.test', certificationId: 'pmi-capm', status: 'planned' },
 ];
 
@@ -55,19 +101,19 @@ const REQUIRED: { email: string; certificationId: string }[] = [
   { email: 'jonas.weber@demo.opspath.test', certificationId: 'pmi-capm' },
 ];
 
-export async function seedDemoCertifications(
-  tx: Executor,
-  orgId: number,
-  now: Date,
-  content?: CertificationContent,
-): Promise<void> {
+export async function seedDemoCertifications(tx: Executor, orgId: number, now: Date, content?: CertificationContent): Promise<void> {
   const catalog = (content ?? (await loadCertificationContentFromDisk())).catalog;
   const system = { orgId, actorUserId: null, ip: null, at: now };
 
   const [org] = await tx.select({ settings: organisations.settings }).from(organisations).where(eq(organisations.id, orgId)).limit(1);
   const settings: OrganisationSettings = { ...(org?.settings ?? {}), certificationReminderDays: [90, 60, 30, 7], timeZone: DEMO_TIME_ZONE };
   await tx.update(organisations).set({ settings }).where(eq(organisations.id, orgId));
-  await writeAudit(tx, { ...system, action: 'certification.settings_updated', target: { type: 'organisation', id: orgId }, after: { leadDays: settings.certificationReminderDays, timeZone: DEMO_TIME_ZONE } });
+  await writeAudit(tx, {
+    ...system,
+    action: 'certification.settings_updated',
+    target: { type: 'organisation', id: orgId },
+    after: { leadDays: settings.certificationReminderDays, timeZone: DEMO_TIME_ZONE },
+  });
 
   const emails = [...new Set([...RECORDS, ...REQUIRED].map((r) => r.email))];
   const people = await tx
@@ -80,10 +126,22 @@ export async function seedDemoCertifications(
   for (const req of REQUIRED) {
     const person = byEmail.get(req.email);
     if (!person?.jobRole || !person.tier || !catalog.has(req.certificationId)) continue;
-    const values = { orgId, jobRole: person.jobRole, tier: person.tier, certificationId: req.certificationId, createdBy: null, createdAt: now };
+    const values = {
+      orgId,
+      jobRole: person.jobRole,
+      tier: person.tier,
+      certificationId: req.certificationId,
+      createdBy: null,
+      createdAt: now,
+    };
     const inserted = await tx.insert(certificationRequirements).values(values).onConflictDoNothing().returning();
     if (inserted.length) {
-      await writeAudit(tx, { ...system, action: 'certification.requirement_added', target: { type: 'organisation', id: orgId }, after: { jobRole: person.jobRole, tier: person.tier, certificationId: req.certificationId } });
+      await writeAudit(tx, {
+        ...system,
+        action: 'certification.requirement_added',
+        target: { type: 'organisation', id: orgId },
+        after: { jobRole: person.jobRole, tier: person.tier, certificationId: req.certificationId },
+      });
     }
   }
 
@@ -120,7 +178,15 @@ export async function seedDemoCertifications(
       ...system,
       action: renewsRecordId ? 'certification.record_renewed' : 'certification.record_added',
       target: { type: 'certification_record', id: row!.id },
-      after: { userId: person.id, certificationId: r.certificationId, status: r.status, earnedOn, expiresOn: row!.expiresOn, renewsRecordId, demo: true },
+      after: {
+        userId: person.id,
+        certificationId: r.certificationId,
+        status: r.status,
+        earnedOn,
+        expiresOn: row!.expiresOn,
+        renewsRecordId,
+        demo: true,
+      },
     });
   }
 }

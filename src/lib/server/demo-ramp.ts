@@ -136,7 +136,14 @@ export async function seedDemoRamp(tx: Executor, input: DemoRampInput): Promise<
           updatedAt: at(startDate, 11),
         })
         .returning();
-      await recordChange(tx, { plan, action: 'task.added', taskId: extra!.id, after: taskSnapshot(extra!), actorUserId: managerId, at: at(startDate, 11) });
+      await recordChange(tx, {
+        plan,
+        action: 'task.added',
+        taskId: extra!.id,
+        after: taskSnapshot(extra!),
+        actorUserId: managerId,
+        at: at(startDate, 11),
+      });
       all.push(extra!);
     }
 
@@ -167,7 +174,10 @@ export async function seedDemoRamp(tx: Executor, input: DemoRampInput): Promise<
 
     if (spec.complete) {
       const endedAt = at(dueDate(startDate, Math.min(90, dayToday)), 17);
-      await tx.update(rampPlans).set({ status: 'completed', endedAt, endedBy: managerId, updatedAt: endedAt }).where(eq(rampPlans.id, plan.id));
+      await tx
+        .update(rampPlans)
+        .set({ status: 'completed', endedAt, endedBy: managerId, updatedAt: endedAt })
+        .where(eq(rampPlans.id, plan.id));
       await recordChange(tx, {
         plan,
         action: 'plan.completed',

@@ -39,7 +39,14 @@ export async function seedDemoSkills(tx: Executor, orgId: number, now: Date, lad
   await syncSkillCatalogIn(tx, catalog, now);
   const known = new Set(catalog.map((s) => s.id));
   const people = await tx
-    .select({ id: users.id, email: users.email, jobRole: users.jobRole, tier: users.tier, startDate: users.startDate, managerId: teams.managerUserId })
+    .select({
+      id: users.id,
+      email: users.email,
+      jobRole: users.jobRole,
+      tier: users.tier,
+      startDate: users.startDate,
+      managerId: teams.managerUserId,
+    })
     .from(teamMemberships)
     .innerJoin(users, eq(users.id, teamMemberships.userId))
     .innerJoin(teams, eq(teams.id, teamMemberships.teamId))
@@ -55,7 +62,9 @@ export async function seedDemoSkills(tx: Executor, orgId: number, now: Date, lad
     const daysIn = Math.floor((now.getTime() - started) / DAY);
     const newHire = daysIn < 60;
     // Review rounds: roughly a year, six and one month ago, never before the start date.
-    const rounds = (newHire ? [Math.max(daysIn - 3, 0)] : [360, 180, 30].filter((d) => d < daysIn - 14)).map((d) => now.getTime() - d * DAY);
+    const rounds = (newHire ? [Math.max(daysIn - 3, 0)] : [360, 180, 30].filter((d) => d < daysIn - 14)).map(
+      (d) => now.getTime() - d * DAY,
+    );
     if (rounds.length === 0) rounds.push(now.getTime() - DAY);
 
     for (const [skillId, target] of Object.entries(targets)) {
@@ -70,10 +79,30 @@ export async function seedDemoSkills(tx: Executor, orgId: number, now: Date, lad
       rounds.forEach((at, i) => {
         const level = clamp(final - deficits[i]!);
         const note = NOTES[Math.floor(rnd() * NOTES.length)] ?? null;
-        rows.push({ orgId, subjectUserId: person.id, raterUserId: person.id, skillId, kind: 'self', level: clamp(level + selfBias), note: null, ratedAt: new Date(at - 2 * DAY), createdAt: now });
+        rows.push({
+          orgId,
+          subjectUserId: person.id,
+          raterUserId: person.id,
+          skillId,
+          kind: 'self',
+          level: clamp(level + selfBias),
+          note: null,
+          ratedAt: new Date(at - 2 * DAY),
+          createdAt: now,
+        });
         // A new hire's manager has not rated her yet: the matrix shows self ratings only.
         if (!newHire && person.managerId !== null) {
-          rows.push({ orgId, subjectUserId: person.id, raterUserId: person.managerId, skillId, kind: 'manager', level, note, ratedAt: new Date(at), createdAt: now });
+          rows.push({
+            orgId,
+            subjectUserId: person.id,
+            raterUserId: person.managerId,
+            skillId,
+            kind: 'manager',
+            level,
+            note,
+            ratedAt: new Date(at),
+            createdAt: now,
+          });
         }
       });
     }
@@ -82,7 +111,14 @@ export async function seedDemoSkills(tx: Executor, orgId: number, now: Date, lad
   return rows.length;
 }
 
-export type BenchmarkOrg = { orgId: number; adminEmail: string; managerEmails: string[]; teamIds: number[]; skillIds: string[]; ratings: number };
+export type BenchmarkOrg = {
+  orgId: number;
+  adminEmail: string;
+  managerEmails: string[];
+  teamIds: number[];
+  skillIds: string[];
+  ratings: number;
+};
 
 /**
  * A large organisation for benchmarks and the 500 x 60 browser test: an
@@ -95,13 +131,36 @@ export async function seedSkillsBenchmarkOrg(
   db: Db,
   options: { passwordHash: string; label?: string; people?: number; skills?: number; teamSize?: number; rounds?: number; now?: Date },
 ): Promise<BenchmarkOrg> {
-  const { passwordHash, label = `bench-${Date.now().toString(36)}`, people = 500, skills: skillCount = 60, teamSize = 50, rounds = 2, now = new Date() } = options;
+  const {
+    passwordHash,
+    label = `bench-${Date.now().toString(36)}`,
+    people = 500,
+    skills: skillCount = 60,
+    teamSize = 50,
+    rounds = 2,
+    now = new Date(),
+  } = options;
   return db.transaction(async (tx) => {
-    const [org] = await tx.insert(organisations).values({ name: `Skills benchmark ${label}`, settings: {}, createdAt: now }).returning({ id: organisations.id });
+    const [org] = await tx
+      .insert(organisations)
+      .values({ name: `Skills benchmark ${label}`, settings: {}, createdAt: now })
+      .returning({ id: organisations.id });
     const orgId = org!.id;
     const email = (who: string) => `${who}.${label}@bench.opspath.test`;
-    await tx.insert(users).values({ orgId, email: email('admin'), displayName: 'Benchmark Admin', passwordHash, role: 'admin', createdAt: now, updatedAt: now });
-    const catalog = await tx.select({ id: skills.id }).from(skills).where(and(isNull(skills.orgId), eq(skills.active, true))).orderBy(asc(skills.position));
+    await tx.insert(users).values({
+      orgId,
+      email: email('admin'),
+      displayName: 'Benchmark Admin',
+      passwordHash,
+      role: 'admin',
+      createdAt: now,
+      updatedAt: now,
+    });
+    const catalog = await tx
+      .select({ id: skills.id })
+      .from(skills)
+      .where(and(isNull(skills.orgId), eq(skills.active, true)))
+      .orderBy(asc(skills.position));
     const own = Array.from({ length: Math.max(0, skillCount - catalog.length) }, (_, i) => ({
       id: `${label}-skill-${i + 1}`,
       orgId,
@@ -124,9 +183,22 @@ export async function seedSkillsBenchmarkOrg(
       const managerEmail = email(`manager${t + 1}`);
       const [manager] = await tx
         .insert(users)
-        .values({ orgId, email: managerEmail, displayName: `Manager ${t + 1}`, passwordHash, role: 'manager', jobRole: 'operations-manager', tier: 'manager', createdAt: now, updatedAt: now })
+        .values({
+          orgId,
+          email: managerEmail,
+          displayName: `Manager ${t + 1}`,
+          passwordHash,
+          role: 'manager',
+          jobRole: 'operations-manager',
+          tier: 'manager',
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: users.id });
-      const [team] = await tx.insert(teams).values({ orgId, name: `Team ${t + 1}`, managerUserId: manager!.id, createdAt: now, updatedAt: now }).returning({ id: teams.id });
+      const [team] = await tx
+        .insert(teams)
+        .values({ orgId, name: `Team ${t + 1}`, managerUserId: manager!.id, createdAt: now, updatedAt: now })
+        .returning({ id: teams.id });
       teamIds.push(team!.id);
       managerEmails.push(managerEmail);
       const size = Math.min(teamSize, people - t * teamSize);
@@ -135,7 +207,17 @@ export async function seedSkillsBenchmarkOrg(
         .values(
           Array.from({ length: size }, (_, i) => {
             const n = t * teamSize + i + 1;
-            return { orgId, email: email(`person${n}`), displayName: `Person ${String(n).padStart(3, '0')}`, passwordHash, role: 'member' as const, jobRole: 'operations-coordinator', tier: tiers[n % 3]!, createdAt: now, updatedAt: now };
+            return {
+              orgId,
+              email: email(`person${n}`),
+              displayName: `Person ${String(n).padStart(3, '0')}`,
+              passwordHash,
+              role: 'member' as const,
+              jobRole: 'operations-coordinator',
+              tier: tiers[n % 3]!,
+              createdAt: now,
+              updatedAt: now,
+            };
           }),
         )
         .returning({ id: users.id });
@@ -154,8 +236,26 @@ export async function seedSkillsBenchmarkOrg(
       for (const [k, skillId] of skillIds.entries()) {
         for (let r = 0; r < rounds; r++) {
           const at = now.getTime() - (rounds - r) * 90 * DAY;
-          batch.push({ orgId, subjectUserId: person.id, raterUserId: person.id, skillId, kind: 'self', level: clamp((p + k + r) % 5), ratedAt: new Date(at - DAY), createdAt: now });
-          batch.push({ orgId, subjectUserId: person.id, raterUserId: person.managerId, skillId, kind: 'manager', level: clamp((p * 3 + k + r) % 5), ratedAt: new Date(at), createdAt: now });
+          batch.push({
+            orgId,
+            subjectUserId: person.id,
+            raterUserId: person.id,
+            skillId,
+            kind: 'self',
+            level: clamp((p + k + r) % 5),
+            ratedAt: new Date(at - DAY),
+            createdAt: now,
+          });
+          batch.push({
+            orgId,
+            subjectUserId: person.id,
+            raterUserId: person.managerId,
+            skillId,
+            kind: 'manager',
+            level: clamp((p * 3 + k + r) % 5),
+            ratedAt: new Date(at),
+            createdAt: now,
+          });
         }
       }
       if (batch.length >= 5000) await flush();

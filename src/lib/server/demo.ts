@@ -31,18 +31,114 @@ type DemoPerson = {
 // one 45 days in.
 const PEOPLE: DemoPerson[] = [
   { email: 'admin@demo.opspath.test', name: 'Alex Morgan', role: 'admin', jobRole: null, tier: 0, startedDaysAgo: 2200, team: null },
-  { email: 'manager@demo.opspath.test', name: 'Maria Lopez', role: 'manager', jobRole: 'operations-manager', tier: 1, startedDaysAgo: 1800, team: null },
-  { email: 'manager2@demo.opspath.test', name: 'David Chen', role: 'manager', jobRole: 'operations-manager', tier: 1, startedDaysAgo: 1300, team: null },
-  { email: 'newhire@demo.opspath.test', name: 'Nina Patel', role: 'member', jobRole: 'operations-assistant', tier: 0, startedDaysAgo: 20, team: 'warehouse' },
-  { email: 'tom.becker@demo.opspath.test', name: 'Tom Becker', role: 'member', jobRole: 'operations-coordinator', tier: 1, startedDaysAgo: 700, team: 'warehouse' },
-  { email: 'ioana.popescu@demo.opspath.test', name: 'Ioana Popescu', role: 'member', jobRole: 'operations-support-specialist', tier: 2, startedDaysAgo: 1500, team: 'warehouse' },
-  { email: 'samuel.okafor@demo.opspath.test', name: 'Samuel Okafor', role: 'member', jobRole: 'operations-officer', tier: 0, startedDaysAgo: 240, team: 'warehouse' },
-  { email: 'lena.fischer@demo.opspath.test', name: 'Lena Fischer', role: 'member', jobRole: 'operations-manager', tier: 0, startedDaysAgo: 400, team: 'warehouse' },
-  { email: 'priya.raman@demo.opspath.test', name: 'Priya Raman', role: 'member', jobRole: 'operations-assistant', tier: 1, startedDaysAgo: 500, team: 'customer' },
-  { email: 'jonas.weber@demo.opspath.test', name: 'Jonas Weber', role: 'member', jobRole: 'operations-coordinator', tier: 0, startedDaysAgo: 45, team: 'customer' },
-  { email: 'elena.dumitru@demo.opspath.test', name: 'Elena Dumitru', role: 'member', jobRole: 'operations-support-specialist', tier: 1, startedDaysAgo: 1100, team: 'customer' },
-  { email: 'marcus.reid@demo.opspath.test', name: 'Marcus Reid', role: 'member', jobRole: 'operations-officer', tier: 2, startedDaysAgo: 2000, team: 'customer' },
-  { email: 'ana.silva@demo.opspath.test', name: 'Ana Silva', role: 'member', jobRole: 'operations-coordinator', tier: 2, startedDaysAgo: 900, team: 'customer' },
+  {
+    email: 'manager@demo.opspath.test',
+    name: 'Maria Lopez',
+    role: 'manager',
+    jobRole: 'operations-manager',
+    tier: 1,
+    startedDaysAgo: 1800,
+    team: null,
+  },
+  {
+    email: 'manager2@demo.opspath.test',
+    name: 'David Chen',
+    role: 'manager',
+    jobRole: 'operations-manager',
+    tier: 1,
+    startedDaysAgo: 1300,
+    team: null,
+  },
+  {
+    email: 'newhire@demo.opspath.test',
+    name: 'Nina Patel',
+    role: 'member',
+    jobRole: 'operations-assistant',
+    tier: 0,
+    startedDaysAgo: 20,
+    team: 'warehouse',
+  },
+  {
+    email: 'tom.becker@demo.opspath.test',
+    name: 'Tom Becker',
+    role: 'member',
+    jobRole: 'operations-coordinator',
+    tier: 1,
+    startedDaysAgo: 700,
+    team: 'warehouse',
+  },
+  {
+    email: 'ioana.popescu@demo.opspath.test',
+    name: 'Ioana Popescu',
+    role: 'member',
+    jobRole: 'operations-support-specialist',
+    tier: 2,
+    startedDaysAgo: 1500,
+    team: 'warehouse',
+  },
+  {
+    email: 'samuel.okafor@demo.opspath.test',
+    name: 'Samuel Okafor',
+    role: 'member',
+    jobRole: 'operations-officer',
+    tier: 0,
+    startedDaysAgo: 240,
+    team: 'warehouse',
+  },
+  {
+    email: 'lena.fischer@demo.opspath.test',
+    name: 'Lena Fischer',
+    role: 'member',
+    jobRole: 'operations-manager',
+    tier: 0,
+    startedDaysAgo: 400,
+    team: 'warehouse',
+  },
+  {
+    email: 'priya.raman@demo.opspath.test',
+    name: 'Priya Raman',
+    role: 'member',
+    jobRole: 'operations-assistant',
+    tier: 1,
+    startedDaysAgo: 500,
+    team: 'customer',
+  },
+  {
+    email: 'jonas.weber@demo.opspath.test',
+    name: 'Jonas Weber',
+    role: 'member',
+    jobRole: 'operations-coordinator',
+    tier: 0,
+    startedDaysAgo: 45,
+    team: 'customer',
+  },
+  {
+    email: 'elena.dumitru@demo.opspath.test',
+    name: 'Elena Dumitru',
+    role: 'member',
+    jobRole: 'operations-support-specialist',
+    tier: 1,
+    startedDaysAgo: 1100,
+    team: 'customer',
+  },
+  {
+    email: 'marcus.reid@demo.opspath.test',
+    name: 'Marcus Reid',
+    role: 'member',
+    jobRole: 'operations-officer',
+    tier: 2,
+    startedDaysAgo: 2000,
+    team: 'customer',
+  },
+  {
+    email: 'ana.silva@demo.opspath.test',
+    name: 'Ana Silva',
+    role: 'member',
+    jobRole: 'operations-coordinator',
+    tier: 2,
+    startedDaysAgo: 900,
+    team: 'customer',
+  },
 ];
 
 const TEAMS = {
@@ -87,7 +183,13 @@ export async function seedDemoOrganisation(db: Db, catalog: JobRoleCatalog, now 
     const system = { actorUserId: null, ip: null, at: now };
     const [org] = await tx.insert(organisations).values({ name: DEMO_ORG_NAME, settings: {}, createdAt: now }).returning();
     const orgId = org!.id;
-    await writeAudit(tx, { ...system, orgId, action: 'org.created', target: { type: 'organisation', id: orgId }, after: { name: DEMO_ORG_NAME, demo: true } });
+    await writeAudit(tx, {
+      ...system,
+      orgId,
+      action: 'org.created',
+      target: { type: 'organisation', id: orgId },
+      after: { name: DEMO_ORG_NAME, demo: true },
+    });
 
     const ids = new Map<string, number>();
     for (const person of PEOPLE) {
@@ -116,7 +218,13 @@ export async function seedDemoOrganisation(db: Db, catalog: JobRoleCatalog, now 
         .insert(teams)
         .values({ orgId, name: spec.name, managerUserId, createdAt: now, updatedAt: now })
         .returning({ id: teams.id });
-      await writeAudit(tx, { ...system, orgId, action: 'team.created', target: { type: 'team', id: team!.id }, after: { name: spec.name, managerUserId } });
+      await writeAudit(tx, {
+        ...system,
+        orgId,
+        action: 'team.created',
+        target: { type: 'team', id: team!.id },
+        after: { name: spec.name, managerUserId },
+      });
       for (const person of PEOPLE.filter((p) => p.team === key)) {
         const userId = ids.get(person.email)!;
         await tx.insert(teamMemberships).values({ teamId: team!.id, userId, createdAt: now });

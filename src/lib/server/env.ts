@@ -25,9 +25,7 @@ const envSchema = z
       }),
     // Turso needs a token; a self-hosted libSQL server may not, so it stays optional.
     DATABASE_AUTH_TOKEN: z.string().trim().min(1, { error: 'must not be empty when set' }).optional(),
-    NODE_ENV: z
-      .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
-      .default('development'),
+    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
     // A session ends after this long without a request. last_verified_at is
     // written at most hourly, so anything under two hours would be imprecise.
     SESSION_INACTIVITY_HOURS: intFromEnv(2, 24 * 90, 72),
@@ -65,9 +63,7 @@ function withoutBlanks(source: Record<string, string | undefined>) {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(withoutBlanks(source));
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-  );
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
 }
 
 let cached: Env | undefined;

@@ -22,15 +22,7 @@ import yaml from 'js-yaml';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, max, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rampTemplateSchema, kpiSchema, skillSchema } from '../content/schema.ts';
-import {
-  addDays,
-  daysBetween,
-  isCalendarDate,
-  phaseForDay,
-  todayOf,
-  type HistoryAction,
-  type TaskState,
-} from '../domain/ramp.ts';
+import { addDays, daysBetween, isCalendarDate, phaseForDay, todayOf, type HistoryAction, type TaskState } from '../domain/ramp.ts';
 import { canEditUser, isAdmin, managesPerson, type Actor, type TeamContext } from './access.ts';
 import { auditRow, writeAudit, type AuditAction, type AuditEvent } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';
@@ -78,8 +70,7 @@ export function loadRampCatalogFromDisk(contentDir = join(process.cwd(), 'conten
   return { templates, skills: list('skills.yaml', skillSchema), kpis: list('playbook/kpis.yaml', kpiSchema) };
 }
 
-export const findTemplate = (catalog: RampCatalog, role: string | null | undefined) =>
-  catalog.templates.find((t) => t.role === role);
+export const findTemplate = (catalog: RampCatalog, role: string | null | undefined) => catalog.templates.find((t) => t.role === role);
 
 // --- access ------------------------------------------------------------------------
 
@@ -154,8 +145,7 @@ async function accessTo(db: Executor, actor: Actor, plan: RampPlan, person: User
   return ok({ plan, person, access, teamContext });
 }
 
-const closedPlan = (plan: RampPlan): Outcome<never> =>
-  invalid({}, `This plan is ${plan.status} and can no longer be changed.`, 409);
+const closedPlan = (plan: RampPlan): Outcome<never> => invalid({}, `This plan is ${plan.status} and can no longer be changed.`, 409);
 
 /** A plan the actor may edit and that is still active. */
 async function editablePlan(tx: Executor, actor: Actor, rawPlanId: string | number | undefined): Promise<Outcome<LoadedPlan>> {
@@ -169,7 +159,11 @@ async function editablePlan(tx: Executor, actor: Actor, rawPlanId: string | numb
 async function taskOfPlan(tx: Executor, planId: number, rawTaskId: string | number | undefined): Promise<RampTask | undefined> {
   const id = typeof rawTaskId === 'number' ? rawTaskId : parseId(rawTaskId);
   if (id === null) return undefined;
-  const [task] = await tx.select().from(rampTasks).where(and(eq(rampTasks.id, id), eq(rampTasks.planId, planId))).limit(1);
+  const [task] = await tx
+    .select()
+    .from(rampTasks)
+    .where(and(eq(rampTasks.id, id), eq(rampTasks.planId, planId)))
+    .limit(1);
   return task;
 }
 
@@ -187,10 +181,7 @@ export const taskStates = (tasks: readonly RampTask[]): (TaskState & { owner: Ra
 
 /** Active colleagues who may be named buddy: people in the new hire's teams, other than the new hire. */
 export async function buddyCandidates(db: Executor, personId: number) {
-  const teamsOfPerson = db
-    .select({ teamId: teamMemberships.teamId })
-    .from(teamMemberships)
-    .where(eq(teamMemberships.userId, personId));
+  const teamsOfPerson = db.select({ teamId: teamMemberships.teamId }).from(teamMemberships).where(eq(teamMemberships.userId, personId));
   return db
     .selectDistinct({ id: users.id, displayName: users.displayName })
     .from(teamMemberships)
@@ -529,7 +520,10 @@ async function parseTask(tx: Executor, plan: RampPlan, form: FormValues, catalog
 }
 
 async function nextPosition(tx: Executor, planId: number): Promise<number> {
-  const [row] = await tx.select({ top: max(rampTasks.position) }).from(rampTasks).where(eq(rampTasks.planId, planId));
+  const [row] = await tx
+    .select({ top: max(rampTasks.position) })
+    .from(rampTasks)
+    .where(eq(rampTasks.planId, planId));
   return (row?.top ?? 0) + 10;
 }
 
@@ -919,21 +913,30 @@ export async function overseenPlans(db: Executor, actor: Actor, status: 'active'
       ),
     )
     .orderBy(asc(rampPlans.startDate), asc(users.displayName));
-  const visible = rows.filter(
-    (r) => r.plan.userId !== actor.id && (isAdmin(actor) || managesPerson(actor, r.plan.userId, teamContext)),
-  );
+  const visible = rows.filter((r) => r.plan.userId !== actor.id && (isAdmin(actor) || managesPerson(actor, r.plan.userId, teamContext)));
   if (visible.length === 0) return [];
   // One row per plan with its tasks as JSON: an admin's dashboard reads every
   // active plan's tasks (40,000 at 50,000 people), and the client's cost is per row.
-  const packed = await readInSlices(visible.map((r) => r.plan.id), (planIds) =>
-    db.all<{ planId: number; tasks: string }>(sql`
+  const packed = await readInSlices(
+    visible.map((r) => r.plan.id),
+    (planIds) =>
+      db.all<{ planId: number; tasks: string }>(sql`
       select plan_id as planId, json_group_array(json_array(id, title, due_day, done_at is not null, position)) as tasks
-      from ramp_tasks where plan_id in (${sql.join(planIds.map((id) => sql`${id}`), sql`, `)})
+      from ramp_tasks where plan_id in (${sql.join(
+        planIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})
       group by plan_id`),
   );
   const byPlan = new Map<number, TaskState[]>();
   for (const row of packed) {
-    const tasks = (JSON.parse(row.tasks) as [number, string, number, 0 | 1, number][]).map(([id, title, dueDay, done, position]) => ({ id, title, dueDay, done: done === 1, position }));
+    const tasks = (JSON.parse(row.tasks) as [number, string, number, 0 | 1, number][]).map(([id, title, dueDay, done, position]) => ({
+      id,
+      title,
+      dueDay,
+      done: done === 1,
+      position,
+    }));
     byPlan.set(Number(row.planId), tasks);
   }
   return visible.map((r) => ({ ...r, tasks: byPlan.get(r.plan.id) ?? [] }));

@@ -142,15 +142,29 @@ export function createDatabaseLoginThrottle(db: Db, now: () => number = Date.now
         const rows = await tx
           .select()
           .from(rateLimitBuckets)
-          .where(or(and(eq(rateLimitBuckets.scope, 'ip'), eq(rateLimitBuckets.key, ipKey)), and(eq(rateLimitBuckets.scope, 'account'), eq(rateLimitBuckets.key, accountKey))));
+          .where(
+            or(
+              and(eq(rateLimitBuckets.scope, 'ip'), eq(rateLimitBuckets.key, ipKey)),
+              and(eq(rateLimitBuckets.scope, 'account'), eq(rateLimitBuckets.key, accountKey)),
+            ),
+          );
         const stored = (scope: 'ip' | 'account') => rows.find((r) => r.scope === scope);
         const ipBucket = refill(stored('ip'), at, IP_POLICY);
         const accountBucket = refill(stored('account'), at, ACCOUNT_POLICY);
         const refused = [decide(ipBucket, at, 1, IP_POLICY), decide(accountBucket, at, 1, ACCOUNT_POLICY)].find((d) => !d.allowed);
         if (refused) return refused;
-        for (const [scope, key, bucket] of [['ip', ipKey, ipBucket], ['account', accountKey, accountBucket]] as const) {
+        for (const [scope, key, bucket] of [
+          ['ip', ipKey, ipBucket],
+          ['account', accountKey, accountBucket],
+        ] as const) {
           const row = { scope, key, tokens: bucket.tokens - 1, refilledAt: bucket.refilledAt };
-          await tx.insert(rateLimitBuckets).values(row).onConflictDoUpdate({ target: [rateLimitBuckets.scope, rateLimitBuckets.key], set: { tokens: row.tokens, refilledAt: row.refilledAt } });
+          await tx
+            .insert(rateLimitBuckets)
+            .values(row)
+            .onConflictDoUpdate({
+              target: [rateLimitBuckets.scope, rateLimitBuckets.key],
+              set: { tokens: row.tokens, refilledAt: row.refilledAt },
+            });
         }
         return { allowed: true } as const;
       });
@@ -168,9 +182,17 @@ export function createDatabaseLoginThrottle(db: Db, now: () => number = Date.now
 
 /** Deletes buckets whose missing tokens have all come back by `at`. */
 async function sweep(db: Db, at: number) {
-  for (const [scope, policy] of [['ip', IP_POLICY], ['account', ACCOUNT_POLICY]] as const) {
+  for (const [scope, policy] of [
+    ['ip', IP_POLICY],
+    ['account', ACCOUNT_POLICY],
+  ] as const) {
     await db
       .delete(rateLimitBuckets)
-      .where(and(eq(rateLimitBuckets.scope, scope), sql`${rateLimitBuckets.refilledAt} + (${policy.max} - ${rateLimitBuckets.tokens}) * ${policy.refillIntervalMs} <= ${at}`));
+      .where(
+        and(
+          eq(rateLimitBuckets.scope, scope),
+          sql`${rateLimitBuckets.refilledAt} + (${policy.max} - ${rateLimitBuckets.tokens}) * ${policy.refillIntervalMs} <= ${at}`,
+        ),
+      );
   }
 }

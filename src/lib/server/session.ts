@@ -66,11 +66,7 @@ function parseToken(token: string): { id: string; secret: string } | null {
 }
 
 /** Starts a new session (always a new one: a sign-in never reuses an id, which defeats session fixation). */
-export async function createSession(
-  db: Executor,
-  userId: number,
-  options?: SessionOptions,
-): Promise<{ token: string; session: Session }> {
+export async function createSession(db: Executor, userId: number, options?: SessionOptions): Promise<{ token: string; session: Session }> {
   const { now, policy } = resolve(options);
   const id = randomPart();
   const secret = randomPart();
@@ -88,11 +84,7 @@ export async function createSession(
 }
 
 /** The session and its user, or null when the token is malformed, unknown, wrong, expired or the user is inactive. */
-export async function validateSessionToken(
-  db: Executor,
-  token: string,
-  options?: SessionOptions,
-): Promise<ValidSession | null> {
+export async function validateSessionToken(db: Executor, token: string, options?: SessionOptions): Promise<ValidSession | null> {
   const { now, policy } = resolve(options);
   const parts = parseToken(token);
   if (!parts) return null;

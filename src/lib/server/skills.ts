@@ -52,7 +52,15 @@ const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---/;
 // Only what targets need, so a guide being edited elsewhere in its frontmatter still yields its ladder.
 const ladderSource = z.object({
   title: z.string(),
-  tiers: z.array(z.object({ id: z.string(), title: z.string(), yearsMin: z.number(), yearsMax: z.number().nullable(), targets: z.record(z.string(), z.number().int().min(0).max(4)) })),
+  tiers: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      yearsMin: z.number(),
+      yearsMax: z.number().nullable(),
+      targets: z.record(z.string(), z.number().int().min(0).max(4)),
+    }),
+  ),
   skillMap: z.object({ foundational: z.array(z.string()), technical: z.array(z.string()), soft: z.array(z.string()) }),
 });
 
@@ -86,17 +94,33 @@ export async function syncSkillCatalogIn(tx: Executor, entries: readonly Catalog
   const listed = new Set<string>();
   for (const [position, entry] of entries.entries()) {
     listed.add(entry.id);
-    const want = { name: entry.name, category: entry.category, description: entry.description, source: 'content' as const, orgId: null, position, active: true };
+    const want = {
+      name: entry.name,
+      category: entry.category,
+      description: entry.description,
+      source: 'content' as const,
+      orgId: null,
+      position,
+      active: true,
+    };
     const have = existing.get(entry.id);
     if (!have) {
       await tx.insert(skills).values({ id: entry.id, ...want, createdAt: now, updatedAt: now });
       result.added++;
     } else if (
-      have.name !== want.name || have.category !== want.category || have.description !== want.description ||
-      have.source !== 'content' || have.orgId !== null || have.position !== position || !have.active
+      have.name !== want.name ||
+      have.category !== want.category ||
+      have.description !== want.description ||
+      have.source !== 'content' ||
+      have.orgId !== null ||
+      have.position !== position ||
+      !have.active
     ) {
       // An admin's skill whose id the catalog later adopts becomes a catalog skill, keeping its ratings.
-      await tx.update(skills).set({ ...want, updatedAt: now }).where(eq(skills.id, entry.id));
+      await tx
+        .update(skills)
+        .set({ ...want, updatedAt: now })
+        .where(eq(skills.id, entry.id));
       result.updated++;
     }
   }
@@ -107,7 +131,13 @@ export async function syncSkillCatalogIn(tx: Executor, entries: readonly Catalog
     }
   }
   if (result.added + result.updated + result.retired > 0) {
-    await writeAudit(tx, { orgId: null, actorUserId: null, action: 'skill.catalog_synced', at: now, after: { ...result, catalogSize: entries.length } });
+    await writeAudit(tx, {
+      orgId: null,
+      actorUserId: null,
+      action: 'skill.catalog_synced',
+      at: now,
+      after: { ...result, catalogSize: entries.length },
+    });
   }
   return result;
 }
@@ -121,14 +151,25 @@ export type OrgSkill = MatrixSkill & { description: string; source: Skill['sourc
 /** The active skills an organisation uses: the catalog's and its own, in catalog order. */
 export async function listOrgSkills(db: Executor, orgId: number): Promise<OrgSkill[]> {
   return db
-    .select({ id: skills.id, name: skills.name, category: skills.category, position: skills.position, description: skills.description, source: skills.source })
+    .select({
+      id: skills.id,
+      name: skills.name,
+      category: skills.category,
+      position: skills.position,
+      description: skills.description,
+      source: skills.source,
+    })
     .from(skills)
     .where(and(eq(skills.active, true), or(isNull(skills.orgId), eq(skills.orgId, orgId))))
     .orderBy(asc(skills.position), asc(skills.id));
 }
 
 const skillForm = z.object({
-  name: z.string({ error: 'Enter a name.' }).trim().min(2, { error: 'Enter a name of at least 2 characters.' }).max(80, { error: 'Use at most 80 characters.' }),
+  name: z
+    .string({ error: 'Enter a name.' })
+    .trim()
+    .min(2, { error: 'Enter a name of at least 2 characters.' })
+    .max(80, { error: 'Use at most 80 characters.' }),
   category: z.enum(SKILL_CATEGORY_VALUES, { error: 'Choose a category.' }),
   description: z
     .string({ error: 'Describe the skill in a sentence.' })
@@ -151,13 +192,29 @@ export async function createSkill(db: Db, ctx: ActionContext, form: FormValues):
       return invalid({ name: 'A skill with this name already exists.' }, undefined, 409);
     }
     // Ids are global (the catalog's are shared); a taken id gets a number, never another org's skill.
-    const taken = new Set((await tx.select({ id: skills.id }).from(skills).where(sql`${skills.id} = ${base} or ${skills.id} like ${`${base}-%`}`)).map((r) => r.id));
+    const taken = new Set(
+      (
+        await tx
+          .select({ id: skills.id })
+          .from(skills)
+          .where(sql`${skills.id} = ${base} or ${skills.id} like ${`${base}-%`}`)
+      ).map((r) => r.id),
+    );
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     const [{ max } = { max: 0 }] = await tx.select({ max: sql<number>`coalesce(max(${skills.position}), 0)` }).from(skills);
     const [created] = await tx
       .insert(skills)
-      .values({ id, orgId: ctx.actor.orgId, ...input, source: 'admin', position: Number(max) + 1, active: true, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({
+        id,
+        orgId: ctx.actor.orgId,
+        ...input,
+        source: 'admin',
+        position: Number(max) + 1,
+        active: true,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
       .returning();
     await writeAudit(tx, {
       ...auditedBy(ctx),
@@ -202,7 +259,11 @@ const optionalText = (max: number, label: string) =>
     .transform((v) => (v === '' ? null : v));
 
 export const ratingInput = z.object({
-  skillId: z.string({ error: 'Choose a skill.' }).trim().min(1, { error: 'Choose a skill.' }).max(100, { error: 'Choose a skill from the list.' }),
+  skillId: z
+    .string({ error: 'Choose a skill.' })
+    .trim()
+    .min(1, { error: 'Choose a skill.' })
+    .max(100, { error: 'Choose a skill from the list.' }),
   level: z
     .union([z.string(), z.number()], { error: 'Choose a level from 0 to 4.' })
     .transform((v) => String(v).trim())
@@ -312,7 +373,10 @@ export async function latestCells(db: Executor, orgId: number, personIds: readon
   const where =
     personIds === null
       ? sql`org_id = ${orgId}`
-      : sql`+org_id = ${orgId} and subject_user_id in (${sql.join(personIds.map((id) => sql`${id}`), sql`, `)})`;
+      : sql`+org_id = ${orgId} and subject_user_id in (${sql.join(
+          personIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`;
   const rows = await db.all<{ s: number; c: string }>(sql`
     select subject_user_id as s,
            group_concat(skill_id || ' ' || ifnull(self_level, '') || ' ' || ifnull(self_rated_at, '') || ' ' || ifnull(manager_level, '') || ' ' || ifnull(manager_rated_at, ''), ',') as c
@@ -349,17 +413,25 @@ export async function orgSkillCoverage(db: Executor, orgId: number): Promise<Ski
 export type ScopedPerson = MatrixPerson & { email: string; teamIds: number[] };
 
 /** Active people of the organisation, or of some of its teams, with their team ids. */
-async function scopedPeople(db: Executor, orgId: number, teamIds: readonly number[] | null, excludeId: number | null): Promise<ScopedPerson[]> {
+async function scopedPeople(
+  db: Executor,
+  orgId: number,
+  teamIds: readonly number[] | null,
+  excludeId: number | null,
+): Promise<ScopedPerson[]> {
   const base = db
-    .select({ id: users.id, name: users.displayName, email: users.email, jobRole: users.jobRole, tier: users.tier, teamId: teamMemberships.teamId })
+    .select({
+      id: users.id,
+      name: users.displayName,
+      email: users.email,
+      jobRole: users.jobRole,
+      tier: users.tier,
+      teamId: teamMemberships.teamId,
+    })
     .from(users)
     .leftJoin(teamMemberships, eq(teamMemberships.userId, users.id));
   const rows = await base.where(
-    and(
-      eq(users.orgId, orgId),
-      eq(users.active, true),
-      teamIds === null ? undefined : inArray(teamMemberships.teamId, [...teamIds]),
-    ),
+    and(eq(users.orgId, orgId), eq(users.active, true), teamIds === null ? undefined : inArray(teamMemberships.teamId, [...teamIds])),
   );
   const people = new Map<number, ScopedPerson>();
   for (const r of rows) {
@@ -417,7 +489,14 @@ export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: strin
   const teamIds = team ? [team.id] : mine.map((t) => t.id);
   // A manager rates the people of their teams, not themselves (that is a self rating, on My skills).
   const people = teamIds.length ? await scopedPeople(db, actor.orgId, teamIds, actor.id) : [];
-  const [orgSkills, cells] = await Promise.all([listOrgSkills(db, actor.orgId), latestCells(db, actor.orgId, people.map((p) => p.id))]);
+  const [orgSkills, cells] = await Promise.all([
+    listOrgSkills(db, actor.orgId),
+    latestCells(
+      db,
+      actor.orgId,
+      people.map((p) => p.id),
+    ),
+  ]);
   return ok({ teams: mine, team, data: { people, skills: orgSkills, cells } });
 }
 
@@ -441,7 +520,12 @@ export async function ratingHistory(db: Executor, personId: number): Promise<His
     .from(skillRatings)
     .innerJoin(users, eq(users.id, skillRatings.raterUserId))
     // The org_id term lets SQLite use skill_ratings_latest_idx (org, subject, …); by subject alone it scanned every rating.
-    .where(and(eq(skillRatings.orgId, sql`(select ${users.orgId} from ${users} where ${users.id} = ${personId})`), eq(skillRatings.subjectUserId, personId)))
+    .where(
+      and(
+        eq(skillRatings.orgId, sql`(select ${users.orgId} from ${users} where ${users.id} = ${personId})`),
+        eq(skillRatings.subjectUserId, personId),
+      ),
+    )
     .orderBy(sql`${skillRatings.ratedAt} desc, ${skillRatings.id} desc`);
   return rows.map((r) => ({ ...r, subjectId: personId, level: r.level as Level, ratedAt: r.ratedAt.getTime() }));
 }
@@ -494,7 +578,8 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  */
 export async function readUploadedCsv(request: Request, field = 'file'): Promise<Upload> {
   const type = request.headers.get('content-type') ?? '';
-  if (!type.startsWith('multipart/form-data')) return { ok: false, status: 400, message: 'Send the file with the upload form on this page.' };
+  if (!type.startsWith('multipart/form-data'))
+    return { ok: false, status: 400, message: 'Send the file with the upload form on this page.' };
   const tooLarge = (size: number): Upload => ({
     ok: false,
     status: 413,
@@ -527,7 +612,8 @@ export async function readUploadedCsv(request: Request, field = 'file'): Promise
     return { ok: false, status: 400, message: 'The upload could not be read. Choose the file again and send the form.' };
   }
   const file = form.get(field);
-  if (!(file instanceof File) || file.size === 0) return { ok: false, status: 400, message: 'Choose a CSV file to import (the file was empty or missing).' };
+  if (!(file instanceof File) || file.size === 0)
+    return { ok: false, status: 400, message: 'Choose a CSV file to import (the file was empty or missing).' };
   if (file.size > MAX_IMPORT_BYTES) return tooLarge(file.size);
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
@@ -576,9 +662,18 @@ export async function importRatings(db: Db, ctx: ActionContext, text: string, fi
       skillKeys.set(s.id, s.id);
     }
     const parsed = parseCsv(text);
-    const checked = validateImport(parsed.records, { people, skills: skillKeys, today, scope: isAdmin(actor) ? 'your organisation' : 'your teams' }, parsed.problems);
+    const checked = validateImport(
+      parsed.records,
+      { people, skills: skillKeys, today, scope: isAdmin(actor) ? 'your organisation' : 'your teams' },
+      parsed.problems,
+    );
     if (!checked.ok) {
-      return { ok: false, status: 400, message: `Nothing was imported: ${checked.problems.length} line${checked.problems.length === 1 ? ' has' : 's have'} a problem.`, problems: checked.problems };
+      return {
+        ok: false,
+        status: 400,
+        message: `Nothing was imported: ${checked.problems.length} line${checked.problems.length === 1 ? ' has' : 's have'} a problem.`,
+        problems: checked.problems,
+      };
     }
 
     // Undated rows equal to the latest manager rating (level and note) change nothing.
@@ -595,7 +690,10 @@ export async function importRatings(db: Db, ctx: ActionContext, text: string, fi
                  row_number() over (partition by subject_user_id, skill_id order by rated_at desc, id desc) as rn
           from skill_ratings
           where org_id = ${actor.orgId} and kind = 'manager'
-            and subject_user_id in (${sql.join(subjectIds.map((id) => sql`${id}`), sql`, `)})
+            and subject_user_id in (${sql.join(
+              subjectIds.map((id) => sql`${id}`),
+              sql`, `,
+            )})
         ) where rn = 1`);
       for (const r of rows) latest.set(cellKey(Number(r.s), r.k), { level: Number(r.l), note: r.n, at: Number(r.t) });
       for (const r of checked.rows) {
@@ -627,7 +725,11 @@ export async function importRatings(db: Db, ctx: ActionContext, text: string, fi
         importKey: sha256(importIdentity(r, today)),
         createdAt: ctx.now,
       }));
-      const inserted = await tx.insert(skillRatings).values(values).onConflictDoNothing({ target: skillRatings.importKey }).returning({ id: skillRatings.id });
+      const inserted = await tx
+        .insert(skillRatings)
+        .values(values)
+        .onConflictDoNothing({ target: skillRatings.importKey })
+        .returning({ id: skillRatings.id });
       written += inserted.length;
     }
     const result = { rows: checked.rows.length, written, skipped: checked.rows.length - written };

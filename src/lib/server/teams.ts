@@ -205,11 +205,7 @@ export async function setTeamManager(db: Db, ctx: ActionContext, rawTeamId: stri
     if (managerUserId === team.managerUserId) return ok(team);
     const problem = await managerProblem(tx, managerUserId, team);
     if (problem) return invalid({ managerUserId: problem });
-    const [updated] = await tx
-      .update(teams)
-      .set({ managerUserId, updatedAt: ctx.now })
-      .where(eq(teams.id, team.id))
-      .returning();
+    const [updated] = await tx.update(teams).set({ managerUserId, updatedAt: ctx.now }).where(eq(teams.id, team.id)).returning();
     await writeAudit(tx, {
       orgId: team.orgId,
       actorUserId: ctx.actor.id,

@@ -35,7 +35,11 @@ export function normaliseEmail(email: string): string {
 const withoutHash = ({ passwordHash: _omit, ...person }: User): SessionUser => person;
 
 export async function findUserByEmail(db: Executor, email: string): Promise<User | undefined> {
-  const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)))
+    .limit(1);
   return user;
 }
 
@@ -118,16 +122,14 @@ const startDateField = z
   .refine((d) => d >= '1950-01-01' && d <= '2100-12-31', { error: 'Enter a realistic start date.' });
 
 const positionField = (catalog: JobRoleCatalog) =>
-  z
-    .string({ error: 'Choose a role and tier.' })
-    .transform((value, ctx) => {
-      const position = parsePosition(value);
-      if (!position || !isValidPosition(catalog, position.jobRole, position.tier)) {
-        ctx.addIssue({ code: 'custom', message: 'Choose a role and tier from the list.' });
-        return z.NEVER;
-      }
-      return position;
-    });
+  z.string({ error: 'Choose a role and tier.' }).transform((value, ctx) => {
+    const position = parsePosition(value);
+    if (!position || !isValidPosition(catalog, position.jobRole, position.tier)) {
+      ctx.addIssue({ code: 'custom', message: 'Choose a role and tier from the list.' });
+      return z.NEVER;
+    }
+    return position;
+  });
 
 const profileSchema = (catalog: JobRoleCatalog) =>
   z.object({ displayName: displayNameField, position: positionField(catalog), startDate: startDateField });
@@ -152,12 +154,7 @@ const newPersonSchema = (catalog: JobRoleCatalog) =>
 export type AddedPerson = { person: SessionUser; generatedPassword: string | null };
 
 /** Adds a person to a team (managers: their teams; admins: any team, or none). */
-export async function addPerson(
-  db: Db,
-  ctx: ActionContext,
-  form: FormValues,
-  catalog: JobRoleCatalog,
-): Promise<Outcome<AddedPerson>> {
+export async function addPerson(db: Db, ctx: ActionContext, form: FormValues, catalog: JobRoleCatalog): Promise<Outcome<AddedPerson>> {
   const { actor } = ctx;
   // Authorize the team first, so a tampered team id is refused whatever else was sent.
   const teamContext = await loadTeamContext(db, actor);
@@ -304,11 +301,7 @@ export async function setPersonActive(
     if (!found.ok) return found;
     const target = found.value;
     if (target.active === active) return ok(withoutHash(target));
-    const [updated] = await tx
-      .update(users)
-      .set({ active, updatedAt: ctx.now })
-      .where(eq(users.id, target.id))
-      .returning();
+    const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
     const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
     await writeAudit(tx, {
       orgId: target.orgId,
@@ -343,11 +336,7 @@ export async function changeUserRole(
     const target = found.value;
     const role: UserRole = parsed.value.role;
     if (role === target.role) return ok(withoutHash(target));
-    const [updated] = await tx
-      .update(users)
-      .set({ role, updatedAt: ctx.now })
-      .where(eq(users.id, target.id))
-      .returning();
+    const [updated] = await tx.update(users).set({ role, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
     const endedSessions = await invalidateUserSessions(tx, target.id);
     await writeAudit(tx, {
       orgId: target.orgId,

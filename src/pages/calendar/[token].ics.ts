@@ -14,7 +14,10 @@ export const GET: APIRoute = async ({ params, url }) => {
   const team = url.searchParams.has('team') ? url.searchParams.get('team') : null;
   const feed = await calendarFeed(getDb(), params.token ?? '', team, await certificationContent(), new Date(), url.hostname);
   if (!feed.ok) {
-    return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+    return new Response('Not found', {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
   }
   return new Response(feed.body, {
     headers: {

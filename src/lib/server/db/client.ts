@@ -54,7 +54,9 @@ class WriteLock {
         const entry = { grant: () => (clearTimeout(timer), resolve()) };
         const timer = setTimeout(() => {
           this.#waiting.splice(this.#waiting.indexOf(entry), 1);
-          reject(Object.assign(new Error(`SQLITE_BUSY: waited ${LOCK_WAIT_MS} ms for this process's other write`), { code: 'SQLITE_BUSY' }));
+          reject(
+            Object.assign(new Error(`SQLITE_BUSY: waited ${LOCK_WAIT_MS} ms for this process's other write`), { code: 'SQLITE_BUSY' }),
+          );
         }, LOCK_WAIT_MS);
         this.#waiting.push(entry);
       });
@@ -89,15 +91,17 @@ export function replacingAfterBusy(open: () => Client): Client {
     current = open();
     setTimeout(() => failed.close(), RETIRE_AFTER_MS).unref();
   };
-  const watching = (client: Client) => async <T,>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (isBusy(error)) replace(client);
-      throw error;
-    }
-  };
-  const locked = async <T,>(run: () => Promise<T>): Promise<T> => {
+  const watching =
+    (client: Client) =>
+    async <T>(run: () => Promise<T>): Promise<T> => {
+      try {
+        return await run();
+      } catch (error) {
+        if (isBusy(error)) replace(client);
+        throw error;
+      }
+    };
+  const locked = async <T>(run: () => Promise<T>): Promise<T> => {
     const release = await lock.acquire();
     try {
       return await run();
@@ -116,7 +120,8 @@ export function replacingAfterBusy(open: () => Client): Client {
         case 'close':
           return () => client.close();
         case 'execute':
-          return (...args: unknown[]) => (READ_ONLY.test(sqlOf(args[0])) ? watch(() => bound(...args)) : locked(() => watch(() => bound(...args))));
+          return (...args: unknown[]) =>
+            READ_ONLY.test(sqlOf(args[0])) ? watch(() => bound(...args)) : locked(() => watch(() => bound(...args)));
         case 'batch': {
           return (...args: unknown[]) => {
             const statements = (args[0] as unknown[]) ?? [];
@@ -144,8 +149,22 @@ export function replacingAfterBusy(open: () => Client): Client {
                 const v = Reflect.get(target, prop, target);
                 if (typeof v !== 'function') return v;
                 const b = v.bind(target);
-                if (prop === 'commit' || prop === 'rollback') return async (...a: unknown[]) => { try { return await watch(() => b(...a)); } finally { release(); } };
-                if (prop === 'close') return (...a: unknown[]) => { try { return b(...a); } finally { release(); } };
+                if (prop === 'commit' || prop === 'rollback')
+                  return async (...a: unknown[]) => {
+                    try {
+                      return await watch(() => b(...a));
+                    } finally {
+                      release();
+                    }
+                  };
+                if (prop === 'close')
+                  return (...a: unknown[]) => {
+                    try {
+                      return b(...a);
+                    } finally {
+                      release();
+                    }
+                  };
                 return b;
               },
             });

@@ -13,16 +13,7 @@
 // - people are deactivated, never deleted, so audit rows and history keep
 //   their references.
 import { sql } from 'drizzle-orm';
-import {
-  blob,
-  check,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const USER_ROLES = ['admin', 'manager', 'member'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -102,10 +93,7 @@ export const teams = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex('teams_org_name_unique').on(t.orgId, sql`lower(${t.name})`),
-    index('teams_manager_idx').on(t.managerUserId),
-  ],
+  (t) => [uniqueIndex('teams_org_name_unique').on(t.orgId, sql`lower(${t.name})`), index('teams_manager_idx').on(t.managerUserId)],
 );
 
 export const teamMemberships = sqliteTable(
@@ -193,10 +181,7 @@ export const auditLog = sqliteTable(
     after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
     ip: text('ip'),
   },
-  (t) => [
-    index('audit_log_target_idx').on(t.targetType, t.targetId),
-    index('audit_log_org_at_idx').on(t.orgId, t.at),
-  ],
+  (t) => [index('audit_log_target_idx').on(t.targetType, t.targetId), index('audit_log_org_at_idx').on(t.orgId, t.at)],
 );
 
 export type Organisation = typeof organisations.$inferSelect;
@@ -223,8 +208,7 @@ export type RampPhaseId = (typeof RAMP_PHASE_IDS)[number];
 /** The template's phases as they were when the plan started. */
 export type RampPhaseSnapshot = { id: RampPhaseId; title: string; startDay: number; endDay: number; goals: string[] };
 
-const inList = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const rampPlans = sqliteTable(
   'ramp_plans',
@@ -478,7 +462,9 @@ export const certificationRecords = sqliteTable(
     verificationUrl: text('verification_url'),
     note: text('note'),
     /** The record this one renews; unique, so a history is a chain, never a fork. */
-    renewsRecordId: integer('renews_record_id').references((): import('drizzle-orm/sqlite-core').AnySQLiteColumn => certificationRecords.id),
+    renewsRecordId: integer('renews_record_id').references(
+      (): import('drizzle-orm/sqlite-core').AnySQLiteColumn => certificationRecords.id,
+    ),
     createdBy: integer('created_by')
       .notNull()
       .references(() => users.id),

@@ -19,7 +19,8 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const user = locals.user;
   if (!user) return text(401, 'Sign in to export certifications.');
   const result = await complianceMatrixView(getDb(), user, url.searchParams, await certificationContent(), new Date());
-  if (!result.ok) return text(result.status, result.status === 403 ? 'Only managers and admins can export the compliance matrix.' : 'Not found.');
+  if (!result.ok)
+    return text(result.status, result.status === 403 ? 'Only managers and admins can export the compliance matrix.' : 'Not found.');
   const roles = await jobRoleCatalog();
   const csv = toCsv(matrixCsvRows(result.value, (jobRole, tier) => describePosition(roles, jobRole, tier)));
   return new Response(`\uFEFF${csv}\r\n`, {

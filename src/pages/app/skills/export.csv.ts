@@ -37,7 +37,11 @@ export const GET: APIRoute = async (context) => {
   let file = files.get(key, version);
   if (!file) {
     const scope = await loadMatrixFor(db, user, query.team);
-    if (!scope.ok) return text(scope.status === 404 ? 404 : 403, scope.status === 404 ? 'Not found.' : 'Only managers and admins can export the skills matrix.');
+    if (!scope.ok)
+      return text(
+        scope.status === 404 ? 404 : 403,
+        scope.status === 404 ? 'Not found.' : 'Only managers and admins can export the skills matrix.',
+      );
     const { data, team } = scope.value;
     const view = buildMatrix({ people: data.people, skills: data.skills, cells: data.cells, ladders: await ladders() }, query);
     const csv = matrixCsv(view, new Map(data.people.map((p) => [p.id, p.email])));

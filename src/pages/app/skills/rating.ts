@@ -53,12 +53,18 @@ export const POST: APIRoute = async (context) => {
   } catch {
     return json(400, { error: 'The request is not valid JSON.' });
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, { error: 'Send an object with personId, skillId and level.' });
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return json(400, { error: 'Send an object with personId, skillId and level.' });
   const { personId, ...input } = body as Record<string, unknown>;
 
   const db = getDb();
   const now = new Date();
-  const result = await recordRating(db, { actor: user, ip: clientIp(context), now }, typeof personId === 'number' || typeof personId === 'string' ? personId : undefined, input);
+  const result = await recordRating(
+    db,
+    { actor: user, ip: clientIp(context), now },
+    typeof personId === 'number' || typeof personId === 'string' ? personId : undefined,
+    input,
+  );
   if (!result.ok) {
     return json(result.status, { error: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : {} });
   }

@@ -22,8 +22,7 @@ const bodySchema = z.object({
   evidenceUrl: z.string().max(10_000).optional(),
 });
 
-const json = (status: number, body: unknown) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+const json = (status: number, body: unknown) => Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
 export const POST: APIRoute = async (context) => {
   const user = context.locals.user;
@@ -56,7 +55,14 @@ export const POST: APIRoute = async (context) => {
   const rag = planRag(tasks, plan.startDate, todayOf(now));
   return json(200, {
     changed,
-    task: { id: task.id, done: task.doneAt !== null, doneAt: task.doneAt, doneBy: task.doneBy, note: task.note, evidenceUrl: task.evidenceUrl },
+    task: {
+      id: task.id,
+      done: task.doneAt !== null,
+      doneAt: task.doneAt,
+      doneBy: task.doneBy,
+      note: task.note,
+      evidenceUrl: task.evidenceUrl,
+    },
     progress: progressOf(tasks),
     phases: phaseProgress(tasks).map((p) => ({ id: p.phase.id, done: p.done, total: p.total, percent: p.percent })),
     rag: { level: rag.level, label: rag.label, reasons: rag.reasons.map((r) => r.text) },
