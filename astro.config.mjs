@@ -5,7 +5,7 @@ import node from '@astrojs/node';
 
 // Static by default: public guides are prerendered and ship no JavaScript.
 // Pages that need a session opt into on-demand rendering with `prerender = false`.
-// The node adapter runs in middleware mode under our own server (server/server.mjs),
+// The node adapter runs in middleware mode under our own server (src/http/server.mjs),
 // which adds compression, security headers, caching and graceful shutdown.
 export default defineConfig({
   site: 'http://localhost:4321',

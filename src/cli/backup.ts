@@ -2,8 +2,8 @@
 // database to data/backups/opspath-<UTC timestamp>.db (VACUUM INTO), checks
 // the copy with integrity_check, and prints where it is. Safe while the server runs.
 import { parseArgs } from 'node:util';
-import { backupDatabase } from '../lib/server/backup.ts';
-import { runWithDatabase } from '../lib/server/cli.ts';
+import { backupDatabase } from '#server/backup.ts';
+import { runWithDatabase } from '#server/cli.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } }, strict: true });
 

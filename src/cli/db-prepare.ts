@@ -2,13 +2,13 @@
 // migrate; drop dead sessions; on an empty database outside production, create
 // the demo organisation and print how to sign in.
 import { eq } from 'drizzle-orm';
-import { describeUrl, runWithDatabase } from '../lib/server/cli.ts';
-import { users } from '../lib/server/db/schema.ts';
-import { migrateDatabase } from '../lib/server/db/migrate.ts';
-import { DEMO_ACCOUNTS, DEMO_ORG_NAME, DEMO_PASSWORD, isDatabaseEmpty, seedDemoOrganisation } from '../lib/server/demo.ts';
-import { loadCatalogFromDisk } from '../lib/server/job-roles.ts';
-import { deleteExpiredSessions, policyFromEnv } from '../lib/server/session.ts';
-import { readSkillCatalogFile, syncSkillCatalog } from '../lib/server/skills.ts';
+import { describeUrl, runWithDatabase } from '#server/cli.ts';
+import { users } from '#server/db/schema.ts';
+import { migrateDatabase } from '#server/db/migrate.ts';
+import { DEMO_ACCOUNTS, DEMO_ORG_NAME, DEMO_PASSWORD, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo.ts';
+import { loadCatalogFromDisk } from '#server/job-roles.ts';
+import { deleteExpiredSessions, policyFromEnv } from '#server/session.ts';
+import { readSkillCatalogFile, syncSkillCatalog } from '#server/skills.ts';
 
 await runWithDatabase('db:prepare', async (database, config) => {
   const { db } = database;

@@ -11,4 +11,4 @@ if (existsSync(new URL('./db-prepare.ts', import.meta.url))) {
   const r = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-await import('../server/server.mjs');
+await import('../http/server.mjs');

@@ -2,7 +2,7 @@
 // `select 1`, 503 otherwise. Says nothing else about the system.
 import type { APIRoute } from 'astro';
 import { sql } from 'drizzle-orm';
-import { getDb } from '../lib/server/db/client.ts';
+import { getDb } from '#server/db/client.ts';
 
 export const prerender = false;
 

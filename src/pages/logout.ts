@@ -1,12 +1,12 @@
 // Sign out: POST only (a GET that changed state could be triggered by any
 // <img src>). Ends this browser's session and clears the cookie.
 import type { APIRoute } from 'astro';
-import { signOut } from '../lib/server/auth.ts';
-import { getDb } from '../lib/server/db/client.ts';
-import { isProduction } from '../lib/server/env.ts';
-import { clientIp } from '../lib/server/navigation.ts';
-import { crossOriginResponse, isSameOriginRequest } from '../lib/server/origin.ts';
-import { deleteSessionCookie } from '../lib/server/session.ts';
+import { signOut } from '#server/auth.ts';
+import { getDb } from '#server/db/client.ts';
+import { isProduction } from '#server/env.ts';
+import { clientIp } from '#server/navigation.ts';
+import { crossOriginResponse, isSameOriginRequest } from '#server/origin.ts';
+import { deleteSessionCookie } from '#server/session.ts';
 
 export const prerender = false;
 

@@ -10,11 +10,11 @@
 //   own seedSkillsBenchmarkOrg.
 // Everyone shares one password hash.
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase } from '../../src/lib/server/db/client.ts';
-import { organisations, rampTasks } from '../../src/lib/server/db/schema.ts';
-import { DEMO_ORG_NAME } from '../../src/lib/server/demo.ts';
-import { seedSkillsBenchmarkOrg } from '../../src/lib/server/demo-skills.ts';
-import { hashPassword } from '../../src/lib/server/password.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { organisations, rampTasks } from '#server/db/schema.ts';
+import { DEMO_ORG_NAME } from '#server/demo.ts';
+import { seedSkillsBenchmarkOrg } from '#server/demo-skills.ts';
+import { hashPassword } from '#server/password.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
 
 export async function addBenchFixtures(databaseUrl) {

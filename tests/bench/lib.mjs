@@ -76,7 +76,7 @@ export function prepareDatabase(databaseUrl) {
 export async function startServer(databaseUrl, env = {}) {
   const port = await freePort();
   const child = track(
-    spawn(process.execPath, ['src/server/server.mjs'], {
+    spawn(process.execPath, ['src/http/server.mjs'], {
       cwd: root,
       env: benchEnv(databaseUrl, { PORT: String(port), HOST: '127.0.0.1', ...env }),
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -15,7 +15,7 @@
 //
 // Standalone: node tests/bench/org-generator.mjs file:/tmp/org.db [people]
 import { SQL, getTableColumns, getTableName, is, sql } from 'drizzle-orm';
-import { seededRandom } from '../../src/lib/domain/random.ts';
+import { seededRandom } from '#domain/random.ts';
 import {
   certificationRecords,
   certificationRequirements,
@@ -28,13 +28,13 @@ import {
   teamMemberships,
   teams,
   users,
-} from '../../src/lib/server/db/schema.ts';
-import { hashPassword } from '../../src/lib/server/password.ts';
-import { readLaddersFromDisk, readSkillCatalogFile, syncSkillCatalog } from '../../src/lib/server/skills.ts';
-import { computeExpiryFor, loadCertificationContentFromDisk } from '../../src/lib/server/certifications.ts';
-import { findTemplate, loadRampCatalogFromDisk } from '../../src/lib/server/ramp.ts';
-import { loadCatalogFromDisk } from '../../src/lib/server/job-roles.ts';
-import { addDays, dueDate, phaseForDay } from '../../src/lib/domain/ramp.ts';
+} from '#server/db/schema.ts';
+import { hashPassword } from '#server/password.ts';
+import { readLaddersFromDisk, readSkillCatalogFile, syncSkillCatalog } from '#server/skills.ts';
+import { computeExpiryFor, loadCertificationContentFromDisk } from '#server/certifications.ts';
+import { findTemplate, loadRampCatalogFromDisk } from '#server/ramp.ts';
+import { loadCatalogFromDisk } from '#server/job-roles.ts';
+import { addDays, dueDate, phaseForDay } from '#domain/ramp.ts';
 
 const DAY = 86_400_000;
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -591,8 +591,8 @@ export async function generateOrganisation(database, options = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { openDatabase } = await import('../../src/lib/server/db/client.ts');
-  const { migrateDatabase } = await import('../../src/lib/server/db/migrate.ts');
+  const { openDatabase } = await import('#server/db/client.ts');
+  const { migrateDatabase } = await import('#server/db/migrate.ts');
   const url = process.argv[2] ?? 'file:/tmp/opspath-org.db';
   const teamCount = Math.ceil(Number(process.argv[3] ?? 50_000) / 50);
   const database = openDatabase({ url });

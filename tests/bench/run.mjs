@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import os from 'node:os';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { openDatabase } from '../../src/lib/server/db/client.ts';
-import { loadMatrixFor } from '../../src/lib/server/skills.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { loadMatrixFor } from '#server/skills.ts';
 import {
   bareNode,
   benchWorkers,

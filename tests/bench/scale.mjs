@@ -12,18 +12,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../../src/lib/server/db/client.ts';
-import { migrateDatabase } from '../../src/lib/server/db/migrate.ts';
-import { latestCells, loadMatrixFor, loadOrgMatrix, orgSkillCoverage } from '../../src/lib/server/skills.ts';
-import {
-  complianceMatrixView,
-  loadCertificationContentFromDisk,
-  loadCertificationSettings,
-  todayIn,
-} from '../../src/lib/server/certifications.ts';
-import { overseenPlans, setTaskDone, startablePeople } from '../../src/lib/server/ramp.ts';
-import { planRag, todayOf } from '../../src/lib/domain/ramp.ts';
-import { addDays } from '../../src/lib/domain/certifications.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { migrateDatabase } from '#server/db/migrate.ts';
+import { latestCells, loadMatrixFor, loadOrgMatrix, orgSkillCoverage } from '#server/skills.ts';
+import { complianceMatrixView, loadCertificationContentFromDisk, loadCertificationSettings, todayIn } from '#server/certifications.ts';
+import { overseenPlans, setTaskDone, startablePeople } from '#server/ramp.ts';
+import { planRag, todayOf } from '#domain/ramp.ts';
+import { addDays } from '#domain/certifications.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
 import { buildIfNeeded, cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 

@@ -5,8 +5,8 @@
 // audit row other than sign-ins). Also: CSRF, throttling, cookies, redirects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, gt, max } from 'drizzle-orm';
-import { auditLog, users } from '../../src/lib/server/db/schema.ts';
-import type { Database } from '../../src/lib/server/db/client.ts';
+import { auditLog, users } from '#server/db/schema.ts';
+import type { Database } from '#server/db/client.ts';
 import { createPerson, serverDatabase, signedIn, snapshotPeople, teamId, uniqueEmail, Visitor } from './app-helpers.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';

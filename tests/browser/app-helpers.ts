@@ -3,9 +3,9 @@
 // server's database for fixtures and "nothing changed" checks.
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { organisations, teamMemberships, teams, users, type UserRole } from '../../src/lib/server/db/schema.ts';
-import { hashPassword } from '../../src/lib/server/password.ts';
+import { openDatabase, type Database } from '#server/db/client.ts';
+import { organisations, teamMemberships, teams, users, type UserRole } from '#server/db/schema.ts';
+import { hashPassword } from '#server/password.ts';
 
 export const DEMO_PASSWORD = 'opspath-demo';
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
-import type { Database } from '../../src/lib/server/db/client.ts';
+import type { Database } from '#server/db/client.ts';
 import { baseUrl, createPerson, serverDatabase } from './app-helpers.ts';
 
 let browser: Browser;

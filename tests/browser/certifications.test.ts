@@ -17,10 +17,10 @@ import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
-import type { Database } from '../../src/lib/server/db/client.ts';
-import { certificationRecords, organisations, users } from '../../src/lib/server/db/schema.ts';
-import { addDays, addMonths, localDate } from '../../src/lib/domain/certifications.ts';
-import { settingsFrom } from '../../src/lib/server/certifications.ts';
+import type { Database } from '#server/db/client.ts';
+import { certificationRecords, organisations, users } from '#server/db/schema.ts';
+import { addDays, addMonths, localDate } from '#domain/certifications.ts';
+import { settingsFrom } from '#server/certifications.ts';
 
 let browser: Browser;
 let database: Database;

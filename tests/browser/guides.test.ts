@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { launchBrowser, checkA11y } from '../support/browser.ts';
-import { roleSchema, ROLE_SLUGS, type Role } from '../../src/lib/content/schema.ts';
-import { formatMoney, formatYears } from '../../src/lib/domain/format.ts';
+import { roleSchema, ROLE_SLUGS, type Role } from '#content/schema.ts';
+import { formatMoney, formatYears } from '#domain/format.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;

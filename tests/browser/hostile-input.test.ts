@@ -23,8 +23,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import http from 'node:http';
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../../src/lib/server/db/client.ts';
-import { rampTasks, teamMemberships, teams, users } from '../../src/lib/server/db/schema.ts';
+import type { Database } from '#server/db/client.ts';
+import { rampTasks, teamMemberships, teams, users } from '#server/db/schema.ts';
 import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
 
 const base = baseUrl();

@@ -16,8 +16,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../src/lib/server/db/client.ts';
-import { rampPlans, rampTasks, users } from '../../src/lib/server/db/schema.ts';
+import type { Database } from '#server/db/client.ts';
+import { rampPlans, rampTasks, users } from '#server/db/schema.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, snapshotPeople, teamId, Visitor } from './app-helpers.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin' | 'newHire';

@@ -13,9 +13,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, Visitor } from './app-helpers.ts';
-import type { Database } from '../../src/lib/server/db/client.ts';
-import { rampPlans, rampTasks, users } from '../../src/lib/server/db/schema.ts';
-import { addDays, todayOf } from '../../src/lib/domain/ramp.ts';
+import type { Database } from '#server/db/client.ts';
+import { rampPlans, rampTasks, users } from '#server/db/schema.ts';
+import { addDays, todayOf } from '#domain/ramp.ts';
 import { pageJavaScript } from '../bench/lib.mjs';
 
 const base = baseUrl();

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { launchBrowser, checkA11y } from '../support/browser.ts';
-import { roleSchema, ROLE_SLUGS, type Role } from '../../src/lib/content/schema.ts';
-import { LEVELS } from '../../src/lib/domain/scale.ts';
+import { roleSchema, ROLE_SLUGS, type Role } from '#content/schema.ts';
+import { LEVELS } from '#domain/scale.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;

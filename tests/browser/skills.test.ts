@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { and, desc, eq, gt, max, sql } from 'drizzle-orm';
 import { launchBrowser, checkA11y } from '../support/browser.ts';
-import { auditLog, skillRatings, users } from '../../src/lib/server/db/schema.ts';
-import { seedSkillsBenchmarkOrg } from '../../src/lib/server/demo-skills.ts';
-import type { Database } from '../../src/lib/server/db/client.ts';
-import { hashPassword } from '../../src/lib/server/password.ts';
+import { auditLog, skillRatings, users } from '#server/db/schema.ts';
+import { seedSkillsBenchmarkOrg } from '#server/demo-skills.ts';
+import type { Database } from '#server/db/client.ts';
+import { hashPassword } from '#server/password.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';

@@ -18,8 +18,8 @@ import type { Browser, Page } from 'playwright-core';
 import Papa from 'papaparse';
 import { eq, sql } from 'drizzle-orm';
 import { launchBrowser } from '../support/browser.ts';
-import type { Database } from '../../src/lib/server/db/client.ts';
-import { certificationRecords, rampTasks, teamMemberships, teams } from '../../src/lib/server/db/schema.ts';
+import type { Database } from '#server/db/client.ts';
+import { certificationRecords, rampTasks, teamMemberships, teams } from '#server/db/schema.ts';
 import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, uniqueEmail, Visitor } from './app-helpers.ts';
 
 const base = baseUrl();

@@ -9,7 +9,7 @@
 // PRAGMA integrity_check is ok.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loadCertificationContentFromDisk } from '../../src/lib/server/certifications.ts';
+import { loadCertificationContentFromDisk } from '#server/certifications.ts';
 import {
   Client,
   LOCK_ERRORS,

@@ -8,7 +8,7 @@
 // history row and audit row were written together or not at all.
 // OPSPATH_CRASH_SEED replays a run's random delays (it is printed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/domain/random.ts';
+import { seededRandom } from '#domain/random.ts';
 import { sql } from 'drizzle-orm';
 import {
   Client,
@@ -26,7 +26,7 @@ import {
   writeLockProbe,
   type Server,
 } from './processes.ts';
-import { MAX_IMPORT_BYTES } from '../../src/lib/server/skills.ts';
+import { MAX_IMPORT_BYTES } from '#server/skills.ts';
 
 const IMPORT_KILLS = Number(process.env.OPSPATH_CRASH_IMPORT_KILLS ?? 10);
 const EDIT_KILLS = Number(process.env.OPSPATH_CRASH_EDIT_KILLS ?? 10);

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createClient } from '@libsql/client';
-import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { checkIntegrity } from '../../src/lib/server/backup.ts';
+import { openDatabase, type Database } from '#server/db/client.ts';
+import { checkIntegrity } from '#server/backup.ts';
 import { freePort, waitForServer } from '../support/global-setup.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -52,10 +52,10 @@ export type Server = {
 
 const running = new Set<Server>();
 
-/** `node src/server/server.mjs` on a free port of 127.0.0.1, waiting until /healthz answers. */
+/** `node src/http/server.mjs` on a free port of 127.0.0.1, waiting until /healthz answers. */
 export async function startServer(databaseUrl: string, options: { script?: string; env?: Record<string, string> } = {}): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [options.script ?? 'src/server/server.mjs'], {
+  const child = spawn(process.execPath, [options.script ?? 'src/http/server.mjs'], {
     cwd: root,
     env: serverEnv(databaseUrl, { PORT: String(port), ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 async function startServer(workers: number) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/server/server.mjs'], {
+  const child = spawn(process.execPath, ['src/http/server.mjs'], {
     cwd: root,
     env: {
       ...process.env,
@@ -144,7 +144,7 @@ describe('cluster', () => {
 
   it('stops with exit code 1 when its workers cannot listen (the port is taken)', async () => {
     const { port, child, exited } = await startServer(1);
-    const second = spawn(process.execPath, ['src/server/server.mjs'], {
+    const second = spawn(process.execPath, ['src/http/server.mjs'], {
       cwd: root,
       env: {
         ...process.env,

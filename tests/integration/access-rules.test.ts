@@ -14,7 +14,7 @@ import {
   manageableTeams,
   type Actor,
   type TeamContext,
-} from '../../src/lib/server/access.ts';
+} from '#server/access.ts';
 
 const admin: Actor = { id: 1, orgId: 1, role: 'admin', active: true };
 const manager: Actor = { id: 2, orgId: 1, role: 'manager', active: true };

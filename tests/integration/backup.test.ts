@@ -5,9 +5,9 @@ import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../../src/lib/server/db/client.ts';
-import { backupDatabase, checkIntegrity } from '../../src/lib/server/backup.ts';
-import { signIn } from '../../src/lib/server/auth.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { backupDatabase, checkIntegrity } from '#server/backup.ts';
+import { signIn } from '#server/auth.ts';
 import { createTestDatabase, freshThrottle, seedDemo, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

@@ -17,10 +17,10 @@ import {
   teamMemberships,
   teams,
   users,
-} from '../../src/lib/server/db/schema.ts';
-import type { Actor } from '../../src/lib/server/access.ts';
-import type { ActionContext } from '../../src/lib/server/teams.ts';
-import { findUserByEmail } from '../../src/lib/server/users.ts';
+} from '#server/db/schema.ts';
+import type { Actor } from '#server/access.ts';
+import type { ActionContext } from '#server/teams.ts';
+import { findUserByEmail } from '#server/users.ts';
 import {
   addRecord,
   addRequirement,
@@ -41,9 +41,9 @@ import {
   updateCertificationSettings,
   updateRecord,
   type CertificationContent,
-} from '../../src/lib/server/certifications.ts';
-import { toCsv } from '../../src/lib/domain/csv.ts';
-import type { Outcome } from '../../src/lib/server/forms.ts';
+} from '#server/certifications.ts';
+import { toCsv } from '#domain/csv.ts';
+import type { Outcome } from '#server/forms.ts';
 import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../src/lib/server/env.ts';
-import { safeNextPath, loginPath } from '../../src/lib/server/navigation.ts';
-import { isSameOriginRequest } from '../../src/lib/server/origin.ts';
+import { ConfigError, parseEnv } from '#server/env.ts';
+import { safeNextPath, loginPath } from '#server/navigation.ts';
+import { isSameOriginRequest } from '#server/origin.ts';
 import {
   buildCatalog,
   describePosition,
@@ -16,13 +16,13 @@ import {
   loadCatalogFromDisk,
   parsePosition,
   positionValue,
-} from '../../src/lib/server/job-roles.ts';
-import { ROLE_SLUGS } from '../../src/lib/content/schema.ts';
-import { daysSince, rampDayLabel } from '../../src/lib/server/dates.ts';
-import { localPath } from '../../src/lib/server/db/client.ts';
-import { backupTimestamp } from '../../src/lib/server/backup.ts';
-import { changedFields } from '../../src/lib/server/audit.ts';
-import { keepTyped, parseId } from '../../src/lib/server/forms.ts';
+} from '#server/job-roles.ts';
+import { ROLE_SLUGS } from '#content/schema.ts';
+import { daysSince, rampDayLabel } from '#server/dates.ts';
+import { localPath } from '#server/db/client.ts';
+import { backupTimestamp } from '#server/backup.ts';
+import { changedFields } from '#server/audit.ts';
+import { keepTyped, parseId } from '#server/forms.ts';
 
 describe('parseEnv', () => {
   it('has working defaults', () => {

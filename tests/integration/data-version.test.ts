@@ -3,7 +3,7 @@
 // changes it does not show; the export cache relies on exactly that.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
-import { orgDataVersion } from '../../src/lib/server/data-version.ts';
+import { orgDataVersion } from '#server/data-version.ts';
 
 let database: TestDatabase;
 let org: number;

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Database, type Db } from '../../src/lib/server/db/client.ts';
-import { migrateDatabase } from '../../src/lib/server/db/migrate.ts';
-import { buildCatalog, type JobRoleCatalog } from '../../src/lib/server/job-roles.ts';
-import { seedDemoOrganisation } from '../../src/lib/server/demo.ts';
-import { createLoginThrottle } from '../../src/lib/server/rate-limit.ts';
-import type { SessionPolicy } from '../../src/lib/server/session.ts';
+import { openDatabase, type Database, type Db } from '#server/db/client.ts';
+import { migrateDatabase } from '#server/db/migrate.ts';
+import { buildCatalog, type JobRoleCatalog } from '#server/job-roles.ts';
+import { seedDemoOrganisation } from '#server/demo.ts';
+import { createLoginThrottle } from '#server/rate-limit.ts';
+import type { SessionPolicy } from '#server/session.ts';
 
 export type TestDatabase = Database & { url: string; dir: string; cleanup: () => void };
 

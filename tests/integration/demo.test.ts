@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { organisations, teamMemberships, teams, users } from '../../src/lib/server/db/schema.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, daysBefore, isDatabaseEmpty, seedDemoOrganisation } from '../../src/lib/server/demo.ts';
-import { isValidPosition, loadCatalogFromDisk } from '../../src/lib/server/job-roles.ts';
-import { signIn } from '../../src/lib/server/auth.ts';
-import { ROLE_SLUGS } from '../../src/lib/content/schema.ts';
+import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, daysBefore, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo.ts';
+import { isValidPosition, loadCatalogFromDisk } from '#server/job-roles.ts';
+import { signIn } from '#server/auth.ts';
+import { ROLE_SLUGS } from '#content/schema.ts';
 import { createTestDatabase, freshThrottle, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

@@ -2,19 +2,11 @@
 // write, the audit rows beside it, and the validation they apply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
-import { auditLog, sessions, teamMemberships, teams, users } from '../../src/lib/server/db/schema.ts';
-import type { Actor } from '../../src/lib/server/access.ts';
-import { signIn } from '../../src/lib/server/auth.ts';
-import { createSession } from '../../src/lib/server/session.ts';
-import {
-  addPerson,
-  changeUserRole,
-  findUserByEmail,
-  listPeopleInTeams,
-  orgCounts,
-  setPersonActive,
-  updatePerson,
-} from '../../src/lib/server/users.ts';
+import { auditLog, sessions, teamMemberships, teams, users } from '#server/db/schema.ts';
+import type { Actor } from '#server/access.ts';
+import { signIn } from '#server/auth.ts';
+import { createSession } from '#server/session.ts';
+import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '#server/users.ts';
 import {
   createTeam,
   listManageableTeams,
@@ -23,7 +15,7 @@ import {
   renameTeam,
   setTeamManager,
   type ActionContext,
-} from '../../src/lib/server/teams.ts';
+} from '#server/teams.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
-import { organisations, rampPlanHistory, rampPlans, rampTasks, users, type RampTask } from '../../src/lib/server/db/schema.ts';
-import { findUserByEmail, getPerson } from '../../src/lib/server/users.ts';
+import { organisations, rampPlanHistory, rampPlans, rampTasks, users, type RampTask } from '#server/db/schema.ts';
+import { findUserByEmail, getPerson } from '#server/users.ts';
 import {
   addTask,
   buddyTasksOf,
@@ -25,10 +25,10 @@ import {
   startablePeople,
   startPlan,
   updateTask,
-} from '../../src/lib/server/ramp.ts';
-import type { ActionContext } from '../../src/lib/server/teams.ts';
-import type { Outcome } from '../../src/lib/server/forms.ts';
-import type { SessionUser } from '../../src/lib/server/session.ts';
+} from '#server/ramp.ts';
+import type { ActionContext } from '#server/teams.ts';
+import type { Outcome } from '#server/forms.ts';
+import type { SessionUser } from '#server/session.ts';
 
 const NOW = new Date('2026-11-22T09:00:00Z');
 const catalog = loadRampCatalogFromDisk();

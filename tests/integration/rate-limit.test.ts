@@ -1,11 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createDatabaseLoginThrottle,
-  createLoginThrottle,
-  TokenBucketLimiter,
-  type LoginThrottle,
-} from '../../src/lib/server/rate-limit.ts';
-import { openDatabase } from '../../src/lib/server/db/client.ts';
+import { createDatabaseLoginThrottle, createLoginThrottle, TokenBucketLimiter, type LoginThrottle } from '#server/rate-limit.ts';
+import { openDatabase } from '#server/db/client.ts';
 import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
 
 function clock(start = 1_000_000) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
-import { sessions, users } from '../../src/lib/server/db/schema.ts';
+import { sessions, users } from '#server/db/schema.ts';
 import {
   countUserSessions,
   createSession,
@@ -10,9 +10,9 @@ import {
   sessionCookieName,
   sessionCookieOptions,
   validateSessionToken,
-} from '../../src/lib/server/session.ts';
-import { findUserByEmail, changeUserRole, setPersonActive } from '../../src/lib/server/users.ts';
-import { changeOwnPassword } from '../../src/lib/server/auth.ts';
+} from '#server/session.ts';
+import { findUserByEmail, changeUserRole, setPersonActive } from '#server/users.ts';
+import { changeOwnPassword } from '#server/auth.ts';
 import { createTestDatabase, DAY, freshThrottle, HOUR, seedDemo, TEST_POLICY, testClock, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

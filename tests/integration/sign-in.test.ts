@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
-import { auditLog, sessions, users } from '../../src/lib/server/db/schema.ts';
-import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '../../src/lib/server/auth.ts';
-import { validateSessionToken } from '../../src/lib/server/session.ts';
-import { findUserByEmail } from '../../src/lib/server/users.ts';
+import { auditLog, sessions, users } from '#server/db/schema.ts';
+import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '#server/auth.ts';
+import { validateSessionToken } from '#server/session.ts';
+import { findUserByEmail } from '#server/users.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_POLICY, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { desc, eq, sql } from 'drizzle-orm';
-import { auditLog, skillRatings } from '../../src/lib/server/db/schema.ts';
-import type { Actor } from '../../src/lib/server/access.ts';
-import type { ActionContext } from '../../src/lib/server/teams.ts';
-import { findUserByEmail } from '../../src/lib/server/users.ts';
-import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '../../src/lib/server/skills.ts';
+import { auditLog, skillRatings } from '#server/db/schema.ts';
+import type { Actor } from '#server/access.ts';
+import type { ActionContext } from '#server/teams.ts';
+import { findUserByEmail } from '#server/users.ts';
+import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '#server/skills.ts';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

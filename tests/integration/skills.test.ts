@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
-import { migrateDatabase } from '../../src/lib/server/db/migrate.ts';
-import { auditLog, organisations, skillRatings, skills, teamMemberships, teams, users } from '../../src/lib/server/db/schema.ts';
-import type { Actor } from '../../src/lib/server/access.ts';
-import type { ActionContext } from '../../src/lib/server/teams.ts';
-import type { Outcome } from '../../src/lib/server/forms.ts';
-import { findUserByEmail, setPersonActive } from '../../src/lib/server/users.ts';
+import { openDatabase, type Database } from '#server/db/client.ts';
+import { migrateDatabase } from '#server/db/migrate.ts';
+import { auditLog, organisations, skillRatings, skills, teamMemberships, teams, users } from '#server/db/schema.ts';
+import type { Actor } from '#server/access.ts';
+import type { ActionContext } from '#server/teams.ts';
+import type { Outcome } from '#server/forms.ts';
+import { findUserByEmail, setPersonActive } from '#server/users.ts';
 import {
   createSkill,
   latestCells,
@@ -29,17 +29,10 @@ import {
   readSkillCatalogFile,
   recordRating,
   syncSkillCatalog,
-} from '../../src/lib/server/skills.ts';
-import {
-  buildMatrix,
-  CATEGORY_LABELS,
-  currentLevel,
-  latestRatings,
-  NO_FILTERS,
-  type RatingRecord,
-} from '../../src/lib/domain/skills-matrix.ts';
-import { parseCsv, toCsv, type CsvCell } from '../../src/lib/domain/csv.ts';
-import type { Level } from '../../src/lib/domain/scale.ts';
+} from '#server/skills.ts';
+import { buildMatrix, CATEGORY_LABELS, currentLevel, latestRatings, NO_FILTERS, type RatingRecord } from '#domain/skills-matrix.ts';
+import { parseCsv, toCsv, type CsvCell } from '#domain/csv.ts';
+import type { Level } from '#domain/scale.ts';
 import { seedDemo } from './db-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'opspath-skills-'));

@@ -53,7 +53,7 @@ export default async function setup(project: TestProject) {
     const prep = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], { cwd: root, env, stdio: 'inherit' });
     if (prep.status !== 0) throw new Error('database preparation failed');
   }
-  const child = spawn(process.execPath, ['src/server/server.mjs'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['src/http/server.mjs'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForServer(baseUrl + '/', child);
   project.provide('baseUrl', baseUrl);

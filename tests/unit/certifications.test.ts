@@ -22,7 +22,7 @@ import {
   timelineOf,
   type CatalogEntry,
   type CertRecord,
-} from '../../src/lib/domain/certifications.ts';
+} from '#domain/certifications.ts';
 
 const PMP: CatalogEntry = {
   id: 'pmi-pmp',

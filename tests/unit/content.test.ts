@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { roleSchema, salaryFigureSchema, tierSchema, certificationSchema, ROLE_SLUGS } from '../../src/lib/content/schema.ts';
-import { validateContent } from '../../src/lib/content/validate.ts';
+import { roleSchema, salaryFigureSchema, tierSchema, certificationSchema, ROLE_SLUGS } from '#content/schema.ts';
+import { validateContent } from '#content/validate.ts';
 
 const contentDir = join(import.meta.dirname, '..', '..', 'content');
 function frontmatter(slug: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Papa from 'papaparse';
-import { csvSafeCell, parseCsv, toCsv } from '../../src/lib/domain/csv.ts';
+import { csvSafeCell, parseCsv, toCsv } from '#domain/csv.ts';
 
 describe('csvSafeCell', () => {
   it.each(['=1+2', '+41 22 000', '-5', '@SUM(A1)', '\t=cmd', '\r=cmd', '=HYPERLINK("http://x","y")'])(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readInSlices } from '../../src/lib/server/db/chunks.ts';
+import { readInSlices } from '#server/db/chunks.ts';
 
 describe('readInSlices', () => {
   it('reads nothing for no ids, one call for a short list, and slices in order for a long one', async () => {

@@ -27,7 +27,7 @@ import {
   progressOf,
   todayOf,
   type TaskState,
-} from '../../src/lib/domain/ramp.ts';
+} from '#domain/ramp.ts';
 
 let nextId = 1;
 const task = (dueDay: number, done = false, title = `Task due day ${dueDay}`): TaskState => ({ id: nextId++, title, dueDay, done });

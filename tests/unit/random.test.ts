@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/domain/random.ts';
+import { seededRandom } from '#domain/random.ts';
 
 describe('seededRandom', () => {
   it('repeats for the same seed, differs across seeds, and stays in [0, 1)', () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { formatMoney, formatRange, formatYears, formatPercent } from '../../src/lib/domain/format.ts';
-import { pickPair, compareSkills, experienceSpan, headlinePay, sortRoles } from '../../src/lib/domain/roles.ts';
-import type { Role } from '../../src/lib/content/schema.ts';
-import { ROLE_SLUGS } from '../../src/lib/content/schema.ts';
+import { formatMoney, formatRange, formatYears, formatPercent } from '#domain/format.ts';
+import { pickPair, compareSkills, experienceSpan, headlinePay, sortRoles } from '#domain/roles.ts';
+import type { Role } from '#content/schema.ts';
+import { ROLE_SLUGS } from '#content/schema.ts';
 
 const role = (over: Partial<Role>): Role =>
   ({

@@ -5,8 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ROLE_SLUGS, roleSchema, salaryFigureSchema, type RoleSlug, type SalaryFigure } from '../../src/lib/content/schema.ts';
-import { bandOf, figureQualifier, regionOf } from '../../src/lib/domain/salary.ts';
+import { ROLE_SLUGS, roleSchema, salaryFigureSchema, type RoleSlug, type SalaryFigure } from '#content/schema.ts';
+import { bandOf, figureQualifier, regionOf } from '#domain/salary.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const raw = yaml.load(readFileSync(join(root, 'content/salaries.yaml'), 'utf8')) as unknown[];

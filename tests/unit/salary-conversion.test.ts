@@ -14,8 +14,8 @@ import {
   showFigure,
   type FxRates,
   type Unit,
-} from '../../src/lib/domain/salary.ts';
-import type { SalaryFigure } from '../../src/lib/content/schema.ts';
+} from '#domain/salary.ts';
+import type { SalaryFigure } from '#content/schema.ts';
 
 // The pinned fixing in content/fx.yaml (BNR, 8 Jan 2026).
 const fx: FxRates = { date: '2026-01-08', source: 'BNR', ronPerEur: 5.0871, ronPerUsd: 4.3558 };

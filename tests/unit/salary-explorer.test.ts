@@ -26,8 +26,8 @@ import {
   type FigureRow,
   type FxRates,
   type NoDataRow,
-} from '../../src/lib/domain/salary.ts';
-import { ROLE_SLUGS, salaryFigureSchema, type SalaryFigure } from '../../src/lib/content/schema.ts';
+} from '#domain/salary.ts';
+import { ROLE_SLUGS, salaryFigureSchema, type SalaryFigure } from '#content/schema.ts';
 
 const fx: FxRates = { date: '2026-01-08', source: 'BNR', ronPerEur: 5.0871, ronPerUsd: 4.3558 };
 const root = join(import.meta.dirname, '..', '..');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Level } from '../../src/lib/domain/scale.ts';
-import type { Ladder } from '../../src/lib/domain/skills.ts';
-import { parseCsv } from '../../src/lib/domain/csv.ts';
+import type { Level } from '#domain/scale.ts';
+import type { Ladder } from '#domain/skills.ts';
+import { parseCsv } from '#domain/csv.ts';
 import {
   bandOf,
   buildMatrix,
@@ -28,7 +28,7 @@ import {
   type MatrixPerson,
   type MatrixSkill,
   type RatingRecord,
-} from '../../src/lib/domain/skills-matrix.ts';
+} from '#domain/skills-matrix.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);

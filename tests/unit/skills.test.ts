@@ -18,9 +18,9 @@ import {
   toLadder,
   type Ladder,
   type SelfCheckState,
-} from '../../src/lib/domain/skills.ts';
-import { ROLE_SLUGS, roleSchema } from '../../src/lib/content/schema.ts';
-import type { Level } from '../../src/lib/domain/scale.ts';
+} from '#domain/skills.ts';
+import { ROLE_SLUGS, roleSchema } from '#content/schema.ts';
+import type { Level } from '#domain/scale.ts';
 
 const officer: Ladder = {
   slug: 'operations-officer',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VersionedCache } from '../../src/lib/server/data-version.ts';
+import { VersionedCache } from '#server/data-version.ts';
 
 describe('VersionedCache', () => {
   it('serves an entry only at the version it was stored at, and drops it once the version moves', () => {

@@ -2,7 +2,7 @@
 // need them, from the content collections Astro bundled at build time (the
 // running server needs no content/ folder). Built once per process.
 import { getCollection } from 'astro:content';
-import { buildCertificationContent, type CertificationContent } from '../../lib/server/certifications.ts';
+import { buildCertificationContent, type CertificationContent } from '#server/certifications.ts';
 
 let cached: Promise<CertificationContent> | undefined;
 

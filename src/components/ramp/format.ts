@@ -1,5 +1,5 @@
 // Display helpers shared by the ramp components (pure; calendar dates in UTC).
-import type { RagStatus } from '../../lib/domain/ramp.ts';
+import type { RagStatus } from '#domain/ramp.ts';
 
 const short = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const long = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });

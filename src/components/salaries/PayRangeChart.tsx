@@ -4,8 +4,8 @@
 // JavaScript (React + recharts) is fetched only when the chart scrolls into view.
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import type { ChartItem } from '../../lib/domain/salary.ts';
-import { formatCompactMoney } from '../../lib/domain/format.ts';
+import type { ChartItem } from '#domain/salary.ts';
+import { formatCompactMoney } from '#domain/format.ts';
 
 interface Props {
   currency: string;

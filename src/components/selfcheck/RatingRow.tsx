@@ -1,7 +1,7 @@
 // One skill to rate: a native select (keyboard and screen-reader friendly with
 // no extra code) and the gap to this tier's and the next tier's target.
-import { LEVELS, type Level } from '../../lib/domain/scale.ts';
-import type { RatedSkill, SkillGap } from '../../lib/domain/skills.ts';
+import { LEVELS, type Level } from '#domain/scale.ts';
+import type { RatedSkill, SkillGap } from '#domain/skills.ts';
 
 export interface SkillInfo {
   name: string;

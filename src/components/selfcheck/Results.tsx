@@ -1,7 +1,7 @@
 // The outcome: targets met for this tier and the next, what to learn first,
 // and the link that reproduces the whole self-check.
 import { useRef, useState } from 'react';
-import type { SelfCheckView, TierGaps } from '../../lib/domain/skills.ts';
+import type { SelfCheckView, TierGaps } from '#domain/skills.ts';
 import { levelName, levels, type SkillInfo } from './RatingRow.tsx';
 
 function Tally({ label, title, t }: { label: string; title: string; t: TierGaps }) {

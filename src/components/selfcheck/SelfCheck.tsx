@@ -13,9 +13,9 @@ import {
   selfCheckView,
   type Ladder,
   type SelfCheckState,
-} from '../../lib/domain/skills.ts';
-import type { Level } from '../../lib/domain/scale.ts';
-import { formatYears } from '../../lib/domain/format.ts';
+} from '#domain/skills.ts';
+import type { Level } from '#domain/scale.ts';
+import { formatYears } from '#domain/format.ts';
 import { LevelGuide, RatingRow, type SkillInfo } from './RatingRow.tsx';
 import { Results } from './Results.tsx';
 import './self-check.css';

@@ -1,7 +1,7 @@
 // Thin loaders over Astro content collections: sorted, typed, and keyed the way
 // pages use them. Business rules stay in src/lib/domain.
 import { getCollection, getEntry } from 'astro:content';
-import { sortRoles } from '../domain/roles.ts';
+import { sortRoles } from '#domain/roles.ts';
 
 export async function loadRoles() {
   return sortRoles(await getCollection('roles'));

@@ -1,6 +1,6 @@
 // Career-ladder and comparison logic over role guides. Pure: takes plain role
 // data (as loaded from the content collection) and returns view data.
-import type { Role, RoleSlug } from '../content/schema.ts';
+import type { Role, RoleSlug } from '#content/schema.ts';
 
 export interface RoleEntry {
   id: RoleSlug | string;

@@ -3,7 +3,7 @@
 // imports) so the page, the chart island's props and the unit tests share one
 // set of rules, and the island itself carries none.
 import { z } from 'zod';
-import { PERCENTILES, ROLE_SLUGS, type RoleSlug, type SalaryFigure } from '../content/schema.ts';
+import { PERCENTILES, ROLE_SLUGS, type RoleSlug, type SalaryFigure } from '#content/schema.ts';
 import { formatMoney } from './format.ts';
 
 // ─── Regions ────────────────────────────────────────────────────────────────

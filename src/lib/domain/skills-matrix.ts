@@ -8,7 +8,7 @@
 // coverage count, sorting), the manager's rating counts when there is one,
 // because it is the calibrated view; otherwise the person's own rating does.
 import { z } from 'zod';
-import { SKILL_CATEGORIES } from '../content/schema.ts';
+import { SKILL_CATEGORIES } from '#content/schema.ts';
 import { LEVELS, PROFICIENT, type Level } from './scale.ts';
 import { gap, nextTier, type Gap, type Ladder, type LadderTier, type Targets } from './skills.ts';
 import type { CsvProblem, CsvRecord } from './csv.ts';

@@ -5,7 +5,7 @@
 // zod/mini rather than the full zod API: this module ships to the browser,
 // where the whole page has an 80 KB gzip budget that React mostly uses up.
 import * as z from 'zod/mini';
-import type { Role } from '../content/schema.ts';
+import type { Role } from '#content/schema.ts';
 import type { Level } from './scale.ts';
 
 /** skill id → target level, as in a tier's `targets`. */

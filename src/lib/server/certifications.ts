@@ -44,8 +44,8 @@ import {
   type IsoDate,
   type Matrix,
   type MatrixPerson,
-} from '../domain/certifications.ts';
-import { certificationSchema } from '../content/schema.ts';
+} from '#domain/certifications.ts';
+import { certificationSchema } from '#content/schema.ts';
 import { canManageTeam, canUseTeamArea, isAdmin, manageableTeams, managesPerson, type Actor } from './access.ts';
 import { auditedBy, changedFields, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';

@@ -6,7 +6,7 @@
 // holds (missing). Requirements are set for the positions the demo people
 // actually have, so this works whatever tiers the role guides define.
 import { and, eq, inArray } from 'drizzle-orm';
-import { addDays, addMonths, localDate, type IsoDate } from '../domain/certifications.ts';
+import { addDays, addMonths, localDate, type IsoDate } from '#domain/certifications.ts';
 import { writeAudit } from './audit.ts';
 import type { Executor } from './db/client.ts';
 import { certificationRecords, certificationRequirements, organisations, users, type OrganisationSettings } from './db/schema.ts';

@@ -8,7 +8,7 @@
 // - Samuel Okafor, who started 240 days ago: a completed plan, every task done.
 // History rows carry the simulated times and people, like real use would.
 import { eq } from 'drizzle-orm';
-import { addDays, dueDate } from '../domain/ramp.ts';
+import { addDays, dueDate } from '#domain/ramp.ts';
 import type { Executor } from './db/client.ts';
 import { rampPlans, rampTasks, type RampTask } from './db/schema.ts';
 import { createPlanFromTemplate, findTemplate, loadRampCatalogFromDisk, recordChange, taskSnapshot, type RampCatalog } from './ramp.ts';

@@ -4,10 +4,10 @@
 // manager does, and a new hire with only her own first ratings.
 // Deterministic: the same people and `now` always give the same ratings.
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
-import { seededRandom } from '../domain/random.ts';
-import type { Level } from '../domain/scale.ts';
-import type { Ladder } from '../domain/skills.ts';
-import { targetsFor } from '../domain/skills-matrix.ts';
+import { seededRandom } from '#domain/random.ts';
+import type { Level } from '#domain/scale.ts';
+import type { Ladder } from '#domain/skills.ts';
+import { targetsFor } from '#domain/skills-matrix.ts';
 import type { Db, Executor } from './db/client.ts';
 import { organisations, skillRatings, skills, teamMemberships, teams, users } from './db/schema.ts';
 import { readLaddersFromDisk, readSkillCatalogFile, syncSkillCatalogIn } from './skills.ts';

@@ -4,7 +4,7 @@ import { count } from 'drizzle-orm';
 import { writeAudit } from './audit.ts';
 import type { Db } from './db/client.ts';
 import { organisations, teamMemberships, teams, users, type UserRole } from './db/schema.ts';
-import type { RoleSlug } from '../content/schema.ts';
+import type { RoleSlug } from '#content/schema.ts';
 import { findJobRole, type JobRoleCatalog } from './job-roles.ts';
 import { hashPassword } from './password.ts';
 import { seedDemoRamp } from './demo-ramp.ts';

@@ -35,7 +35,7 @@ const envSchema = z
     PORT: intFromEnv(1, 65_535, 4321),
     HOST: z.string().trim().min(1, { error: 'must not be empty when set' }).default('0.0.0.0'),
     SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
-    // Web processes sharing the port (src/server/supervisor.mjs); one per core suits a busy server.
+    // Web processes sharing the port (src/http/supervisor.mjs); one per core suits a busy server.
     WEB_CONCURRENCY: intFromEnv(1, 64, 1),
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ROLE_SLUGS, type RoleSlug } from '../content/schema.ts';
+import { ROLE_SLUGS, type RoleSlug } from '#content/schema.ts';
 
 export type TierOption = { id: string; title: string };
 export type JobRoleOption = { slug: RoleSlug; title: string; tiers: TierOption[]; fromGuide: boolean };

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import yaml from 'js-yaml';
 import { z } from 'zod';
-import { ROLE_SLUGS, skillSchema } from '../content/schema.ts';
-import { PROFICIENT, type Level } from '../domain/scale.ts';
-import { toLadder, type Ladder } from '../domain/skills.ts';
-import { csvField, parseCsv, type CsvCell } from '../domain/csv.ts';
+import { ROLE_SLUGS, skillSchema } from '#content/schema.ts';
+import { PROFICIENT, type Level } from '#domain/scale.ts';
+import { toLadder, type Ladder } from '#domain/skills.ts';
+import { csvField, parseCsv, type CsvCell } from '#domain/csv.ts';
 import {
   CATEGORY_LABELS,
   MAX_NOTE_LENGTH,
@@ -29,7 +29,7 @@ import {
   type RatingKind,
   type RatingRecord,
   type SkillCoverageCount,
-} from '../domain/skills-matrix.ts';
+} from '#domain/skills-matrix.ts';
 import { canViewUser, isAdmin, managesPerson, manageableTeams, type Actor, type TeamContext } from './access.ts';
 import { auditedBy, writeAudit } from './audit.ts';
 import type { Db, Executor } from './db/client.ts';

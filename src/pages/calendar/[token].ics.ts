@@ -4,9 +4,9 @@
 // session cookie: calendar apps have none); a wrong, revoked or replaced
 // token, or a team the holder may not see, is the same plain 404.
 import type { APIRoute } from 'astro';
-import { certificationContent } from '../../components/certifications/content.ts';
-import { getDb } from '../../lib/server/db/client.ts';
-import { calendarFeed } from '../../lib/server/certifications.ts';
+import { certificationContent } from '#components/certifications/content.ts';
+import { getDb } from '#server/db/client.ts';
+import { calendarFeed } from '#server/certifications.ts';
 
 export const prerender = false;
 

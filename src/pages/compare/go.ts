@@ -1,8 +1,8 @@
 // Turns the comparison form's query into the prerendered pair page, so the
 // form works without JavaScript while the pages themselves stay static.
 import type { APIRoute } from 'astro';
-import { ROLE_SLUGS } from '../../lib/content/schema.ts';
-import { pickPair } from '../../lib/domain/roles.ts';
+import { ROLE_SLUGS } from '#content/schema.ts';
+import { pickPair } from '#domain/roles.ts';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 // The job-role catalog for forms and labels, from the role guides Astro
 // bundled at build time (so the running server needs no content/ folder).
-import { loadRoles } from '../../../lib/content/load.ts';
-import { buildCatalog, type JobRoleCatalog } from '../../../lib/server/job-roles.ts';
+import { loadRoles } from '#content/load.ts';
+import { buildCatalog, type JobRoleCatalog } from '#server/job-roles.ts';
 
 let cached: Promise<JobRoleCatalog> | undefined;
 

@@ -1,8 +1,8 @@
 // Per-request values the app pages hand to the server modules.
 import type { AstroGlobal } from 'astro';
-import type { ActionContext } from '../../../lib/server/teams.ts';
-import type { SessionUser } from '../../../lib/server/session.ts';
-import { clientIp } from '../../../lib/server/navigation.ts';
+import type { ActionContext } from '#server/teams.ts';
+import type { SessionUser } from '#server/session.ts';
+import { clientIp } from '#server/navigation.ts';
 
 export function actionContext(Astro: AstroGlobal, actor: SessionUser): ActionContext {
   return { actor, ip: clientIp(Astro), now: new Date() };

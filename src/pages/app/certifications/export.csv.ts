@@ -3,12 +3,12 @@
 // 403 for members, 404 for a team outside the actor's teams. Cells are
 // neutralised against formula injection by toCsv (src/lib/domain/csv.ts).
 import type { APIRoute } from 'astro';
-import { certificationContent } from '../../../components/certifications/content.ts';
+import { certificationContent } from '#components/certifications/content.ts';
 import { jobRoleCatalog } from '../_lib/catalog.ts';
-import { getDb } from '../../../lib/server/db/client.ts';
-import { complianceMatrixView, matrixCsvRows } from '../../../lib/server/certifications.ts';
-import { describePosition } from '../../../lib/server/job-roles.ts';
-import { toCsv } from '../../../lib/domain/csv.ts';
+import { getDb } from '#server/db/client.ts';
+import { complianceMatrixView, matrixCsvRows } from '#server/certifications.ts';
+import { describePosition } from '#server/job-roles.ts';
+import { toCsv } from '#domain/csv.ts';
 
 export const prerender = false;
 

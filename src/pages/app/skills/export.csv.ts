@@ -5,10 +5,10 @@
 // stands still (src/lib/server/data-version.ts): the same export asked again,
 // from any tab or by a script, costs one indexed read instead of a rebuild.
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../lib/server/db/client.ts';
-import { orgDataVersion, VersionedCache } from '../../../lib/server/data-version.ts';
-import { loadMatrixFor, matrixCsv } from '../../../lib/server/skills.ts';
-import { buildMatrix, parseMatrixQuery } from '../../../lib/domain/skills-matrix.ts';
+import { getDb } from '#server/db/client.ts';
+import { orgDataVersion, VersionedCache } from '#server/data-version.ts';
+import { loadMatrixFor, matrixCsv } from '#server/skills.ts';
+import { buildMatrix, parseMatrixQuery } from '#domain/skills-matrix.ts';
 import { jobRoleCatalog } from '../_lib/catalog.ts';
 import { ladders } from './_lib/ladders.ts';
 

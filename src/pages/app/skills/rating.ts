@@ -4,11 +4,11 @@
 // same as the rating form's (recordRating): 404 for someone the actor may not
 // see, 403 for someone they may see but not rate.
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../lib/server/db/client.ts';
-import { clientIp } from '../../../lib/server/navigation.ts';
-import { crossOriginResponse, isSameOriginRequest } from '../../../lib/server/origin.ts';
-import { latestCells, recordRating } from '../../../lib/server/skills.ts';
-import { cellDescription, cellKey, cellText, matrixCell, targetsFor } from '../../../lib/domain/skills-matrix.ts';
+import { getDb } from '#server/db/client.ts';
+import { clientIp } from '#server/navigation.ts';
+import { crossOriginResponse, isSameOriginRequest } from '#server/origin.ts';
+import { latestCells, recordRating } from '#server/skills.ts';
+import { cellDescription, cellKey, cellText, matrixCell, targetsFor } from '#domain/skills-matrix.ts';
 import { ladders } from './_lib/ladders.ts';
 
 export const prerender = false;

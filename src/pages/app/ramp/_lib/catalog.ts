@@ -2,8 +2,8 @@
 // (the running server needs no content/ folder): templates, the skill and KPI
 // names tasks link to, and the playbook's RAG guide the status rules follow.
 import { getCollection, getEntry } from 'astro:content';
-import { ROLE_SLUGS } from '../../../../lib/content/schema.ts';
-import type { RampCatalog } from '../../../../lib/server/ramp.ts';
+import { ROLE_SLUGS } from '#content/schema.ts';
+import type { RampCatalog } from '#server/ramp.ts';
 
 let cached: Promise<RampCatalog> | undefined;
 

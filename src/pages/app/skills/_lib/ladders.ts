@@ -1,7 +1,7 @@
 // Tier targets for the skills pages, from the role guides Astro bundled at
 // build time (the running server needs no content/ folder).
-import { loadRoles } from '../../../../lib/content/load.ts';
-import { toLadder, type Ladder } from '../../../../lib/domain/skills.ts';
+import { loadRoles } from '#content/load.ts';
+import { toLadder, type Ladder } from '#domain/skills.ts';
 
 let cached: Promise<Ladder[]> | undefined;
 

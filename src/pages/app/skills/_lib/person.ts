@@ -1,6 +1,6 @@
 // What "My skills" and a person's page both show: their ratings against their
 // tier and the next, what to learn next, and one skill's history for the chart.
-import type { Ladder } from '../../../../lib/domain/skills.ts';
+import type { Ladder } from '#domain/skills.ts';
 import {
   historySeries,
   learnNext,
@@ -10,9 +10,9 @@ import {
   type HistoryPoint,
   type LearningStep,
   type PersonSkillRow,
-} from '../../../../lib/domain/skills-matrix.ts';
-import type { Executor } from '../../../../lib/server/db/client.ts';
-import { latestBySkill, listOrgSkills, ratingHistory, type HistoryEntry, type OrgSkill } from '../../../../lib/server/skills.ts';
+} from '#domain/skills-matrix.ts';
+import type { Executor } from '#server/db/client.ts';
+import { latestBySkill, listOrgSkills, ratingHistory, type HistoryEntry, type OrgSkill } from '#server/skills.ts';
 
 export type PersonSkillsPage = {
   skills: OrgSkill[];

@@ -7,12 +7,12 @@
 // 400 for bad input, 409 on a finished plan.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { getDb } from '../../../../../lib/server/db/client.ts';
-import { clientIp } from '../../../../../lib/server/navigation.ts';
-import { crossOriginResponse, isSameOriginRequest } from '../../../../../lib/server/origin.ts';
-import { planTasks, setTaskDone, taskStates } from '../../../../../lib/server/ramp.ts';
-import { fieldErrors } from '../../../../../lib/server/forms.ts';
-import { phaseProgress, planRag, progressOf, todayOf } from '../../../../../lib/domain/ramp.ts';
+import { getDb } from '#server/db/client.ts';
+import { clientIp } from '#server/navigation.ts';
+import { crossOriginResponse, isSameOriginRequest } from '#server/origin.ts';
+import { planTasks, setTaskDone, taskStates } from '#server/ramp.ts';
+import { fieldErrors } from '#server/forms.ts';
+import { phaseProgress, planRag, progressOf, todayOf } from '#domain/ramp.ts';
 
 export const prerender = false;
 

@@ -2,7 +2,7 @@
 // variable, before anything listens), then serves in this process, or, with
 // WEB_CONCURRENCY above 1, starts that many worker processes on one port.
 import cluster from 'node:cluster';
-import { ConfigError, parseEnv } from '../lib/server/env.ts';
+import { ConfigError, parseEnv } from '#server/env.ts';
 
 let config;
 try {

@@ -6,7 +6,7 @@
 //
 // The primary serves nothing itself. It replaces a worker that dies, and on
 // SIGTERM/SIGINT passes the signal on and exits once every worker has finished
-// its requests (each drains as src/server/http-server.mjs describes).
+// its requests (each drains as src/http/http-server.mjs describes).
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 

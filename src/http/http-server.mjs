@@ -1,7 +1,7 @@
 // The web process: static files from memory, everything else through Astro's
 // node handler (middleware mode), with compression, security headers, a body
 // size limit and graceful shutdown on SIGTERM/SIGINT. Run alone, or as one of
-// several cluster workers (src/server/supervisor.mjs) sharing one port.
+// several cluster workers (src/http/supervisor.mjs) sharing one port.
 import http from 'node:http';
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
