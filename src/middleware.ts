@@ -5,7 +5,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { getDb } from './lib/server/db/client.ts';
 import { isProduction } from './lib/server/env.ts';
-import { deleteSessionCookie, sessionCookieName, validateSessionToken } from './lib/server/session.ts';
+import { deleteSessionCookie, sessionCookieName, validateSessionToken } from './lib/server/auth/session.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.user = null;

@@ -9,11 +9,11 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { asc } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeAudit } from '#server/audit.ts';
+import { writeAudit } from '#server/audit/index.ts';
 import { runWithDatabase } from '#server/cli.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { organisations, users } from '#server/db/schema.ts';
-import { hashPassword, passwordSchema } from '#server/password.ts';
+import { hashPassword, passwordSchema } from '#server/auth/password.ts';
 import { findUserByEmail, normaliseEmail } from '#server/users.ts';
 
 const USAGE = 'Usage: npm run admin:create -- --email you@example.com --name "Your Name" [--org "Organisation name"]';

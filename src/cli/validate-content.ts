@@ -1,6 +1,6 @@
 // `npm run content:check`: validates content/ outside Astro, with cross-references.
 import { join } from 'node:path';
-import { validateContent } from '#content/validate.ts';
+import { validateContent } from '#catalog/validate.ts';
 
 const problems = validateContent(join(import.meta.dirname, '..', '..', 'content'));
 if (problems.length) {

@@ -12,9 +12,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { organisations, rampTasks } from '#server/db/schema.ts';
-import { DEMO_ORG_NAME } from '#server/demo.ts';
-import { seedSkillsBenchmarkOrg } from '#server/demo-skills.ts';
-import { hashPassword } from '#server/password.ts';
+import { DEMO_ORG_NAME } from '#server/demo/index.ts';
+import { seedSkillsBenchmarkOrg } from '#server/demo/skills.ts';
+import { hashPassword } from '#server/auth/password.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
 
 export async function addBenchFixtures(databaseUrl) {

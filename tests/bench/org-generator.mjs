@@ -29,12 +29,13 @@ import {
   teams,
   users,
 } from '#server/db/schema.ts';
-import { hashPassword } from '#server/password.ts';
-import { readLaddersFromDisk, readSkillCatalogFile, syncSkillCatalog } from '#server/skills.ts';
-import { computeExpiryFor, loadCertificationContentFromDisk } from '#server/certifications.ts';
-import { findTemplate, loadRampCatalogFromDisk } from '#server/ramp.ts';
-import { loadCatalogFromDisk } from '#server/job-roles.ts';
-import { addDays, dueDate, phaseForDay } from '#domain/ramp.ts';
+import { hashPassword } from '#server/auth/password.ts';
+import { syncSkillCatalog } from '#server/skills.ts';
+import { computeExpiryFor } from '#server/certifications.ts';
+import { findTemplate } from '#catalog/catalogs.ts';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+import { dueDate, phaseForDay } from '#domain/ramp.ts';
+import { addDays } from '#domain/calendar.ts';
 
 const DAY = 86_400_000;
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -202,11 +203,9 @@ export async function generateOrganisation(database, options = {}) {
   const nowMs = now.getTime();
   const today = iso(nowMs);
 
-  await syncSkillCatalog(db, readSkillCatalogFile(), now);
-  const jobRoles = loadCatalogFromDisk();
-  const ladders = readLaddersFromDisk();
-  const certContent = await loadCertificationContentFromDisk();
-  const rampCatalog = loadRampCatalogFromDisk();
+  const content = loadCatalogsFromDisk();
+  await syncSkillCatalog(db, [...content.skills.values()], now);
+  const { jobRoles, ladders, certifications: certContent, ramp: rampCatalog } = content;
   const certIds = [...certContent.catalog.keys()];
 
   // --- organisation, admin, organisation skills ---

@@ -15,10 +15,11 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { latestCells, loadMatrixFor, loadOrgMatrix, orgSkillCoverage } from '#server/skills.ts';
-import { complianceMatrixView, loadCertificationContentFromDisk, loadCertificationSettings, todayIn } from '#server/certifications.ts';
+import { complianceMatrixView, loadCertificationSettings, todayIn } from '#server/certifications.ts';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { overseenPlans, setTaskDone, startablePeople } from '#server/ramp.ts';
-import { planRag, todayOf } from '#domain/ramp.ts';
-import { addDays } from '#domain/certifications.ts';
+import { planRag } from '#domain/ramp.ts';
+import { addDays } from '#domain/calendar.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
 import { buildIfNeeded, cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 
@@ -259,7 +260,7 @@ export async function runScale({ row, results }) {
       }
 
       // Per team: the data-access functions behind the manager's pages.
-      const content = await loadCertificationContentFromDisk();
+      const content = loadCatalogsFromDisk().certifications;
       const settings = await loadCertificationSettings(db, p.admin.orgId);
       const today = todayIn(settings, new Date());
       const perTeam = {
@@ -280,7 +281,7 @@ export async function runScale({ row, results }) {
       const toggle = await timeAdaptive(async () => {
         const task = toggles[k++ % toggles.length];
         task.done = !task.done;
-        const r = await setTaskDone(db, { actor: p.manager, ip: '127.0.0.1', now: new Date() }, task.id, task.done);
+        const r = await setTaskDone(db, { actor: p.manager, ip: '127.0.0.1', now: new Date(), today }, task.id, task.done);
         if (!r.ok || !r.value.changed) throw new Error(`setTaskDone(${task.id}): ${r.ok ? 'nothing changed' : r.status}`);
         return r;
       }, 20);
@@ -301,7 +302,7 @@ export async function runScale({ row, results }) {
         'coverage per skill (orgSkillCoverage: people at ≥ 3, latest manager else self rating; the admin dashboard)': () =>
           orgSkillCoverage(db, p.admin.orgId),
         'certification states, counts org-wide': () => certificationStateCounts(db, p.admin.orgId, today, maxLead, lifetimeIds),
-        'active plans by RAG (overseenPlans as admin + planRag)': () => activePlansByRag(db, p.admin, todayOf(new Date())),
+        'active plans by RAG (overseenPlans as admin + planRag)': () => activePlansByRag(db, p.admin, today),
       };
       for (const [name, fn] of Object.entries(orgWide)) {
         const t = await timeAdaptive(fn, 5);

@@ -4,8 +4,9 @@
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
-import { organisations, teamMemberships, teams, users, type UserRole } from '#server/db/schema.ts';
-import { hashPassword } from '#server/password.ts';
+import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
+import { hashPassword } from '#server/auth/password.ts';
+import { type UserRole } from '#domain/access.ts';
 
 export const DEMO_PASSWORD = 'opspath-demo';
 

@@ -19,7 +19,7 @@ import { checkA11y, launchBrowser } from '../support/browser.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, organisations, users } from '#server/db/schema.ts';
-import { addDays, addMonths, localDate } from '#domain/certifications.ts';
+import { addDays, addMonths, localDate } from '#domain/calendar.ts';
 import { settingsFrom } from '#server/certifications.ts';
 
 let browser: Browser;

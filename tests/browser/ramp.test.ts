@@ -15,7 +15,8 @@ import { checkA11y, launchBrowser } from '../support/browser.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, Visitor } from './app-helpers.ts';
 import type { Database } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users } from '#server/db/schema.ts';
-import { addDays, todayOf } from '#domain/ramp.ts';
+import { addDays, organisationToday } from '#domain/calendar.ts';
+import { DEMO_TIME_ZONE } from '#server/demo/index.ts';
 import { pageJavaScript } from '../bench/lib.mjs';
 
 const base = baseUrl();
@@ -187,7 +188,7 @@ describe('access over HTTP', () => {
 
   it('starting a plan: members 403, another team’s manager 404, and a cross-site post is refused', async () => {
     const [someone] = await database.db.select().from(users).where(eq(users.email, 'lena.fischer@demo.opspath.test'));
-    const form = { intent: 'start', personId: String(someone!.id), startDate: todayOf(new Date()) };
+    const form = { intent: 'start', personId: String(someone!.id), startDate: organisationToday(new Date(), DEMO_TIME_ZONE) };
     toLogin(await unchangedBy(() => visitors.anonymous.post('/app/ramp/', form)));
     expect((await unchangedBy(() => visitors.member.post('/app/ramp/', form))).status).toBe(403);
     expect((await unchangedBy(() => visitors.otherManager.post('/app/ramp/', form))).status).toBe(404);
@@ -296,7 +297,7 @@ for (const size of SIZES) {
         team: 'Warehouse Operations',
         jobRole: 'operations-assistant',
       });
-      const today = todayOf(new Date());
+      const today = organisationToday(new Date(), DEMO_TIME_ZONE);
       // Today is day 15: day 1, 5 and 10 tasks are overdue, day 15's is due today.
       const startDate = addDays(today, -14);
 

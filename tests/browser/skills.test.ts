@@ -11,9 +11,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { and, desc, eq, gt, max, sql } from 'drizzle-orm';
 import { launchBrowser, checkA11y } from '../support/browser.ts';
 import { auditLog, skillRatings, users } from '#server/db/schema.ts';
-import { seedSkillsBenchmarkOrg } from '#server/demo-skills.ts';
+import { seedSkillsBenchmarkOrg } from '#server/demo/skills.ts';
 import type { Database } from '#server/db/client.ts';
-import { hashPassword } from '#server/password.ts';
+import { hashPassword } from '#server/auth/password.ts';
 import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';

@@ -9,7 +9,7 @@
 // PRAGMA integrity_check is ok.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loadCertificationContentFromDisk } from '#server/certifications.ts';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import {
   Client,
   LOCK_ERRORS,
@@ -18,7 +18,6 @@ import {
   killAllServers,
   open,
   prepareDatabase,
-  root,
   signInCookie,
   startServer,
   tempDir,
@@ -56,12 +55,12 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const addDays = (day: string, n: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000));
 
 describe(`${SERVERS} server processes writing to one database for ${SECONDS} s`, () => {
-  let personas: Persona[] = [];
+  const personas: Persona[] = [];
   let skillIds: string[] = [];
 
   beforeAll(async () => {
     prepareDatabase(databaseUrl);
-    const catalog = [...(await loadCertificationContentFromDisk(root)).catalog.keys()];
+    const catalog = [...loadCatalogsFromDisk().certifications.catalog.keys()];
     await withDatabase(databaseUrl, async (database) => {
       skillIds = (await database.db.all<{ id: string }>(sql`select id from skills where active = 1 order by position`)).map((r) => r.id);
       const team = async (name: string) =>

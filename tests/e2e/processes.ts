@@ -90,7 +90,7 @@ export async function startServer(databaseUrl: string, options: { script?: strin
     await waitForServer(`${base}/healthz`, child);
   } catch (error) {
     await server.kill9();
-    throw new Error(`${(error as Error).message}\n${out}${err}`);
+    throw new Error(`${(error as Error).message}\n${out}${err}`, { cause: error });
   }
   return server;
 }

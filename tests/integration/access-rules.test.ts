@@ -1,7 +1,9 @@
 // The pure rules in access.ts, case by case. The authorization table in
 // authorization.test.ts then checks that every action applies them.
 import { describe, expect, it } from 'vitest';
+
 import {
+  canOverseeTeams,
   canAddMemberTo,
   canAdministerOrganisation,
   canBeTeamManager,
@@ -9,12 +11,11 @@ import {
   canEditUser,
   canManageTeam,
   canSetUserActive,
-  canUseTeamArea,
   canViewUser,
   manageableTeams,
   type Actor,
   type TeamContext,
-} from '#server/access.ts';
+} from '#domain/access.ts';
 
 const admin: Actor = { id: 1, orgId: 1, role: 'admin', active: true };
 const manager: Actor = { id: 2, orgId: 1, role: 'manager', active: true };
@@ -103,7 +104,7 @@ describe('teams', () => {
     expect(canAddMemberTo(manager, teamA)).toBe(true);
     expect(canAddMemberTo(otherManager, teamA)).toBe(false);
     expect(canAddMemberTo(member, teamA)).toBe(false);
-    expect([admin, manager, member].map(canUseTeamArea)).toEqual([true, true, false]);
+    expect([admin, manager, member].map(canOverseeTeams)).toEqual([true, true, false]);
     expect([admin, manager, member].map(canAdministerOrganisation)).toEqual([true, false, false]);
   });
 

@@ -5,6 +5,7 @@
 // answer 403/404 and leave every table byte-for-byte as it was.
 // (Anonymous requests and the pages themselves: tests/browser/app-access.test.ts.)
 import { mkdtempSync, rmSync } from 'node:fs';
+import { testContext } from '../support/context.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +13,13 @@ import { desc } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { auditLog, organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
-import type { Actor } from '#server/access.ts';
-import { hashPassword } from '#server/password.ts';
+import { type Actor } from '#domain/access.ts';
+import { hashPassword } from '#server/auth/password.ts';
 import { findUserByEmail, addPerson, changeUserRole, setPersonActive, updatePerson } from '#server/users.ts';
-import { createTeam, renameTeam, setTeamManager, type ActionContext } from '#server/teams.ts';
-import type { Outcome } from '#server/forms.ts';
+import { createTeam, renameTeam, setTeamManager } from '#server/teams.ts';
+import { type Outcome } from '#server/outcome.ts';
 import { seedDemo, snapshot, TEST_CATALOG } from './db-helpers.ts';
+import { type ActionContext } from '#server/request/context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'opspath-authz-'));
 const templatePath = join(dir, 'template.db');
@@ -46,7 +48,7 @@ beforeAll(async () => {
   const now = new Date();
   const [org] = await db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: now }).returning();
   const hash = await hashPassword('other-org-password');
-  const [foreignAdmin] = await db
+  await db
     .insert(users)
     .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: hash, role: 'admin' })
     .returning();
@@ -224,7 +226,7 @@ describe('authorization table (actions)', () => {
     const expected = spec.expect[persona];
     const database = await freshCopy();
     try {
-      const ctx: ActionContext = { actor: ids[persona], ip: '192.0.2.1', now: new Date() };
+      const ctx: ActionContext = testContext(ids[persona], new Date(), '192.0.2.1');
       const before = await snapshot(database.db);
       const result = await spec.run(database, ctx);
       const after = await snapshot(database.db);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { backupDatabase, checkIntegrity } from '#server/backup.ts';
-import { signIn } from '#server/auth.ts';
+import { signIn } from '#server/auth/index.ts';
 import { createTestDatabase, freshThrottle, seedDemo, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

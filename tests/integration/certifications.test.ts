@@ -6,6 +6,9 @@
 // audit trail, and the calendar feed token.
 // Anonymous requests to the pages and endpoints: tests/browser/certifications.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+import type { CertificationContent } from '#catalog/catalogs.ts';
+import { testContext } from '../support/context.ts';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import {
   auditLog,
@@ -18,8 +21,8 @@ import {
   teams,
   users,
 } from '#server/db/schema.ts';
-import type { Actor } from '#server/access.ts';
-import type { ActionContext } from '#server/teams.ts';
+import { type Actor } from '#domain/access.ts';
+import { type ActionContext } from '#server/request/context.ts';
 import { findUserByEmail } from '#server/users.ts';
 import {
   addRecord,
@@ -29,7 +32,6 @@ import {
   createCalendarToken,
   dueRemindersFor,
   loadComplianceMatrix,
-  loadCertificationContentFromDisk,
   loadCertificationSettings,
   loadOwnCertifications,
   listRecordsOf,
@@ -40,10 +42,9 @@ import {
   revokeCalendarToken,
   updateCertificationSettings,
   updateRecord,
-  type CertificationContent,
 } from '#server/certifications.ts';
 import { toCsv } from '#domain/csv.ts';
-import type { Outcome } from '#server/forms.ts';
+import { type Outcome } from '#server/outcome.ts';
 import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
@@ -57,7 +58,7 @@ let warehouse: number;
 let customer: number;
 let foreignTeam: number;
 
-const ctx = (who: Who, now = NOW): ActionContext => ({ actor: actors[who], ip: '203.0.113.9', now });
+const ctx = (who: Who, now = NOW): ActionContext => testContext(actors[who], now, '203.0.113.9');
 
 /** Every table the tracker reads or writes, as comparable JSON. */
 async function snapshot() {
@@ -98,7 +99,7 @@ const recordsOf = (userId: number, certificationId?: string) =>
 
 beforeAll(async () => {
   t = await createTestDatabase('certifications');
-  content = await loadCertificationContentFromDisk();
+  content = loadCatalogsFromDisk().certifications;
   await seedDemo(t.db, NOW);
   const [org] = await t.db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
   const [foreign] = await t.db
@@ -134,7 +135,7 @@ afterAll(() => t.cleanup());
 
 describe('demo data', () => {
   it('shows every state in the warehouse team matrix (the benchmark entry point)', async () => {
-    const m = await loadComplianceMatrix(t.db, warehouse, TODAY, { content });
+    const m = await loadComplianceMatrix(t.db, warehouse, TODAY, content);
     const cell = (person: string, cert: string) => {
       const row = m.rows.find((r) => r.person.name === person)!;
       return row.cells.find((c) => c.certificationId === cert)!;
@@ -154,7 +155,7 @@ describe('demo data', () => {
     const itil = await recordsOf(actors.ioana.id, 'itil4-foundation');
     expect(itil).toHaveLength(2);
     expect(itil[1]!.renewsRecordId).toBe(itil[0]!.id);
-    const m = await loadComplianceMatrix(t.db, customer, TODAY, { content });
+    const m = await loadComplianceMatrix(t.db, customer, TODAY, content);
     const jonas = m.rows.find((r) => r.person.name === 'Jonas Weber')!.cells.find((c) => c.certificationId === 'pmi-capm')!;
     expect(jonas).toMatchObject({ state: 'missing', plan: expect.objectContaining({ status: 'planned' }) });
   });
@@ -478,7 +479,7 @@ describe('settings and requirements', () => {
     );
     expect((await addRequirement(t.db, ctx('admin'), form, content, TEST_CATALOG)).ok).toBe(true);
     await expectDenied(409, () => addRequirement(t.db, ctx('admin'), form, content, TEST_CATALOG));
-    const samuel = (await loadComplianceMatrix(t.db, warehouse, TODAY, { content })).rows.find((r) => r.person.name === 'Samuel Okafor')!;
+    const samuel = (await loadComplianceMatrix(t.db, warehouse, TODAY, content)).rows.find((r) => r.person.name === 'Samuel Okafor')!;
     expect(samuel.cells.find((c) => c.certificationId === 'pmi-capm')?.state).toBe('missing');
     await expectDenied(403, () => removeRequirement(t.db, ctx('tom'), form));
     await expectDenied(404, () => removeRequirement(t.db, ctx('foreignAdmin'), form));

@@ -1,28 +1,22 @@
 // Pure helpers of the accounts layer: configuration, redirects, origin checks,
 // job-role catalog and date labels. (Kept beside the integration tests that
 // exercise the same modules against a database.)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { CONTENT_DIR, loadCatalogsFromDisk, readContentEntries } from '#catalog/load-fs.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '#server/env.ts';
-import { safeNextPath, loginPath } from '#server/navigation.ts';
-import { isSameOriginRequest } from '#server/origin.ts';
-import {
-  buildCatalog,
-  describePosition,
-  FALLBACK_TIERS,
-  isValidPosition,
-  loadCatalogFromDisk,
-  parsePosition,
-  positionValue,
-} from '#server/job-roles.ts';
+import { safeNextPath, loginPath } from '#server/request/context.ts';
+import { isSameOriginRequest } from '#server/request/origin.ts';
+import { buildCatalog, describePosition, FALLBACK_TIERS, isValidPosition, parsePosition, positionValue } from '#domain/job-roles.ts';
 import { ROLE_SLUGS } from '#content/schema.ts';
-import { daysSince, rampDayLabel } from '#server/dates.ts';
+import { rampDayLabel } from '#domain/calendar.ts';
 import { localPath } from '#server/db/client.ts';
 import { backupTimestamp } from '#server/backup.ts';
-import { changedFields } from '#server/audit.ts';
-import { keepTyped, parseId } from '#server/forms.ts';
+import { changedFields } from '#server/audit/index.ts';
+import { keepTyped } from '#server/request/form.ts';
+import { parseId } from '#domain/fields.ts';
 
 describe('parseEnv', () => {
   it('has working defaults', () => {
@@ -165,21 +159,16 @@ describe('job-role catalog', () => {
     expect(describePosition(catalog, null, null)).toBe('No job role set');
   });
 
-  it('reads tiers from frontmatter on disk, falling back for missing or broken files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'opspath-roles-'));
+  it('reads tiers from the guides on disk: a missing guide falls back, a broken one is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opspath-content-'));
     try {
-      writeFileSync(
-        join(dir, 'operations-assistant.md'),
-        '---\ntitle: Operations Assistant\ntiers:\n  - id: starter\n    title: Starter\n---\nBody\n',
-      );
-      writeFileSync(join(dir, 'operations-officer.md'), '---\ntitle: [unclosed\n---\n');
-      const fromDisk = loadCatalogFromDisk(dir);
-      expect(fromDisk.find((r) => r.slug === 'operations-assistant')).toMatchObject({
-        fromGuide: true,
-        tiers: [{ id: 'starter', title: 'Starter' }],
-      });
-      expect(fromDisk.find((r) => r.slug === 'operations-officer')?.fromGuide).toBe(false);
-      expect(fromDisk.find((r) => r.slug === 'operations-manager')?.tiers).toEqual(FALLBACK_TIERS);
+      cpSync(CONTENT_DIR, dir, { recursive: true });
+      rmSync(join(dir, 'roles', 'operations-manager.md'));
+      const fromDisk = loadCatalogsFromDisk(dir).jobRoles;
+      expect(fromDisk.find((r) => r.slug === 'operations-assistant')?.fromGuide).toBe(true);
+      expect(fromDisk.find((r) => r.slug === 'operations-manager')).toMatchObject({ fromGuide: false, tiers: FALLBACK_TIERS });
+      writeFileSync(join(dir, 'roles', 'operations-officer.md'), '---\ntitle: Operations Officer\n---\nBody\n');
+      expect(() => readContentEntries(dir)).toThrow(/content\/roles\/operations-officer\.md: /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -188,13 +177,12 @@ describe('job-role catalog', () => {
 
 describe('small helpers', () => {
   it('counts ramp days from the start date (day 1 = start date) for 90 days', () => {
-    const now = new Date('2026-11-22T23:30:00Z');
-    expect(daysSince('2026-11-02', now)).toBe(20);
-    expect(rampDayLabel('2026-11-02', now)).toBe('Day 21 of 90');
-    expect(rampDayLabel('2026-11-22', now)).toBe('Day 1 of 90');
-    expect(rampDayLabel('2026-08-01', now)).toBeNull();
-    expect(rampDayLabel('2026-12-01', now)).toBeNull();
-    expect(rampDayLabel(null, now)).toBeNull();
+    const today = '2026-11-22';
+    expect(rampDayLabel('2026-11-02', today)).toBe('Day 21 of 90');
+    expect(rampDayLabel('2026-11-22', today)).toBe('Day 1 of 90');
+    expect(rampDayLabel('2026-08-01', today)).toBeNull();
+    expect(rampDayLabel('2026-12-01', today)).toBeNull();
+    expect(rampDayLabel(null, today)).toBeNull();
   });
 
   it('resolves file: URLs to paths and leaves remote URLs alone', () => {

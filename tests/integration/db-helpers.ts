@@ -1,15 +1,16 @@
 // A real, migrated libSQL file database per test file (not :memory:, which
 // has lost tables across transactions in libSQL), removed afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database, type Db } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
-import { buildCatalog, type JobRoleCatalog } from '#server/job-roles.ts';
-import { seedDemoOrganisation } from '#server/demo.ts';
-import { createLoginThrottle } from '#server/rate-limit.ts';
-import type { SessionPolicy } from '#server/session.ts';
+import { buildCatalog, type JobRoleCatalog } from '#domain/job-roles.ts';
+import { seedDemoOrganisation } from '#server/demo/index.ts';
+import { createLoginThrottle } from '#server/auth/rate-limit.ts';
+import type { SessionPolicy } from '#server/auth/session.ts';
 
 export type TestDatabase = Database & { url: string; dir: string; cleanup: () => void };
 
@@ -52,7 +53,7 @@ export function testClock(start = new Date('2026-11-02T09:00:00Z')) {
 export const freshThrottle = () => createLoginThrottle();
 
 export async function seedDemo(db: Db, now = new Date('2026-11-22T09:00:00Z')) {
-  return seedDemoOrganisation(db, TEST_CATALOG, now);
+  return seedDemoOrganisation(db, { ...loadCatalogsFromDisk(), jobRoles: TEST_CATALOG }, now);
 }
 
 /** Everything a denied action must leave untouched, as comparable JSON. */

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, daysBefore, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo.ts';
-import { isValidPosition, loadCatalogFromDisk } from '#server/job-roles.ts';
-import { signIn } from '#server/auth.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TIME_ZONE, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo/index.ts';
+import { isValidPosition } from '#domain/job-roles.ts';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+import { addDays, organisationToday } from '#domain/calendar.ts';
+import { signIn } from '#server/auth/index.ts';
 import { ROLE_SLUGS } from '#content/schema.ts';
 import { createTestDatabase, freshThrottle, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
 const now = new Date('2026-11-22T10:00:00Z');
 // The guides as they are on disk (generic tiers for any not written yet).
-const catalog = loadCatalogFromDisk();
+const content = loadCatalogsFromDisk();
+const catalog = content.jobRoles;
 
 beforeAll(async () => {
   t = await createTestDatabase('demo');
@@ -20,7 +23,7 @@ afterAll(() => t.cleanup());
 describe('demo organisation', () => {
   it('is created on an empty database only', async () => {
     expect(await isDatabaseEmpty(t.db)).toBe(true);
-    await seedDemoOrganisation(t.db, catalog, now);
+    await seedDemoOrganisation(t.db, content, now);
     expect(await isDatabaseEmpty(t.db)).toBe(false);
     expect(await t.db.select().from(organisations)).toEqual([expect.objectContaining({ name: 'Demo Logistics' })]);
   });
@@ -59,7 +62,7 @@ describe('demo organisation', () => {
 
   it('has a new hire who started 20 days before today', async () => {
     const [newhire] = await t.db.select().from(users).where(eq(users.email, 'newhire@demo.opspath.test'));
-    expect(newhire?.startDate).toBe(daysBefore(now, 20));
+    expect(newhire?.startDate).toBe(addDays(organisationToday(now, DEMO_TIME_ZONE), -20));
     expect(newhire?.startDate).toBe('2026-11-02');
   });
 });

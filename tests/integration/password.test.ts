@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '@node-rs/argon2';
-import { generatePassword, hashPassword, needsRehash, passwordSchema, verifyDummyPassword, verifyPassword } from '#server/password.ts';
+import { generatePassword, hashPassword, needsRehash, passwordSchema, verifyDummyPassword, verifyPassword } from '#server/auth/password.ts';
 
 describe('password hashing', () => {
   it('stores an argon2id PHC string with m=19456, t=2, p=1 and a fresh salt each time', async () => {

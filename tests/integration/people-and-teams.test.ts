@@ -1,29 +1,23 @@
 // What the people and team actions do when they are allowed: the data they
 // write, the audit rows beside it, and the validation they apply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '../support/context.ts';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditLog, sessions, teamMemberships, teams, users } from '#server/db/schema.ts';
-import type { Actor } from '#server/access.ts';
-import { signIn } from '#server/auth.ts';
-import { createSession } from '#server/session.ts';
+import { type Actor } from '#domain/access.ts';
+import { signIn } from '#server/auth/index.ts';
+import { createSession } from '#server/auth/session.ts';
 import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '#server/users.ts';
-import {
-  createTeam,
-  listManageableTeams,
-  listTeams,
-  loadTeamContext,
-  renameTeam,
-  setTeamManager,
-  type ActionContext,
-} from '#server/teams.ts';
+import { createTeam, listManageableTeams, listTeams, loadTeamContext, renameTeam, setTeamManager } from '#server/teams.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
+import { type ActionContext } from '#server/request/context.ts';
 
 let t: TestDatabase;
 let admin: Actor;
 let manager: Actor;
 let warehouseId: number;
 
-const ctx = (actor: Actor): ActionContext => ({ actor, ip: '203.0.113.5', now: new Date() });
+const ctx = (actor: Actor): ActionContext => testContext(actor, new Date(), '203.0.113.5');
 const asActor = (u: { id: number; orgId: number; role: Actor['role']; active: boolean }): Actor => ({
   id: u.id,
   orgId: u.orgId,

@@ -6,6 +6,8 @@
 // one-active-plan rule under concurrency. Anonymous requests and the pages
 // themselves are covered over HTTP in tests/browser/ramp.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+import { testContext } from '../support/context.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
 import { organisations, rampPlanHistory, rampPlans, rampTasks, users, type RampTask } from '#server/db/schema.ts';
@@ -15,7 +17,6 @@ import {
   buddyTasksOf,
   endPlan,
   getPlanDetail,
-  loadRampCatalogFromDisk,
   moveTask,
   overseenPlans,
   planHistory,
@@ -26,24 +27,21 @@ import {
   startPlan,
   updateTask,
 } from '#server/ramp.ts';
-import type { ActionContext } from '#server/teams.ts';
-import type { Outcome } from '#server/forms.ts';
-import type { SessionUser } from '#server/session.ts';
+import { type ActionContext } from '#server/request/context.ts';
+import { type Outcome } from '#server/outcome.ts';
+import type { UserProfile } from '#server/auth/session.ts';
 
 const NOW = new Date('2026-11-22T09:00:00Z');
-const catalog = loadRampCatalogFromDisk();
+const catalog = loadCatalogsFromDisk().ramp;
 let t: TestDatabase;
-const people: Record<string, SessionUser> = {};
+const people: Record<string, UserProfile> = {};
 let ninaPlanId: number;
 let jonasPlanId: number;
 let samuelPlanId: number;
-let outsider: SessionUser;
+let outsider: UserProfile;
 
-const ctx = (who: string | SessionUser, now = NOW): ActionContext => ({
-  actor: typeof who === 'string' ? people[who]! : who,
-  ip: '203.0.113.9',
-  now,
-});
+const ctx = (who: string | UserProfile, now = NOW): ActionContext =>
+  testContext(typeof who === 'string' ? people[who]! : who, now, '203.0.113.9');
 
 /** Every table a ramp action could touch, as comparable JSON. */
 async function snapshot() {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabaseLoginThrottle, createLoginThrottle, TokenBucketLimiter, type LoginThrottle } from '#server/rate-limit.ts';
+import { createDatabaseLoginThrottle, createLoginThrottle, TokenBucketLimiter, type LoginThrottle } from '#server/auth/rate-limit.ts';
 import { openDatabase } from '#server/db/client.ts';
 import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '../support/context.ts';
 import { eq, sql } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { sessions, users } from '#server/db/schema.ts';
@@ -10,9 +11,9 @@ import {
   sessionCookieName,
   sessionCookieOptions,
   validateSessionToken,
-} from '#server/session.ts';
+} from '#server/auth/session.ts';
 import { findUserByEmail, changeUserRole, setPersonActive } from '#server/users.ts';
-import { changeOwnPassword } from '#server/auth.ts';
+import { changeOwnPassword } from '#server/auth/index.ts';
 import { createTestDatabase, DAY, freshThrottle, HOUR, seedDemo, TEST_POLICY, testClock, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
@@ -142,7 +143,7 @@ describe('session lifetime with an injected clock', () => {
 });
 
 describe('all of a user’s sessions end', () => {
-  const ctx = (now: Date) => ({ actor: { id: adminId, orgId: 1, role: 'admin' as const, active: true }, ip: '203.0.113.9', now });
+  const ctx = (now: Date) => testContext({ id: adminId, orgId: 1, role: 'admin' as const, active: true }, now, '203.0.113.9');
 
   it('on password change, and a fresh session starts for the browser that changed it', async () => {
     const clock = testClock(new Date());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { auditLog, sessions, users } from '#server/db/schema.ts';
-import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '#server/auth.ts';
-import { validateSessionToken } from '#server/session.ts';
+import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '#server/auth/index.ts';
+import { validateSessionToken } from '#server/auth/session.ts';
 import { findUserByEmail } from '#server/users.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_POLICY, type TestDatabase } from './db-helpers.ts';
 
@@ -23,11 +23,11 @@ describe('signIn', () => {
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.user.email).toBe('newhire@demo.opspath.test');
-    expect(result.user).not.toHaveProperty('passwordHash');
-    expect(await validateSessionToken(t.db, result.token, { policy: TEST_POLICY })).not.toBeNull();
+    expect(result.value.user.email).toBe('newhire@demo.opspath.test');
+    expect(result.value.user).not.toHaveProperty('passwordHash');
+    expect(await validateSessionToken(t.db, result.value.token, { policy: TEST_POLICY })).not.toBeNull();
     const audit = await lastAudit();
-    expect(audit).toMatchObject({ action: 'auth.sign_in', actorUserId: result.user.id, targetType: 'user', ip: meta.ip });
+    expect(audit).toMatchObject({ action: 'auth.sign_in', actorUserId: result.value.user.id, targetType: 'user', ip: meta.ip });
   });
 
   it.each([
@@ -36,7 +36,7 @@ describe('signIn', () => {
   ])('fails with the one generic message (%s) and audits it without an actor', async (_n, email, password, reason) => {
     const before = await t.db.select().from(sessions);
     const result = await signIn(t.db, { email, password }, meta, { throttle: freshThrottle() });
-    expect(result).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_FAILED });
+    expect(result).toEqual({ ok: false, status: 400, message: SIGN_IN_FAILED, fieldErrors: {} });
     expect(await t.db.select().from(sessions)).toHaveLength(before.length);
     const audit = await lastAudit();
     expect(audit).toMatchObject({ action: 'auth.sign_in_failed', actorUserId: null, ip: meta.ip });
@@ -47,7 +47,7 @@ describe('signIn', () => {
     const user = (await findUserByEmail(t.db, 'elena.dumitru@demo.opspath.test'))!;
     await t.db.update(users).set({ active: false }).where(eq(users.id, user.id));
     const result = await signIn(t.db, { email: user.email, password: 'opspath-demo' }, meta, { throttle: freshThrottle() });
-    expect(result).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_FAILED });
+    expect(result).toEqual({ ok: false, status: 400, message: SIGN_IN_FAILED, fieldErrors: {} });
     await t.db.update(users).set({ active: true }).where(eq(users.id, user.id));
   });
 
@@ -55,7 +55,7 @@ describe('signIn', () => {
     const result = await signIn(t.db, { email: '', password: '' }, meta, { throttle: freshThrottle() });
     expect(result).toMatchObject({
       ok: false,
-      reason: 'invalid-input',
+      status: 400,
       fieldErrors: { email: expect.any(String), password: expect.any(String) },
     });
   });
@@ -69,7 +69,7 @@ describe('signIn', () => {
         { ...meta, ip: `192.0.2.${i}` },
         { throttle },
       );
-      expect(r).toMatchObject({ ok: false, reason: 'failed' });
+      expect(r).toMatchObject({ ok: false, status: 400, message: SIGN_IN_FAILED });
     }
     const blocked = await signIn(
       t.db,
@@ -77,8 +77,12 @@ describe('signIn', () => {
       { ...meta, ip: '192.0.2.99' },
       { throttle },
     );
-    expect(blocked).toMatchObject({ ok: false, reason: 'throttled' });
-    if (!blocked.ok && blocked.reason === 'throttled') expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+    expect(blocked).toMatchObject({
+      ok: false,
+      status: 429,
+      message: expect.stringMatching(/^Too many sign-in attempts\. Wait \d+ (seconds|minutes), then try again\.$/),
+    });
+    if (!blocked.ok && blocked.status === 429) expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
   });
 });
 
@@ -89,14 +93,14 @@ describe('signing out', () => {
     const b = await signIn(t.db, { email: 'manager@demo.opspath.test', password: 'opspath-demo' }, meta, { throttle });
     const c = await signIn(t.db, { email: 'manager@demo.opspath.test', password: 'opspath-demo' }, meta, { throttle });
     if (!a.ok || !b.ok || !c.ok) throw new Error('sign-in failed');
-    await signOut(t.db, a.session, a.user, meta);
-    expect(await validateSessionToken(t.db, a.token, { policy: TEST_POLICY })).toBeNull();
-    expect(await validateSessionToken(t.db, b.token, { policy: TEST_POLICY })).not.toBeNull();
+    await signOut(t.db, a.value.session, a.value.user, meta);
+    expect(await validateSessionToken(t.db, a.value.token, { policy: TEST_POLICY })).toBeNull();
+    expect(await validateSessionToken(t.db, b.value.token, { policy: TEST_POLICY })).not.toBeNull();
     expect((await lastAudit()).action).toBe('auth.sign_out');
 
-    expect(await signOutEverywhere(t.db, b.user, meta)).toBe(2);
-    expect(await validateSessionToken(t.db, b.token, { policy: TEST_POLICY })).toBeNull();
-    expect(await validateSessionToken(t.db, c.token, { policy: TEST_POLICY })).toBeNull();
+    expect(await signOutEverywhere(t.db, b.value.user, meta)).toBe(2);
+    expect(await validateSessionToken(t.db, b.value.token, { policy: TEST_POLICY })).toBeNull();
+    expect(await validateSessionToken(t.db, c.value.token, { policy: TEST_POLICY })).toBeNull();
     expect(await lastAudit()).toMatchObject({ action: 'auth.sign_out_everywhere', after: { endedSessions: 2 } });
   });
 });

@@ -2,11 +2,12 @@
 // scoped to the people the importer may rate. Properties (fast-check): a bad
 // file leaves the database unchanged; importing twice equals importing once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '../support/context.ts';
 import fc from 'fast-check';
 import { desc, eq, sql } from 'drizzle-orm';
 import { auditLog, skillRatings } from '#server/db/schema.ts';
-import type { Actor } from '#server/access.ts';
-import type { ActionContext } from '#server/teams.ts';
+import { type Actor } from '#domain/access.ts';
+import { type ActionContext } from '#server/request/context.ts';
 import { findUserByEmail } from '#server/users.ts';
 import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '#server/skills.ts';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
@@ -38,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const ctx = (actor: Actor, now = NOW): ActionContext => ({ actor, ip: '198.51.100.7', now });
+const ctx = (actor: Actor, now = NOW): ActionContext => testContext(actor, now, '198.51.100.7');
 
 async function snapshot(): Promise<string> {
   const tables = await t.db.all<{ name: string }>(

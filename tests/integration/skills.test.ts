@@ -6,6 +6,9 @@
 // ones answer 403/404 and leave every table exactly as it was.
 // (The pages and endpoints over HTTP, anonymous requests included: tests/browser/skills.test.ts.)
 import { mkdtempSync, rmSync } from 'node:fs';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+const readSkillCatalogFile = () => [...loadCatalogsFromDisk().skills.values()];
+import { testContext } from '../support/context.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +17,9 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { auditLog, organisations, skillRatings, skills, teamMemberships, teams, users } from '#server/db/schema.ts';
-import type { Actor } from '#server/access.ts';
-import type { ActionContext } from '#server/teams.ts';
-import type { Outcome } from '#server/forms.ts';
+import { type Actor } from '#domain/access.ts';
+import { type ActionContext } from '#server/request/context.ts';
+import { type Outcome } from '#server/outcome.ts';
 import { findUserByEmail, setPersonActive } from '#server/users.ts';
 import {
   createSkill,
@@ -26,7 +29,6 @@ import {
   loadOrgMatrix,
   matrixCsv,
   orgSkillCoverage,
-  readSkillCatalogFile,
   recordRating,
   syncSkillCatalog,
 } from '#server/skills.ts';
@@ -89,11 +91,11 @@ beforeAll(async () => {
   const [foreignTeam] = await db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
   await db.insert(teamMemberships).values({ teamId: foreignTeam!.id, userId: foreignMember!.id });
   const foreignActor: Actor = { id: foreignAdmin!.id, orgId: org!.id, role: 'admin', active: true };
-  const foreignSkill = await createSkill(
-    db,
-    { actor: foreignActor, ip: null, now: NOW },
-    { name: 'Other org secret skill', category: 'technical', description: 'Only the other organisation uses this one.' },
-  );
+  const foreignSkill = await createSkill(db, testContext(foreignActor, NOW), {
+    name: 'Other org secret skill',
+    category: 'technical',
+    description: 'Only the other organisation uses this one.',
+  });
   if (!foreignSkill.ok) throw new Error('could not create the foreign skill');
 
   const actor = async (email: string): Promise<Actor> => {
@@ -116,7 +118,7 @@ beforeAll(async () => {
     teamForeign: foreignTeam!.id,
     foreignSkill: foreignSkill.value.id,
   };
-  const deactivated = await setPersonActive(db, { actor: ids.admin, ip: null, now: NOW }, String(ids.deactivatedMember), false);
+  const deactivated = await setPersonActive(db, testContext(ids.admin, NOW), String(ids.deactivatedMember), false);
   if (!deactivated.ok) throw new Error('could not deactivate');
   templateDb = template;
 });
@@ -132,7 +134,7 @@ async function freshCopy(): Promise<Database> {
   return openDatabase({ url: `file:${path}` });
 }
 
-const ctxFor = (actor: Actor): ActionContext => ({ actor, ip: '203.0.113.9', now: NOW });
+const ctxFor = (actor: Actor): ActionContext => testContext(actor, NOW, '203.0.113.9');
 const PERSONAS: Persona[] = ['admin', 'manager', 'otherManager', 'member', 'foreignAdmin'];
 type Expect = 'self' | 'manager' | 403 | 404 | 400;
 const rating = (extra: Record<string, unknown> = {}) => ({

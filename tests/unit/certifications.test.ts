@@ -1,28 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
-  addMonths,
   buildMatrix,
   calendarEvents,
   certificationState,
   computeExpiry,
   currentPlan,
   currentRecord,
-  daysBetween,
   describeDaysLeft,
   DEFAULT_LEAD_DAYS,
   dueReminder,
   historyOf,
-  isIsoDate,
   isReachedReminder,
-  isValidTimeZone,
-  localDate,
   normaliseLeadDays,
   reminderDates,
   timelineOf,
   type CatalogEntry,
   type CertRecord,
 } from '#domain/certifications.ts';
+import { addDays, addMonths, daysBetween, isIsoDate, isValidTimeZone, localDate } from '#domain/calendar.ts';
 
 const PMP: CatalogEntry = {
   id: 'pmi-pmp',

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { roleSchema, salaryFigureSchema, tierSchema, certificationSchema, ROLE_SLUGS } from '#content/schema.ts';
-import { validateContent } from '#content/validate.ts';
+import { validateContent } from '#catalog/validate.ts';
 
 const contentDir = join(import.meta.dirname, '..', '..', 'content');
 function frontmatter(slug: string) {

@@ -12,7 +12,6 @@ import {
   currentLevel,
   historySeries,
   importIdentity,
-  isCalendarDate,
   latestRatings,
   learnNext,
   matrixCell,
@@ -29,6 +28,7 @@ import {
   type MatrixSkill,
   type RatingRecord,
 } from '#domain/skills-matrix.ts';
+import { isIsoDate } from '#domain/calendar.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -487,9 +487,9 @@ describe('CSV import validation', () => {
     expect(parseLevel(' 4 ')).toBe(4);
     expect(parseLevel('Expert')).toBe(4);
     expect(parseLevel('3.0')).toBeNull();
-    expect(isCalendarDate('2024-02-29')).toBe(true);
-    expect(isCalendarDate('2023-02-29')).toBe(false);
-    expect(isCalendarDate('2024-2-1')).toBe(false);
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2023-02-29')).toBe(false);
+    expect(isIsoDate('2024-2-1')).toBe(false);
     expect(skillIdFromName('Forklift operation (LLOP) — Café')).toBe('forklift-operation-llop-cafe');
   });
 

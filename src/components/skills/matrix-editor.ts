@@ -101,7 +101,7 @@ export function enhanceMatrix(doc: Document): void {
     const { row, col } = position(a);
     const onName = col === 0;
     const last = body.rows[row]!.cells.length - 1;
-    let next: HTMLAnchorElement | null = null;
+    let next: HTMLAnchorElement | null;
     switch (event.key) {
       case 'ArrowRight':
         next = linkAt(row, onName ? firstSkill : col + 1);

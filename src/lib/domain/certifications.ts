@@ -6,7 +6,7 @@
 //
 // Dates are calendar dates ('YYYY-MM-DD'), never instants: a certificate is
 // earned on a day, not at a moment. "Today" is the organisation's local date,
-// obtained once per request with localDate(now, timeZone).
+// obtained once per request (calendar.ts organisationToday).
 //
 // Conventions (shown to users where they matter):
 // - An expiry date is the first day a certification is no longer valid: a
@@ -16,6 +16,8 @@
 //   is 28 Feb 2025; 31 Mar + 1 month is 30 Apr.
 // - A renewal is a new record; the newest earned record of a certification
 //   decides its state and older ones stay as history.
+
+import { addDays, addMonths, daysBetween, monthOf, type IsoDate } from './calendar.ts';
 
 export const CERTIFICATION_STATUSES = ['planned', 'in_progress', 'earned'] as const;
 export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
@@ -35,96 +37,6 @@ export type Validity = { kind: 'months'; months: number } | { kind: 'lifetime' }
 
 /** What the rules need to know about a catalog entry (content/certifications.yaml). */
 export type CatalogEntry = { id: string; name: string; shortName: string; validity: Validity };
-
-// --- calendar dates -----------------------------------------------------------
-
-export type IsoDate = string;
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
-
-function parts(date: IsoDate): [number, number, number] {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-const format = (y: number, m: number, d: number) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
-
-export function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one.
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** True for a real calendar date written as YYYY-MM-DD (rejects 2025-02-29, 2025-13-01). */
-export function isIsoDate(value: unknown): value is IsoDate {
-  if (typeof value !== 'string') return false;
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
-}
-
-/** Adds calendar months, clamping to the last day of the target month. */
-export function addMonths(date: IsoDate, months: number): IsoDate {
-  const [y, m, d] = parts(date);
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  return format(year, month, Math.min(d, daysInMonth(year, month)));
-}
-
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const [y, m, d] = parts(date);
-  const t = new Date(Date.UTC(y, m - 1, d) + days * DAY_MS);
-  return format(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  const [y1, m1, d1] = parts(from);
-  const [y2, m2, d2] = parts(to);
-  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS);
-}
-
-/** 'YYYY-MM' of a date. */
-export const monthOf = (date: IsoDate) => date.slice(0, 7);
-
-export function isValidTimeZone(timeZone: unknown): timeZone is string {
-  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
-  try {
-    dateInZone(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// One formatter per zone: building one is far dearer than using it, and pages
-// call localDate per record. Zone names are case-insensitive, so input could
-// spell one zone many ways: the cache stops growing at a bound.
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-function dateInZone(timeZone: string): Intl.DateTimeFormat {
-  let f = zoneFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    if (zoneFormats.size < 1000) zoneFormats.set(timeZone, f);
-  }
-  return f;
-}
-
-/**
- * The calendar date at `instant` in `timeZone`. Near midnight the same instant
- * is a different date in different places: 2026-03-01T23:30Z is 2 March in
- * Bucharest and 1 March in New York, and "expires today" must follow the
- * organisation's clock, not the server's.
- */
-export function localDate(instant: Date, timeZone: string): IsoDate {
-  const fields = dateInZone(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(fields.find((f) => f.type === type)?.value);
-  return format(get('year'), get('month'), get('day'));
-}
 
 // --- expiry -------------------------------------------------------------------
 
@@ -524,11 +436,4 @@ export function timelineOf(items: TimelineMonth['items'], today: IsoDate): Timel
     );
     return { month, count: list.length, items: list };
   });
-}
-
-/** '2026-11' -> 'Nov 2026'. */
-const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
-export function formatMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return monthFormat.format(new Date(Date.UTC(y!, m! - 1, 1)));
 }

@@ -2,8 +2,8 @@
 // what is due this week and the RAG status. No Astro or database imports, so
 // pages, the data layer, the demo seed and unit tests share one definition.
 //
-// Dates are calendar dates 'YYYY-MM-DD' without a time zone, compared in UTC
-// (the same convention as src/lib/server/dates.ts: "today" is the UTC date).
+// Dates are calendar dates 'YYYY-MM-DD' without a time zone (calendar.ts);
+// "today" is the organisation's date, which callers pass in.
 //
 // Weekends count. Day N of a plan is the start date + (N - 1) CALENDAR days,
 // so "day 30" is exactly 30 days in, and a task due on a Saturday or Sunday is
@@ -13,6 +13,8 @@
 // weekday next to each due date so a weekend due date is visible, and a
 // manager who wants a weekday simply edits the due day. Overdue days are
 // calendar days too.
+
+import { addDays, daysBetween } from './calendar.ts';
 
 export const PLAN_LENGTH_DAYS = 90;
 
@@ -42,43 +44,6 @@ export const RAMP_PHASES = [
   { id: 'days-61-90', startDay: 61, endDay: 90, label: 'Days 61-90' },
 ] as const;
 export type PhaseId = (typeof RAMP_PHASES)[number]['id'];
-
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Milliseconds of a real calendar date at 00:00 UTC, or null (rejects 2026-02-30 and friends). */
-function parseDate(date: string): number | null {
-  const m = ISO_DATE.exec(date);
-  if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().slice(0, 10) === date ? ms : null;
-}
-
-export const isCalendarDate = (date: string) => parseDate(date) !== null;
-
-function mustParse(date: string): number {
-  const ms = parseDate(date);
-  if (ms === null) throw new RangeError(`not a calendar date: ${date}`);
-  return ms;
-}
-
-/** Today's calendar date in UTC. */
-export const todayOf = (now: Date) => now.toISOString().slice(0, 10);
-
-export function addDays(date: string, days: number): string {
-  return new Date(mustParse(date) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((mustParse(to) - mustParse(from)) / DAY_MS);
-}
-
-/** Saturday or Sunday (shown next to due dates; due dates are never moved off weekends). */
-export function isWeekend(date: string): boolean {
-  const day = new Date(mustParse(date)).getUTCDay();
-  return day === 0 || day === 6;
-}
 
 export const isValidDueDay = (day: number) => Number.isInteger(day) && day >= 1 && day <= PLAN_LENGTH_DAYS;
 
@@ -317,7 +282,7 @@ export const RAG_RULES: readonly { level: RagLevel; label: string; rule: string 
   },
 ];
 
-export const DATE_RULE = `Day 1 is the start date; a task due on day N is due on the start date + (N - 1) calendar days. Weekends count, and a task due on a Saturday or Sunday is not moved to the next working day. “Today” is the date in UTC.`;
+export const DATE_RULE = `Day 1 is the start date; a task due on day N is due on the start date + (N - 1) calendar days. Weekends count, and a task due on a Saturday or Sunday is not moved to the next working day. “Today” is your organisation’s date, in its time zone.`;
 
 // --- history ------------------------------------------------------------------------------
 

@@ -500,7 +500,7 @@ export interface ImportRow {
   note: string | null;
 }
 
-export interface ImportProblem extends CsvProblem {}
+export type ImportProblem = CsvProblem;
 
 export type ImportValidation = { ok: true; rows: ImportRow[] } | { ok: false; problems: ImportProblem[] };
 

@@ -6,11 +6,8 @@
 // zod, and writes its audit row in the same transaction as the change, so a
 // denied or invalid request changes nothing.
 //
-// The certification catalog and the role guides' recommendations are content:
-// pages pass them in (from astro:content, bundled at build time); scripts,
-// tests and the benchmark load them from disk with loadCertificationContentFromDisk.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The certification catalog and the role guides' recommendations are content
+// (#catalog: Catalogs.certifications), which callers pass in.
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { sha256 } from '@oslojs/crypto/sha2';
@@ -18,7 +15,6 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { createEvents, type EventAttributes } from 'ics';
 import {
-  addDays,
   buildMatrix,
   calendarEvents,
   certificationState,
@@ -29,10 +25,7 @@ import {
   DEFAULT_LEAD_DAYS,
   dueReminder,
   historyOf,
-  isIsoDate,
   isReachedReminder,
-  isValidTimeZone,
-  localDate,
   MAX_LEAD_COUNT,
   MAX_LEAD_DAYS,
   normaliseLeadDays,
@@ -41,13 +34,11 @@ import {
   type CertState,
   type CertStatusView,
   type DueReminder,
-  type IsoDate,
   type Matrix,
   type MatrixPerson,
 } from '#domain/certifications.ts';
-import { certificationSchema } from '#content/schema.ts';
-import { canManageTeam, canUseTeamArea, isAdmin, manageableTeams, managesPerson, type Actor } from './access.ts';
-import { auditedBy, changedFields, writeAudit } from './audit.ts';
+import type { CertificationContent, CertificationEntry } from '#catalog/catalogs.ts';
+import { auditedBy, changedFields, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from './db/client.ts';
 import { ID_SLICE, readInSlices } from './db/chunks.ts';
 import {
@@ -62,65 +53,16 @@ import {
   type CertificationRecordRow,
   type OrganisationSettings,
 } from './db/schema.ts';
-import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
-import { isValidPosition, parsePosition, type JobRoleCatalog } from './job-roles.ts';
-import { actableTeams, loadTeamContext, type ActionContext } from './teams.ts';
+import { parseInput } from './outcome.ts';
+import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
+import { actableTeams, loadTeamContext } from './teams.ts';
+import { addDays, isIsoDate, isValidTimeZone, localDate, type IsoDate } from '#domain/calendar.ts';
+import { canManageTeam, canOverseeTeams, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
+import { type ActionContext } from '#server/request/context.ts';
+import { forbidden, invalid, notFound, ok, type Outcome } from './outcome.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
 
 // --- content ---------------------------------------------------------------------
-
-export type CertificationCatalogEntry = z.infer<typeof certificationSchema>;
-
-export type CertificationContent = {
-  /** Catalog entries by id, sorted by name (the order of matrix columns and select options). */
-  catalog: Map<string, CertificationCatalogEntry>;
-  /** '<role>/<tier>' -> certification ids the role guide recommends for that tier. */
-  recommended: Map<string, Set<string>>;
-};
-
-type RoleData = { tiers?: readonly { id: string; recommendedCertifications?: readonly string[] }[] };
-
-/** Builds the content the tracker needs from catalog entries and role guides (however they were loaded). */
-export function buildCertificationContent(
-  entries: Iterable<CertificationCatalogEntry>,
-  roles: Iterable<{ slug: string; data: RoleData }>,
-): CertificationContent {
-  const catalog = new Map([...entries].sort((a, b) => a.name.localeCompare(b.name)).map((e) => [e.id, e]));
-  const recommended = new Map<string, Set<string>>();
-  for (const role of roles) {
-    for (const tier of role.data.tiers ?? []) {
-      const ids = (tier.recommendedCertifications ?? []).filter((id) => catalog.has(id));
-      if (ids.length) recommended.set(positionKey(role.slug, tier.id)!, new Set(ids));
-    }
-  }
-  return { catalog, recommended };
-}
-
-let diskContent: Promise<CertificationContent> | undefined;
-
-/**
- * Reads content/certifications.yaml and the role guides' frontmatter from disk
- * (CLI scripts, the demo seed, tests, the benchmark). js-yaml is imported only
- * here, so pages that get their content from astro:content never load it.
- */
-export function loadCertificationContentFromDisk(root = process.cwd()): Promise<CertificationContent> {
-  const load = async () => {
-    const yaml = (await import('js-yaml')).default;
-    const raw = yaml.load(readFileSync(join(root, 'content', 'certifications.yaml'), 'utf8'));
-    const entries = z.array(certificationSchema).parse(raw);
-    const roles: { slug: string; data: RoleData }[] = [];
-    const rolesDir = join(root, 'content', 'roles');
-    for (const file of existsSync(rolesDir) ? readdirSync(rolesDir).sort() : []) {
-      if (!file.endsWith('.md')) continue;
-      const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(rolesDir, file), 'utf8'));
-      const data = match?.[1] ? yaml.load(match[1]) : null;
-      if (data && typeof data === 'object') roles.push({ slug: file.slice(0, -3), data: data as RoleData });
-    }
-    return buildCertificationContent(entries, roles);
-  };
-  if (root !== process.cwd()) return load();
-  diskContent ??= load();
-  return diskContent;
-}
 
 // --- settings ----------------------------------------------------------------------
 
@@ -168,7 +110,7 @@ const timeZoneField = z
 
 export async function updateCertificationSettings(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<CertificationSettings>> {
   if (!isAdmin(ctx.actor)) return forbidden();
-  const parsed = parseForm(z.object({ leadDays: leadDaysField, timeZone: timeZoneField }), form);
+  const parsed = parseInput(z.object({ leadDays: leadDaysField, timeZone: timeZoneField }), form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.actor.orgId)).limit(1);
@@ -236,7 +178,7 @@ export async function addRequirement(
   roles: JobRoleCatalog,
 ): Promise<Outcome<null>> {
   if (!isAdmin(ctx.actor)) return forbidden();
-  const parsed = parseForm(requirementSchema(content, roles), form);
+  const parsed = parseInput(requirementSchema(content, roles), form);
   if (!parsed.ok) return parsed;
   const { position, certificationId } = parsed.value;
   return db.transaction(async (tx) => {
@@ -307,7 +249,7 @@ const asCertRecord = (r: RecordRow): CertRecord & { userId: number } => ({
 });
 
 export type CertificationGroup = {
-  entry: CertificationCatalogEntry;
+  entry: CertificationEntry;
   status: CertStatusView;
   /** Newest first; the current record first among earned ones. */
   history: RecordRow[];
@@ -530,7 +472,7 @@ const recordSnapshot = (
 });
 
 /** expires_on and expiry_source for a record: entered wins, else computed from the catalog (null for lifetime / unknown validity). */
-export function computeExpiryFor(entry: CertificationCatalogEntry, earnedOn: IsoDate | null, entered: IsoDate | null) {
+export function computeExpiryFor(entry: CertificationEntry, earnedOn: IsoDate | null, entered: IsoDate | null) {
   const expiry = computeExpiry(entry, earnedOn, entered);
   return { expiresOn: expiry.expiresOn, expirySource: expiry.source === 'entered' || expiry.source === 'computed' ? expiry.source : null };
 }
@@ -551,7 +493,7 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
   if (!ctx.actor.active) return forbidden();
   return db.transaction(async (tx) => {
     const settings = await loadCertificationSettings(tx, ctx.actor.orgId);
-    const parsed = parseForm(addSchema(content, todayIn(settings, ctx.now)), form);
+    const parsed = parseInput(addSchema(content, todayIn(settings, ctx.now)), form);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
     const entry = content.catalog.get(v.certificationId)!;
@@ -593,7 +535,7 @@ export async function updateRecord(
     const record = await ownRecord(tx, ctx.actor, rawRecordId);
     if (!record) return notFound();
     const settings = await loadCertificationSettings(tx, ctx.actor.orgId);
-    const parsed = parseForm(editSchema(todayIn(settings, ctx.now)), form);
+    const parsed = parseInput(editSchema(todayIn(settings, ctx.now)), form);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
     const entry = content.catalog.get(record.certificationId);
@@ -671,7 +613,7 @@ export async function renewRecord(
       );
     }
     const settings = await loadCertificationSettings(tx, ctx.actor.orgId);
-    const parsed = parseForm(renewSchema(todayIn(settings, ctx.now)), form);
+    const parsed = parseInput(renewSchema(todayIn(settings, ctx.now)), form);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
     if (v.earnedOn! <= record.earnedOn!) {
@@ -788,11 +730,11 @@ export async function loadComplianceMatrix(
   db: Executor,
   teamId: number,
   today: IsoDate,
-  options: { content?: CertificationContent; filters?: Partial<Pick<MatrixFilters, 'states' | 'certificationId'>> } = {},
+  content: CertificationContent,
+  options: { filters?: Partial<Pick<MatrixFilters, 'states' | 'certificationId'>> } = {},
 ): Promise<Matrix> {
   const [team] = await db.select({ id: teams.id, name: teams.name, orgId: teams.orgId }).from(teams).where(eq(teams.id, teamId)).limit(1);
   if (!team) throw new Error(`No team ${teamId}`);
-  const content = options.content ?? (await loadCertificationContentFromDisk());
   const settings = await loadCertificationSettings(db, team.orgId);
   return matrixFor(db, team.orgId, [team], today, settings, content, {
     states: options.filters?.states ?? [],
@@ -828,7 +770,7 @@ export async function complianceMatrixView(
   content: CertificationContent,
   now: Date,
 ): Promise<Outcome<MatrixView>> {
-  if (!canUseTeamArea(actor)) return forbidden();
+  if (!canOverseeTeams(actor)) return forbidden();
   const orgTeams = await actableTeams(db, actor);
   const mine = manageableTeams(actor, orgTeams);
   const parsed = parseMatrixFilters(params, content);

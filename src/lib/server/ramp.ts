@@ -16,20 +16,26 @@
 // may not change answers 403; a denied or invalid action changes nothing.
 // Every change writes a ramp_plan_history row (before/after) and an audit row
 // in the same transaction as the change.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import yaml from 'js-yaml';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, max, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rampTemplateSchema, kpiSchema, skillSchema } from '#content/schema.ts';
-import { addDays, daysBetween, isCalendarDate, phaseForDay, todayOf, type HistoryAction, type TaskState } from '#domain/ramp.ts';
-import { canEditUser, isAdmin, managesPerson, type Actor, type TeamContext } from './access.ts';
-import { auditRow, writeAudit, type AuditAction, type AuditEvent } from './audit.ts';
+import { findTemplate, type RampCatalog, type RampTemplate } from '#catalog/catalogs.ts';
+import { phaseForDay, type HistoryAction, type TaskState } from '#domain/ramp.ts';
+import {
+  canEditUser,
+  canOverseeTeams,
+  canToggleTask,
+  isAdmin,
+  managesPerson,
+  planAccess,
+  type Actor,
+  type PlanAccess,
+  type TeamContext,
+} from '#domain/access.ts';
+import { auditIfChanged, writeAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
 import type { Db, Executor } from './db/client.ts';
 import { readInSlices } from './db/chunks.ts';
 import {
   RAMP_TASK_OWNERS,
-  auditLog,
   rampPlanHistory,
   rampPlans,
   rampTasks,
@@ -40,68 +46,14 @@ import {
   type RampTask,
   type User,
 } from './db/schema.ts';
-import { forbidden, invalid, notFound, ok, parseForm, parseId, type FieldErrors, type FormValues, type Outcome } from './forms.ts';
-import { loadTeamContext, type ActionContext } from './teams.ts';
-
-export type RampTemplate = z.infer<typeof rampTemplateSchema>;
-
-/** What the actions need from content/: the templates, and the skill and KPI ids tasks may link to (id -> name). */
-export type RampCatalog = {
-  templates: readonly RampTemplate[];
-  skills: ReadonlyMap<string, string>;
-  kpis: ReadonlyMap<string, string>;
-};
-
-/** Reads the catalog from content/ on disk (CLI, demo seed, tests; pages use the content collections). */
-export function loadRampCatalogFromDisk(contentDir = join(process.cwd(), 'content')): RampCatalog {
-  const rampDir = join(contentDir, 'ramp');
-  const templates = existsSync(rampDir)
-    ? readdirSync(rampDir)
-        .filter((f) => f.endsWith('.yaml'))
-        .sort()
-        .map((f) => rampTemplateSchema.parse(yaml.load(readFileSync(join(rampDir, f), 'utf8'))))
-    : [];
-  const list = <T extends { id: string; name: string }>(file: string, schema: z.ZodType<T>) => {
-    const path = join(contentDir, file);
-    if (!existsSync(path)) return new Map<string, string>();
-    const items = z.array(schema).parse(yaml.load(readFileSync(path, 'utf8')));
-    return new Map(items.map((i) => [i.id, i.name]));
-  };
-  return { templates, skills: list('skills.yaml', skillSchema), kpis: list('playbook/kpis.yaml', kpiSchema) };
-}
-
-export const findTemplate = (catalog: RampCatalog, role: string | null | undefined) => catalog.templates.find((t) => t.role === role);
+import { parseInput } from './outcome.ts';
+import { loadTeamContext } from './teams.ts';
+import { addDays, daysBetween, isIsoDate } from '#domain/calendar.ts';
+import { type ActionContext } from '#server/request/context.ts';
+import { forbidden, invalid, notFound, ok, type FieldErrors, type Outcome } from './outcome.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
 
 // --- access ------------------------------------------------------------------------
-
-export type PlanAccess = { view: boolean; manage: boolean };
-type PlanRef = Pick<RampPlan, 'orgId' | 'userId'>;
-type PersonRef = Pick<User, 'id' | 'orgId' | 'role' | 'active'>;
-
-/** What the actor may do with a plan (`isBuddy`: the actor is named buddy on one of its tasks). */
-export function planAccess(actor: Actor, plan: PlanRef, person: PersonRef, ctx: TeamContext, isBuddy: boolean): PlanAccess {
-  if (!actor.active || actor.orgId !== plan.orgId || person.id !== plan.userId) return { view: false, manage: false };
-  const manage = canEditUser(actor, person, ctx);
-  const view = manage || isAdmin(actor) || actor.id === plan.userId || managesPerson(actor, plan.userId, ctx) || isBuddy;
-  return { view, manage };
-}
-
-/** Whether the actor may check this task off or uncheck it. */
-export function canToggleTask(
-  actor: Actor,
-  plan: Pick<RampPlan, 'userId' | 'status'>,
-  task: Pick<RampTask, 'owner' | 'buddyUserId'>,
-  access: PlanAccess,
-): boolean {
-  if (!access.view || plan.status !== 'active') return false;
-  if (access.manage) return true;
-  if (task.owner === 'new-hire') return actor.id === plan.userId;
-  if (task.owner === 'buddy') return task.buddyUserId !== null && task.buddyUserId === actor.id;
-  return false;
-}
-
-/** May start plans at all (the "Start a plan" form): admins and managers. */
-export const canStartPlans = (actor: Actor) => actor.active && (actor.role === 'admin' || actor.role === 'manager');
 
 // --- loading --------------------------------------------------------------------------
 
@@ -358,7 +310,7 @@ const startDateField = (today: string) =>
     .trim()
     .superRefine((value, ctx) => {
       if (value === '') return;
-      if (!isCalendarDate(value)) {
+      if (!isIsoDate(value)) {
         ctx.addIssue({ code: 'custom', message: 'Enter a real date as YYYY-MM-DD.' });
         return;
       }
@@ -385,9 +337,9 @@ const startSchema = (today: string) =>
  */
 export async function startPlan(db: Db, ctx: ActionContext, form: FormValues, catalog: RampCatalog): Promise<Outcome<RampPlan>> {
   const { actor } = ctx;
-  if (!canStartPlans(actor)) return forbidden();
-  const today = todayOf(ctx.now);
-  const parsed = parseForm(startSchema(today), form);
+  if (!canOverseeTeams(actor)) return forbidden();
+  const today = ctx.today;
+  const parsed = parseInput(startSchema(today), form);
   const errors: FieldErrors = !parsed.ok && 'fieldErrors' in parsed ? { ...parsed.fieldErrors } : {};
   const rawPersonId = parsed.ok ? parsed.value.personId : (form.personId ?? '').trim();
   try {
@@ -516,7 +468,7 @@ const taskSchema = (catalog: RampCatalog, buddies: ReadonlySet<number>) =>
 
 async function parseTask(tx: Executor, plan: RampPlan, form: FormValues, catalog: RampCatalog) {
   const buddies = new Set((await buddyCandidates(tx, plan.userId)).map((b) => b.id));
-  return parseForm(taskSchema(catalog, buddies), form);
+  return parseInput(taskSchema(catalog, buddies), form);
 }
 
 async function nextPosition(tx: Executor, planId: number): Promise<number> {
@@ -710,7 +662,12 @@ export const checkOffSchema = z.object({
     .transform((v) => (v === '' ? null : v)),
 });
 
-export type CheckOffDetails = { note?: string; evidenceUrl?: string };
+export type CheckOffDetails = {
+  note?: string | undefined;
+  evidenceUrl?: string | undefined;
+  /** The plan the task must be on (a plan page's form): a task of another plan is "not found" there. */
+  onPlan?: string | number | undefined;
+};
 export type ToggledTask = { task: RampTask; plan: RampPlan; planId: number; changed: boolean };
 
 /**
@@ -730,7 +687,7 @@ export async function setTaskDone(
   done: boolean,
   details: CheckOffDetails = {},
 ): Promise<Outcome<ToggledTask>> {
-  const parsed = parseForm(checkOffSchema, {
+  const parsed = parseInput(checkOffSchema, {
     ...(details.note !== undefined ? { note: details.note } : {}),
     ...(details.evidenceUrl !== undefined ? { evidenceUrl: details.evidenceUrl } : {}),
   });
@@ -751,6 +708,7 @@ export async function setTaskDone(
       .where(eq(rampTasks.id, id))
       .limit(1);
     if (!row) return notFound();
+    if (details.onPlan !== undefined && row.task.planId !== parseId(details.onPlan)) return notFound();
     const { task } = row;
     const loaded = await accessTo(db, ctx.actor, row.plan, row.person, task.buddyUserId !== null && task.buddyUserId === ctx.actor.id);
     if (!loaded.ok) return loaded;
@@ -778,7 +736,6 @@ export async function setTaskDone(
       after: { title: task.title, done, note: values.note, evidenceUrl: values.evidenceUrl },
       ...fromCtx(ctx),
     });
-    const a = auditRow(audit);
     const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
     const [updatedRows] = await db.batch([
       db
@@ -797,9 +754,7 @@ export async function setTaskDone(
       db.run(sql`insert into ${rampPlanHistory} (plan_id, task_id, actor_user_id, action, before, after, at)
         select ${history.planId}, ${history.taskId}, ${history.actorUserId}, ${history.action}, ${json(history.before)}, ${json(history.after)}, ${history.at.getTime()}
         where changes() = 1`),
-      db.run(sql`insert into ${auditLog} (org_id, actor_user_id, action, target_type, target_id, at, before, after, ip)
-        select ${a.orgId}, ${a.actorUserId}, ${a.action}, ${a.targetType}, ${a.targetId}, ${a.at.getTime()}, ${json(a.before)}, ${json(a.after)}, ${a.ip}
-        where changes() = 1`),
+      db.run(auditIfChanged(audit)),
     ]);
     const updated = updatedRows[0];
     if (updated) return ok({ task: updated, plan, planId: plan.id, changed: true });
@@ -897,7 +852,7 @@ function teamPeople(actor: Actor, teamContext: TeamContext): number[] | null {
  * they manage. Each with its tasks' states, for progress, RAG and next due.
  */
 export async function overseenPlans(db: Executor, actor: Actor, status: 'active' | 'ended'): Promise<PlanRow[]> {
-  if (!canStartPlans(actor)) return [];
+  if (!canOverseeTeams(actor)) return [];
   const teamContext = await loadTeamContext(db, actor);
   const team = teamPeople(actor, teamContext);
   if (team && team.length === 0) return [];
@@ -944,7 +899,7 @@ export async function overseenPlans(db: Executor, actor: Actor, status: 'active'
 
 /** People the actor may start a plan for now: those they may edit, active, without an active plan, not themselves. */
 export async function startablePeople(db: Executor, actor: Actor) {
-  if (!canStartPlans(actor)) return [];
+  if (!canOverseeTeams(actor)) return [];
   const teamContext = await loadTeamContext(db, actor);
   const team = teamPeople(actor, teamContext);
   if (team && team.length === 0) return [];

@@ -4,14 +4,10 @@
 // pure rules (latest rating, gaps, coverage, import validation) live in
 // src/lib/domain/skills-matrix.ts.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import yaml from 'js-yaml';
 import { z } from 'zod';
-import { ROLE_SLUGS, skillSchema } from '#content/schema.ts';
+import type { SkillEntry } from '#catalog/catalogs.ts';
 import { PROFICIENT, type Level } from '#domain/scale.ts';
-import { toLadder, type Ladder } from '#domain/skills.ts';
 import { csvField, parseCsv, type CsvCell } from '#domain/csv.ts';
 import {
   CATEGORY_LABELS,
@@ -26,57 +22,20 @@ import {
   type MatrixPerson,
   type MatrixSkill,
   type MatrixView,
-  type RatingKind,
   type RatingRecord,
   type SkillCoverageCount,
 } from '#domain/skills-matrix.ts';
-import { canViewUser, isAdmin, managesPerson, manageableTeams, type Actor, type TeamContext } from './access.ts';
-import { auditedBy, writeAudit } from './audit.ts';
+import { canOverseeTeams, canViewUser, isAdmin, manageableTeams, ratingKindFor, type Actor } from '#domain/access.ts';
+import { auditedBy, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from './db/client.ts';
-import { SKILL_CATEGORY_VALUES, skillRatings, skills, teamMemberships, teams, users, type Skill, type SkillRating } from './db/schema.ts';
-import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
-import { actableTeams, loadTeamContext, type ActionContext } from './teams.ts';
+import { SKILL_CATEGORY_VALUES, skillRatings, skills, teamMemberships, users, type Skill, type SkillRating } from './db/schema.ts';
+import { parseInput } from './outcome.ts';
+import { actableTeams, loadTeamContext } from './teams.ts';
+import { type ActionContext } from '#server/request/context.ts';
+import { forbidden, invalid, notFound, ok, type Outcome } from './outcome.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
 
 // --- content --------------------------------------------------------------------------
-
-export type CatalogEntry = z.infer<typeof skillSchema>;
-
-/** content/skills.yaml, validated (CLI and seed; pages read the bundled collection). */
-export function readSkillCatalogFile(file = join(process.cwd(), 'content', 'skills.yaml')): CatalogEntry[] {
-  const parsed = z.array(skillSchema).safeParse(yaml.load(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
-const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---/;
-// Only what targets need, so a guide being edited elsewhere in its frontmatter still yields its ladder.
-const ladderSource = z.object({
-  title: z.string(),
-  tiers: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      yearsMin: z.number(),
-      yearsMax: z.number().nullable(),
-      targets: z.record(z.string(), z.number().int().min(0).max(4)),
-    }),
-  ),
-  skillMap: z.object({ foundational: z.array(z.string()), technical: z.array(z.string()), soft: z.array(z.string()) }),
-});
-
-/** Tier targets from content/roles/*.md on disk (CLI and seed). */
-export function readLaddersFromDisk(rolesDir = join(process.cwd(), 'content', 'roles')): Ladder[] {
-  const ladders: Ladder[] = [];
-  for (const slug of ROLE_SLUGS) {
-    const file = join(rolesDir, `${slug}.md`);
-    if (!existsSync(file)) continue;
-    const match = FRONTMATTER.exec(readFileSync(file, 'utf8'));
-    const parsed = ladderSource.safeParse(match?.[1] ? yaml.load(match[1]) : null);
-    // toLadder reads only these fields of a role.
-    if (parsed.success) ladders.push(toLadder(slug, parsed.data as Parameters<typeof toLadder>[1]));
-  }
-  return ladders;
-}
 
 // --- catalog ------------------------------------------------------------------------
 
@@ -88,7 +47,7 @@ export type SyncResult = { added: number; updated: number; retired: number };
  * listed. Running it twice changes nothing the second time, and it writes an
  * audit row only when something changed. Use inside a transaction (`tx`).
  */
-export async function syncSkillCatalogIn(tx: Executor, entries: readonly CatalogEntry[], now = new Date()): Promise<SyncResult> {
+export async function syncSkillCatalogIn(tx: Executor, entries: readonly SkillEntry[], now = new Date()): Promise<SyncResult> {
   const existing = new Map((await tx.select().from(skills)).map((s) => [s.id, s]));
   const result: SyncResult = { added: 0, updated: 0, retired: 0 };
   const listed = new Set<string>();
@@ -142,7 +101,7 @@ export async function syncSkillCatalogIn(tx: Executor, entries: readonly Catalog
   return result;
 }
 
-export function syncSkillCatalog(db: Db, entries: readonly CatalogEntry[], now = new Date()): Promise<SyncResult> {
+export function syncSkillCatalog(db: Db, entries: readonly SkillEntry[], now = new Date()): Promise<SyncResult> {
   return db.transaction((tx) => syncSkillCatalogIn(tx, entries, now));
 }
 
@@ -181,7 +140,7 @@ const skillForm = z.object({
 /** An admin adds a skill for their organisation; its id comes from the name. */
 export async function createSkill(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<Skill>> {
   if (!isAdmin(ctx.actor)) return forbidden();
-  const parsed = parseForm(skillForm, form);
+  const parsed = parseInput(skillForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
   const base = skillIdFromName(input.name);
@@ -227,26 +186,6 @@ export async function createSkill(db: Db, ctx: ActionContext, form: FormValues):
 }
 
 // --- access -------------------------------------------------------------------------
-
-type Subject = { id: number; orgId: number; role: Actor['role']; active: boolean };
-
-/**
- * Which rating the actor gives this person: their own is a self rating;
- * an admin, or a manager of one of the person's teams, gives a manager rating.
- * Null when they may not rate them at all.
- */
-export function ratingKindFor(actor: Actor, subject: Subject, ctx: TeamContext): RatingKind | null {
-  if (!actor.active || actor.orgId !== subject.orgId || !subject.active) return null;
-  if (actor.id === subject.id) return 'self';
-  if (isAdmin(actor) || managesPerson(actor, subject.id, ctx)) return 'manager';
-  return null;
-}
-
-/** Members see only their own ratings; managers their teams'; admins everyone's. */
-export const canSeeRatingsOf = (actor: Actor, subject: Subject, ctx: TeamContext) => canViewUser(actor, subject, ctx);
-
-/** Who may open the matrix, export and import: admins and managers. */
-export const canUseMatrix = (actor: Actor) => actor.active && (actor.role === 'admin' || actor.role === 'manager');
 
 // --- recording a rating ----------------------------------------------------------
 
@@ -310,7 +249,7 @@ export async function recordRating(
       .limit(1);
     if (!subject) return notFound();
     const teamContext = await loadTeamContext(tx, ctx.actor);
-    if (!canSeeRatingsOf(ctx.actor, subject, teamContext)) return notFound();
+    if (!canViewUser(ctx.actor, subject, teamContext)) return notFound();
     const kind = ratingKindFor(ctx.actor, subject, teamContext);
     if (!kind) return forbidden('You cannot rate this person.');
 
@@ -472,7 +411,7 @@ export type MatrixScope = {
  * not manage, or that is not a number, is "not found".
  */
 export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: string | null): Promise<Outcome<MatrixScope>> {
-  if (!canUseMatrix(actor)) return forbidden();
+  if (!canOverseeTeams(actor)) return forbidden();
   const orgTeams = await actableTeams(db, actor);
   const mine = manageableTeams(actor, orgTeams).map((t) => ({ id: t.id, name: t.name }));
   let team: MatrixTeam | null = null;
@@ -630,7 +569,6 @@ export type ImportOutcome =
   | { ok: false; status: 400; message: string; problems: ImportProblem[] };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const INSERT_CHUNK = 500;
 
 /**
@@ -644,8 +582,8 @@ const INSERT_CHUNK = 500;
  */
 export async function importRatings(db: Db, ctx: ActionContext, text: string, fileName = 'upload.csv'): Promise<ImportOutcome> {
   const { actor } = ctx;
-  if (!canUseMatrix(actor)) return { ok: false, status: 403, message: 'Only managers and admins import ratings.' };
-  const today = isoDay(ctx.now);
+  if (!canOverseeTeams(actor)) return { ok: false, status: 403, message: 'Only managers and admins import ratings.' };
+  const { today } = ctx;
 
   return db.transaction(async (tx): Promise<ImportOutcome> => {
     // Who the actor may rate, read inside the transaction so the check and the write see the same data.

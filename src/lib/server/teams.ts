@@ -1,15 +1,16 @@
 // Teams: queries for the pages and the admin actions (create, rename, appoint
 // a manager). Each action authorizes itself and writes its audit row in the
 // same transaction as the change.
+import type { ActionContext } from './request/context.ts';
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { canAdministerOrganisation, canBeTeamManager, manageableTeams, type Actor, type TeamContext } from './access.ts';
-import { auditedBy, writeAudit } from './audit.ts';
+import { canAdministerOrganisation, canBeTeamManager, manageableTeams, type Actor, type TeamContext } from '#domain/access.ts';
+import { auditedBy, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from './db/client.ts';
 import { teamMemberships, teams, users, type Team } from './db/schema.ts';
-import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
-
-export type ActionContext = { actor: Actor; ip: string | null; now: Date };
+import { parseInput } from './outcome.ts';
+import { forbidden, invalid, notFound, ok, type Outcome } from './outcome.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
 
 /**
  * What the access rules need to judge this actor: the teams they can act
@@ -139,7 +140,7 @@ async function managerProblem(db: Executor, managerId: number | null, team: { or
 
 export async function createTeam(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<Team>> {
   if (!canAdministerOrganisation(ctx.actor)) return forbidden();
-  const parsed = parseForm(z.object({ name: teamName, managerUserId: managerField }), form);
+  const parsed = parseInput(z.object({ name: teamName, managerUserId: managerField }), form);
   if (!parsed.ok) return parsed;
   const { name, managerUserId } = parsed.value;
   return db.transaction(async (tx) => {
@@ -173,7 +174,7 @@ export async function renameTeam(db: Db, ctx: ActionContext, rawTeamId: string |
   return db.transaction(async (tx) => {
     const found = await teamForAdmin(tx, ctx, rawTeamId);
     if (!found.ok) return found;
-    const parsed = parseForm(z.object({ name: teamName }), form);
+    const parsed = parseInput(z.object({ name: teamName }), form);
     if (!parsed.ok) return parsed;
     const team = found.value;
     const { name } = parsed.value;
@@ -198,7 +199,7 @@ export async function setTeamManager(db: Db, ctx: ActionContext, rawTeamId: stri
   return db.transaction(async (tx) => {
     const found = await teamForAdmin(tx, ctx, rawTeamId);
     if (!found.ok) return found;
-    const parsed = parseForm(z.object({ managerUserId: managerField }), form);
+    const parsed = parseInput(z.object({ managerUserId: managerField }), form);
     if (!parsed.ok) return parsed;
     const team = found.value;
     const { managerUserId } = parsed.value;

@@ -7,7 +7,7 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { USER_ROLES, teamMemberships, teams, users, type User, type UserRole } from './db/schema.ts';
+import { teamMemberships, teams, users, type User } from './db/schema.ts';
 import type { Db, Executor } from './db/client.ts';
 import {
   canAddMemberTo,
@@ -19,20 +19,24 @@ import {
   canViewUser,
   type Actor,
   type TeamContext,
-} from './access.ts';
-import { changedFields, personSnapshot, writeAudit } from './audit.ts';
-import { forbidden, invalid, notFound, ok, parseForm, parseId, type FormValues, type Outcome } from './forms.ts';
-import { isValidPosition, parsePosition, type JobRoleCatalog } from './job-roles.ts';
-import { generatePassword, hashPassword, passwordSchema } from './password.ts';
-import { invalidateUserSessions, type SessionUser } from './session.ts';
-import { getTeam, loadTeamContext, type ActionContext } from './teams.ts';
+} from '#domain/access.ts';
+import { changedFields, personSnapshot, writeAudit } from '#server/audit/index.ts';
+import { parseInput } from './outcome.ts';
+import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
+import { generatePassword, hashPassword, passwordSchema } from '#server/auth/password.ts';
+import { invalidateUserSessions, type UserProfile } from '#server/auth/session.ts';
+import { getTeam, loadTeamContext } from './teams.ts';
+import { USER_ROLES, type UserRole } from '#domain/access.ts';
+import { type ActionContext } from '#server/request/context.ts';
+import { forbidden, invalid, notFound, ok, type Outcome } from './outcome.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
 
 /** The one spelling stored and looked up: NFC, trimmed, lower-case. */
 export function normaliseEmail(email: string): string {
   return email.normalize('NFC').trim().toLowerCase();
 }
 
-const withoutHash = ({ passwordHash: _omit, ...person }: User): SessionUser => person;
+const withoutHash = ({ passwordHash: _omit, ...person }: User): UserProfile => person;
 
 export async function findUserByEmail(db: Executor, email: string): Promise<User | undefined> {
   const [user] = await db
@@ -43,12 +47,12 @@ export async function findUserByEmail(db: Executor, email: string): Promise<User
   return user;
 }
 
-export async function getPerson(db: Executor, id: number): Promise<SessionUser | undefined> {
+export async function getPerson(db: Executor, id: number): Promise<UserProfile | undefined> {
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return user ? withoutHash(user) : undefined;
 }
 
-export type TeamPerson = SessionUser & { teamId: number };
+export type TeamPerson = UserProfile & { teamId: number };
 
 /** Everyone in the given teams (one row per membership), active first, then by name. */
 export async function listPeopleInTeams(db: Executor, teamIds: number[]): Promise<TeamPerson[]> {
@@ -62,7 +66,7 @@ export async function listPeopleInTeams(db: Executor, teamIds: number[]): Promis
   return rows.map((r) => ({ ...withoutHash(r.user), teamId: r.teamId }));
 }
 
-export async function listOrgPeople(db: Executor, orgId: number): Promise<SessionUser[]> {
+export async function listOrgPeople(db: Executor, orgId: number): Promise<UserProfile[]> {
   const rows = await db.select().from(users).where(eq(users.orgId, orgId)).orderBy(asc(users.displayName));
   return rows.map(withoutHash);
 }
@@ -151,7 +155,7 @@ const newPersonSchema = (catalog: JobRoleCatalog) =>
 
 // --- actions -----------------------------------------------------------------------
 
-export type AddedPerson = { person: SessionUser; generatedPassword: string | null };
+export type AddedPerson = { person: UserProfile; generatedPassword: string | null };
 
 /** Adds a person to a team (managers: their teams; admins: any team, or none). */
 export async function addPerson(db: Db, ctx: ActionContext, form: FormValues, catalog: JobRoleCatalog): Promise<Outcome<AddedPerson>> {
@@ -167,7 +171,7 @@ export async function addPerson(db: Db, ctx: ActionContext, form: FormValues, ca
   if (team ? !canAddMemberTo(actor, team) : !canCreateUserWithoutTeam(actor)) return forbidden();
   if (form.role && form.role !== 'member' && !canChooseNewUserRole(actor)) return forbidden();
 
-  const parsed = parseForm(newPersonSchema(catalog), form);
+  const parsed = parseInput(newPersonSchema(catalog), form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
   const generatedPassword = input.passwordMode === 'generate' ? generatePassword() : null;
@@ -253,11 +257,11 @@ export async function updatePerson(
   rawId: string | undefined,
   form: FormValues,
   catalog: JobRoleCatalog,
-): Promise<Outcome<SessionUser>> {
+): Promise<Outcome<UserProfile>> {
   return db.transaction(async (tx) => {
     const found = await personFor(tx, ctx.actor, rawId, canEditUser);
     if (!found.ok) return found;
-    const parsed = parseForm(profileSchema(catalog), form);
+    const parsed = parseInput(profileSchema(catalog), form);
     if (!parsed.ok) return parsed;
     const target = found.value;
     const next = {
@@ -295,7 +299,7 @@ export async function setPersonActive(
   ctx: ActionContext,
   rawId: string | undefined,
   active: boolean,
-): Promise<Outcome<SessionUser>> {
+): Promise<Outcome<UserProfile>> {
   return db.transaction(async (tx) => {
     const found = await personFor(tx, ctx.actor, rawId, canSetUserActive);
     if (!found.ok) return found;
@@ -327,11 +331,11 @@ export async function changeUserRole(
   ctx: ActionContext,
   rawId: string | undefined,
   form: FormValues,
-): Promise<Outcome<SessionUser>> {
+): Promise<Outcome<UserProfile>> {
   return db.transaction(async (tx) => {
     const found = await personFor(tx, ctx.actor, rawId, (actor, target) => canChangeRole(actor, target));
     if (!found.ok) return found;
-    const parsed = parseForm(z.object({ role: z.enum(USER_ROLES, { error: 'Choose a role.' }) }), form);
+    const parsed = parseInput(z.object({ role: z.enum(USER_ROLES, { error: 'Choose a role.' }) }), form);
     if (!parsed.ok) return parsed;
     const target = found.value;
     const role: UserRole = parsed.value.role;

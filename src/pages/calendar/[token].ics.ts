@@ -4,15 +4,16 @@
 // session cookie: calendar apps have none); a wrong, revoked or replaced
 // token, or a team the holder may not see, is the same plain 404.
 import type { APIRoute } from 'astro';
-import { certificationContent } from '#components/certifications/content.ts';
+import { catalogs } from '#catalog/load.ts';
+import { endpoint } from '#server/request/endpoint.ts';
 import { getDb } from '#server/db/client.ts';
 import { calendarFeed } from '#server/certifications.ts';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ params, url }) => {
+const get: APIRoute = async ({ params, url }) => {
   const team = url.searchParams.has('team') ? url.searchParams.get('team') : null;
-  const feed = await calendarFeed(getDb(), params.token ?? '', team, await certificationContent(), new Date(), url.hostname);
+  const feed = await calendarFeed(getDb(), params.token ?? '', team, (await catalogs()).certifications, new Date(), url.hostname);
   if (!feed.ok) {
     return new Response('Not found', {
       status: 404,
@@ -29,3 +30,5 @@ export const GET: APIRoute = async ({ params, url }) => {
     },
   });
 };
+
+export const { GET, HEAD, ALL } = endpoint({ GET: get });

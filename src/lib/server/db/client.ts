@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client, type Transaction } from '@libsql/client';
+import { sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { env } from '../env.ts';
 import * as schema from './schema.ts';
@@ -198,6 +199,9 @@ const SHUTDOWN = Symbol.for('opspath.onShutdown');
 let shared: Database | undefined;
 
 /** The process's database, opened on first use from DATABASE_URL. */
+/** Whether the database answers (the health check). */
+export const pingDatabase = (db: Db) => db.run(sql`select 1`);
+
 export function getDb(): Db {
   if (!shared) {
     const config = env();

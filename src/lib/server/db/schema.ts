@@ -13,10 +13,9 @@
 // - people are deactivated, never deleted, so audit rows and history keep
 //   their references.
 import { sql } from 'drizzle-orm';
-import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
-export const USER_ROLES = ['admin', 'manager', 'member'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+import { USER_ROLES } from '#domain/access.ts';
 
 /** Organisation-wide settings; later issues add fields (all optional). */
 export type OrganisationSettings = {
@@ -462,9 +461,7 @@ export const certificationRecords = sqliteTable(
     verificationUrl: text('verification_url'),
     note: text('note'),
     /** The record this one renews; unique, so a history is a chain, never a fork. */
-    renewsRecordId: integer('renews_record_id').references(
-      (): import('drizzle-orm/sqlite-core').AnySQLiteColumn => certificationRecords.id,
-    ),
+    renewsRecordId: integer('renews_record_id').references((): AnySQLiteColumn => certificationRecords.id),
     createdBy: integer('created_by')
       .notNull()
       .references(() => users.id),

@@ -3,11 +3,11 @@
 // 403 for members, 404 for a team outside the actor's teams. Cells are
 // neutralised against formula injection by toCsv (src/lib/domain/csv.ts).
 import type { APIRoute } from 'astro';
-import { certificationContent } from '#components/certifications/content.ts';
-import { jobRoleCatalog } from '../_lib/catalog.ts';
+import { catalogs } from '#catalog/load.ts';
+import { endpoint } from '#server/request/endpoint.ts';
 import { getDb } from '#server/db/client.ts';
 import { complianceMatrixView, matrixCsvRows } from '#server/certifications.ts';
-import { describePosition } from '#server/job-roles.ts';
+import { describePosition } from '#domain/job-roles.ts';
 import { toCsv } from '#domain/csv.ts';
 
 export const prerender = false;
@@ -15,13 +15,13 @@ export const prerender = false;
 const text = (status: number, message: string) =>
   new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
-export const GET: APIRoute = async ({ locals, url }) => {
+const get: APIRoute = async ({ locals, url }) => {
   const user = locals.user;
   if (!user) return text(401, 'Sign in to export certifications.');
-  const result = await complianceMatrixView(getDb(), user, url.searchParams, await certificationContent(), new Date());
+  const result = await complianceMatrixView(getDb(), user, url.searchParams, (await catalogs()).certifications, new Date());
   if (!result.ok)
     return text(result.status, result.status === 403 ? 'Only managers and admins can export the compliance matrix.' : 'Not found.');
-  const roles = await jobRoleCatalog();
+  const roles = (await catalogs()).jobRoles;
   const csv = toCsv(matrixCsvRows(result.value, (jobRole, tier) => describePosition(roles, jobRole, tier)));
   return new Response(`\uFEFF${csv}\r\n`, {
     headers: {
@@ -32,3 +32,5 @@ export const GET: APIRoute = async ({ locals, url }) => {
     },
   });
 };
+
+export const { GET, HEAD, ALL } = endpoint({ GET: get });

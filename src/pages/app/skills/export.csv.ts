@@ -5,12 +5,12 @@
 // stands still (src/lib/server/data-version.ts): the same export asked again,
 // from any tab or by a script, costs one indexed read instead of a rebuild.
 import type { APIRoute } from 'astro';
+import { catalogs } from '#catalog/load.ts';
+import { endpoint } from '#server/request/endpoint.ts';
 import { getDb } from '#server/db/client.ts';
 import { orgDataVersion, VersionedCache } from '#server/data-version.ts';
 import { loadMatrixFor, matrixCsv } from '#server/skills.ts';
 import { buildMatrix, parseMatrixQuery } from '#domain/skills-matrix.ts';
-import { jobRoleCatalog } from '../_lib/catalog.ts';
-import { ladders } from './_lib/ladders.ts';
 
 export const prerender = false;
 
@@ -21,10 +21,10 @@ const utf8 = new TextEncoder();
 /** At most 64 files or 64 MiB per process. */
 const files = new VersionedCache<{ body: Uint8Array<ArrayBuffer>; teamId: number | null }>(64, 64 * 1024 * 1024);
 
-export const GET: APIRoute = async (context) => {
+const get: APIRoute = async (context) => {
   const user = context.locals.user;
   if (!user) return text(401, 'Sign in to export the skills matrix.');
-  const catalog = await jobRoleCatalog();
+  const catalog = (await catalogs()).jobRoles;
   const query = parseMatrixQuery(context.url.searchParams, {
     roles: catalog.map((r) => r.slug),
     tiers: [...new Set(catalog.flatMap((r) => r.tiers.map((t) => t.id)))],
@@ -43,7 +43,7 @@ export const GET: APIRoute = async (context) => {
         scope.status === 404 ? 'Not found.' : 'Only managers and admins can export the skills matrix.',
       );
     const { data, team } = scope.value;
-    const view = buildMatrix({ people: data.people, skills: data.skills, cells: data.cells, ladders: await ladders() }, query);
+    const view = buildMatrix({ people: data.people, skills: data.skills, cells: data.cells, ladders: (await catalogs()).ladders }, query);
     const csv = matrixCsv(view, new Map(data.people.map((p) => [p.id, p.email])));
     // A byte-order mark so spreadsheet programs read the names as UTF-8. Bytes,
     // not a string: Response would first scan a string body for lone surrogates.
@@ -60,3 +60,5 @@ export const GET: APIRoute = async (context) => {
     },
   });
 };
+
+export const { GET, HEAD, ALL } = endpoint({ GET: get });
