@@ -1,5 +1,5 @@
 // @ts-check
-import { defineConfig } from 'astro/config';
+import { defineConfig, passthroughImageService } from 'astro/config';
 import react from '@astrojs/react';
 import node from '@astrojs/node';
 
@@ -26,6 +26,8 @@ export default defineConfig({
       ],
     },
   },
+  // No image processing anywhere: without this the server bundle loads sharp for Astro's /_image endpoint.
+  image: { service: passthroughImageService() },
   build: { inlineStylesheets: 'auto' },
   markdown: { syntaxHighlight: false },
   devToolbar: { enabled: false },

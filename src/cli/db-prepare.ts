@@ -2,23 +2,22 @@
 // migrate; drop dead sessions; on an empty database outside production, create
 // the demo organisation and print how to sign in.
 import { eq } from 'drizzle-orm';
-import { describeUrl, runWithDatabase } from '#server/cli.ts';
+import { describeUrl, runWithDatabase, syncContent } from '#server/cli.ts';
 import { users } from '#server/db/schema.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_ORG_NAME, DEMO_PASSWORD, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo/index.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { deleteExpiredSessions, policyFromEnv } from '#server/auth/session.ts';
-import { syncSkillCatalog } from '#server/skills.ts';
 
 await runWithDatabase('db:prepare', async (database, config) => {
   const { db } = database;
   await migrateDatabase(database, config.DATABASE_URL);
-  const content = loadCatalogsFromDisk();
-  await syncSkillCatalog(db, [...content.skills.values()]);
+  await syncContent(db);
   const removed = await deleteExpiredSessions(db, { policy: policyFromEnv() });
   console.log(`db:prepare: ${describeUrl(config.DATABASE_URL)} migrated${removed ? `; ${removed} expired session(s) removed` : ''}.`);
 
   if (config.NODE_ENV !== 'production' && (await isDatabaseEmpty(db))) {
+    const content = loadCatalogsFromDisk();
     await seedDemoOrganisation(db, content);
     const missing = content.jobRoles.filter((r) => !r.fromGuide).map((r) => r.slug);
     console.log(

@@ -1,8 +1,13 @@
-// npm run db:migrate: applies the committed migrations in drizzle/ to DATABASE_URL.
-import { describeUrl, runWithDatabase } from '#server/cli.ts';
+// npm run db:migrate: brings DATABASE_URL to this release: applies the
+// committed migrations in drizzle/, then syncs the skill catalog from content/
+// (idempotent). One step per deploy, before any server starts.
+import { describeUrl, runWithDatabase, syncContent } from '#server/cli.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 
 await runWithDatabase('db:migrate', async (database, config) => {
   await migrateDatabase(database, config.DATABASE_URL);
-  console.log(`db:migrate: ${describeUrl(config.DATABASE_URL)} is up to date.`);
+  const { added, updated, retired } = await syncContent(database.db);
+  console.log(
+    `db:migrate: ${describeUrl(config.DATABASE_URL)} migrated; skill catalog: ${added} added, ${updated} updated, ${retired} retired.`,
+  );
 });

@@ -1,7 +1,9 @@
 // Shared plumbing for the CLI scripts in src/cli/: configuration errors print
 // as a list and exit 1 instead of a stack trace; the database always closes.
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { ConfigError, env, type Env } from './env.ts';
-import { openDatabase, type Database } from './db/client.ts';
+import { openDatabase, type Database, type Db } from './db/client.ts';
+import { syncSkillCatalog } from './skills.ts';
 
 export async function runWithDatabase(name: string, main: (database: Database, config: Env) => Promise<void>) {
   let database: Database | undefined;
@@ -21,4 +23,9 @@ export async function runWithDatabase(name: string, main: (database: Database, c
 /** Shows where the database is without printing an auth token (it is never in the URL, but be safe). */
 export function describeUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** What content puts in the database (the skill catalog), from content/ on disk: part of every migration step. */
+export function syncContent(db: Db) {
+  return syncSkillCatalog(db, [...loadCatalogsFromDisk().skills.values()]);
 }
