@@ -8,14 +8,14 @@ import {
   conversionFactor,
   convertAmount,
   convertValue,
-  describeRates,
   formatAmount,
-  formatIsoDate,
-  showFigure,
   type FxRates,
   type Unit,
 } from '#domain/salary.ts';
 import type { SalaryFigure } from '#content/schema.ts';
+import { showFigure } from '#domain/salary-explorer.ts';
+import { describeRates } from '#domain/salary.ts';
+import { formatDayInWords } from '#domain/calendar.ts';
 
 // The pinned fixing in content/fx.yaml (BNR, 8 Jan 2026).
 const fx: FxRates = { date: '2026-01-08', source: 'BNR', ronPerEur: 5.0871, ronPerUsd: 4.3558 };
@@ -159,7 +159,7 @@ describe('formatting', () => {
   });
 
   it('states the rate date and rates in words', () => {
-    expect(formatIsoDate('2026-01-08')).toBe('8 January 2026');
+    expect(formatDayInWords('2026-01-08')).toBe('8 January 2026');
     expect(describeRates(fx)).toEqual({ date: '8 January 2026', eur: '1 EUR = 5.0871 RON', usd: '1 USD = 4.3558 RON' });
   });
 });

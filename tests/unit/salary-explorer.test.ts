@@ -4,13 +4,11 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { BANDS, REGIONS, bandOf, regionOf, type FxRates } from '#domain/salary.ts';
+import { ROLE_SLUGS, salaryFigureSchema, type SalaryFigure } from '#content/schema.ts';
 import {
-  BANDS,
   DEFAULT_STATE,
-  REGIONS,
   amountHeader,
-  bandOf,
-  chartPanels,
   explorerHref,
   explorerQuery,
   explorerTable,
@@ -18,16 +16,14 @@ import {
   missingBandsLabel,
   parseExplorerQuery,
   proxyNotes,
-  regionOf,
   shortSourceName,
   sourceLinkLabel,
   type ExplorerRole,
   type ExplorerState,
   type FigureRow,
-  type FxRates,
   type NoDataRow,
-} from '#domain/salary.ts';
-import { ROLE_SLUGS, salaryFigureSchema, type SalaryFigure } from '#content/schema.ts';
+} from '#domain/salary-explorer.ts';
+import { chartPanels } from '#domain/salary-chart.ts';
 
 const fx: FxRates = { date: '2026-01-08', source: 'BNR', ronPerEur: 5.0871, ronPerUsd: 4.3558 };
 const root = join(import.meta.dirname, '..', '..');

@@ -137,6 +137,7 @@ const longDayFormat = new Intl.DateTimeFormat('en-US', {
 });
 const instantFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const wordsFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** '2026-11-02' -> 'Nov 2, 2026' (a calendar date, never shifted by a time zone); 'Not set' for none. */
 export function formatDay(date: IsoDate | null): string {
@@ -147,6 +148,11 @@ export function formatDay(date: IsoDate | null): string {
 /** '2026-11-02' -> 'Mon, Nov 2, 2026'. */
 export function formatLongDay(date: IsoDate): string {
   return isIsoDate(date) ? longDayFormat.format(new Date(utcMs(date))) : date;
+}
+
+/** '2026-01-08' -> '8 January 2026' (a statement of a dated rate, say). */
+export function formatDayInWords(date: IsoDate): string {
+  return isIsoDate(date) ? wordsFormat.format(new Date(utcMs(date))) : date;
 }
 
 /** An instant, as 'Nov 2, 2026, 9:00 AM UTC'. */
