@@ -31,7 +31,7 @@ import {
 } from '#server/db/schema.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { syncSkillCatalog } from '#server/skills.ts';
-import { computeExpiryFor } from '#server/certifications.ts';
+import { computeExpiryFor } from '#domain/certifications.ts';
 import { findTemplate } from '#catalog/catalogs.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { dueDate, phaseForDay } from '#domain/ramp.ts';

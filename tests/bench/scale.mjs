@@ -15,11 +15,12 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { latestCells, loadMatrixFor, loadOrgMatrix, orgSkillCoverage } from '#server/skills.ts';
-import { complianceMatrixView, loadCertificationSettings, todayIn } from '#server/certifications.ts';
+import { complianceMatrixView } from '#server/certifications/index.ts';
+import { loadCertificationSettings } from '#server/certifications/queries.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { overseenPlans, setTaskDone, startablePeople } from '#server/ramp.ts';
 import { planRag } from '#domain/ramp.ts';
-import { addDays } from '#domain/calendar.ts';
+import { addDays, organisationToday } from '#domain/calendar.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
 import { buildIfNeeded, cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 
@@ -262,11 +263,11 @@ export async function runScale({ row, results }) {
       // Per team: the data-access functions behind the manager's pages.
       const content = loadCatalogsFromDisk().certifications;
       const settings = await loadCertificationSettings(db, p.admin.orgId);
-      const today = todayIn(settings, new Date());
+      const today = organisationToday(new Date(), settings.timeZone);
       const perTeam = {
         'loadMatrixFor (skills matrix, export)': () => loadMatrixFor(db, p.manager, null),
         'latestCells (team of 50)': () => latestCells(db, p.manager.orgId, p.memberIds),
-        'complianceMatrixView (certifications)': () => complianceMatrixView(db, p.manager, new URLSearchParams(), content, new Date()),
+        'complianceMatrixView (certifications)': () => complianceMatrixView(db, p.manager, new URLSearchParams(), content, today),
         'overseenPlans (ramp overview, dashboard)': () => overseenPlans(db, p.manager, 'active'),
         'startablePeople (ramp page "Start a plan")': () => startablePeople(db, p.manager),
       };

@@ -20,7 +20,7 @@ import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, organisations, users } from '#server/db/schema.ts';
 import { addDays, addMonths, localDate } from '#domain/calendar.ts';
-import { settingsFrom } from '#server/certifications.ts';
+import { settingsFrom } from '#server/certifications/queries.ts';
 
 let browser: Browser;
 let database: Database;

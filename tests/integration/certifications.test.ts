@@ -28,29 +28,30 @@ import {
   addRecord,
   addRequirement,
   calendarFeed,
+  complianceCsvRows,
   complianceMatrixView,
   createCalendarToken,
   dueRemindersFor,
-  loadComplianceMatrix,
-  loadCertificationSettings,
-  loadOwnCertifications,
-  listRecordsOf,
   markReminderHandled,
-  matrixCsvRows,
+  ownCertificationsView,
   removeRequirement,
   renewRecord,
   revokeCalendarToken,
   updateCertificationSettings,
   updateRecord,
-} from '#server/certifications.ts';
+} from '#server/certifications/index.ts';
+import { listRecordsOf, loadCertificationSettings, loadComplianceMatrix } from '#server/certifications/queries.ts';
+import { organisationToday } from '#domain/calendar.ts';
 import { toCsv } from '#domain/csv.ts';
-import { type Outcome } from '#server/outcome.ts';
+import { notFound, type Outcome } from '#server/outcome.ts';
 import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;
 let content: CertificationContent;
 const NOW = new Date('2026-11-22T09:00:00Z');
 const TODAY = '2026-11-22';
+/** The demo organisation's time zone: its "today" is the date there. */
+const ORG_TIME_ZONE = 'Europe/Bucharest';
 
 type Who = 'admin' | 'manager' | 'manager2' | 'tom' | 'nina' | 'ioana' | 'foreignAdmin';
 const actors = {} as Record<Who, Actor & { jobRole: string | null; tier: string | null; displayName: string }>;
@@ -58,7 +59,14 @@ let warehouse: number;
 let customer: number;
 let foreignTeam: number;
 
-const ctx = (who: Who, now = NOW): ActionContext => testContext(actors[who], now, '203.0.113.9');
+const ctx = (who: Who, now = NOW): ActionContext =>
+  testContext(actors[who], now, '203.0.113.9', who === 'foreignAdmin' ? 'UTC' : ORG_TIME_ZONE);
+
+/** The value of a read that must succeed. */
+function unwrap<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+  return outcome.value;
+}
 
 /** Every table the tracker reads or writes, as comparable JSON. */
 async function snapshot() {
@@ -169,46 +177,46 @@ describe('compliance matrix access', () => {
   const params = (q = '') => new URLSearchParams(q);
 
   it('is refused to members (403)', async () => {
-    const result = await complianceMatrixView(t.db, actors.tom, params(), content, NOW);
+    const result = await complianceMatrixView(t.db, actors.tom, params(), content, TODAY);
     expect(result).toMatchObject({ ok: false, status: 403 });
   });
 
   it('shows a manager only their own team; another team id is not found', async () => {
-    const own = await complianceMatrixView(t.db, actors.manager, params(), content, NOW);
+    const own = await complianceMatrixView(t.db, actors.manager, params(), content, TODAY);
     expect(own.ok && own.value.rows.every((r) => r.person.teamId === warehouse)).toBe(true);
     expect(own.ok && own.value.teams.map((x) => x.id)).toEqual([warehouse]);
-    expect(await complianceMatrixView(t.db, actors.manager2, params(`team=${warehouse}`), content, NOW)).toMatchObject({
+    expect(await complianceMatrixView(t.db, actors.manager2, params(`team=${warehouse}`), content, TODAY)).toMatchObject({
       ok: false,
       status: 404,
     });
-    const theirs = await complianceMatrixView(t.db, actors.manager2, params(), content, NOW);
+    const theirs = await complianceMatrixView(t.db, actors.manager2, params(), content, TODAY);
     expect(theirs.ok && theirs.value.rows.map((r) => r.person.name)).not.toContain('Tom Becker');
   });
 
   it('shows an admin every team; a foreign admin or a malformed team id gets 404', async () => {
-    const all = await complianceMatrixView(t.db, actors.admin, params(), content, NOW);
+    const all = await complianceMatrixView(t.db, actors.admin, params(), content, TODAY);
     expect(all.ok && new Set(all.value.rows.map((r) => r.person.teamId))).toEqual(new Set([warehouse, customer]));
-    expect(await complianceMatrixView(t.db, actors.foreignAdmin, params(`team=${warehouse}`), content, NOW)).toMatchObject({
+    expect(await complianceMatrixView(t.db, actors.foreignAdmin, params(`team=${warehouse}`), content, TODAY)).toMatchObject({
       ok: false,
       status: 404,
     });
-    expect(await complianceMatrixView(t.db, actors.admin, params(`team=${foreignTeam}`), content, NOW)).toMatchObject({
+    expect(await complianceMatrixView(t.db, actors.admin, params(`team=${foreignTeam}`), content, TODAY)).toMatchObject({
       ok: false,
       status: 404,
     });
-    expect(await complianceMatrixView(t.db, actors.admin, params('team=1%20or%201=1'), content, NOW)).toMatchObject({
+    expect(await complianceMatrixView(t.db, actors.admin, params('team=1%20or%201=1'), content, TODAY)).toMatchObject({
       ok: false,
       status: 404,
     });
   });
 
   it('filters by state and certification, and names ignored values', async () => {
-    const result = await complianceMatrixView(t.db, actors.admin, params('state=expiring&state=bogus&certification=nope'), content, NOW);
+    const result = await complianceMatrixView(t.db, actors.admin, params('state=expiring&state=bogus&certification=nope'), content, TODAY);
     if (!result.ok) throw new Error('expected ok');
     expect(result.value.rows.map((r) => r.person.name)).toContain('Tom Becker');
     expect(result.value.rows.every((r) => r.cells.some((c) => c.state === 'expiring'))).toBe(true);
     expect(result.value.ignored).toEqual(['state "bogus"', 'certification "nope"']);
-    const pmp = await complianceMatrixView(t.db, actors.admin, params('certification=pmi-pmp'), content, NOW);
+    const pmp = await complianceMatrixView(t.db, actors.admin, params('certification=pmi-pmp'), content, TODAY);
     expect(pmp.ok && pmp.value.columns.map((c) => c.id)).toEqual(['pmi-pmp']);
   });
 
@@ -226,9 +234,9 @@ describe('compliance matrix access', () => {
       })
       .returning();
     await t.db.insert(teamMemberships).values({ teamId: warehouse, userId: evil!.id });
-    const result = await complianceMatrixView(t.db, actors.manager, params(), content, NOW);
+    const result = await complianceMatrixView(t.db, actors.manager, params(), content, TODAY);
     if (!result.ok) throw new Error('expected ok');
-    const csv = toCsv(matrixCsvRows(result.value, (r, tier) => `${r}/${tier}`));
+    const csv = toCsv(complianceCsvRows(result.value, (r, tier) => `${r}/${tier}`));
     expect(csv.split('\r\n')[0]).toBe('Person,Team,Role and tier,Certification,State,Required,Earned on,Expires on,Days left,Plan');
     expect(csv).toContain(`"'=HYPERLINK(""http://x.test"")"`);
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
@@ -380,7 +388,7 @@ describe('renewals', () => {
     );
     if (!result.ok) throw new Error(JSON.stringify(result));
     expect(result.value).toMatchObject({ renewsRecordId: old!.id, earnedOn: '2026-11-20', expiresOn: '2029-11-20', status: 'earned' });
-    const own = await loadOwnCertifications(t.db, actors.tom, content, NOW);
+    const own = unwrap(await ownCertificationsView(t.db, actors.tom, content, TODAY));
     const capm = own.groups.find((g) => g.entry.id === 'pmi-capm')!;
     expect(capm.status.state).toBe('valid');
     expect(capm.history.map((r) => r.id)).toEqual([result.value.id, old!.id]);
@@ -405,11 +413,11 @@ describe('renewals', () => {
 describe('reminders', () => {
   it('are due for the holder and their manager, not for the manager of another team', async () => {
     const marcus = (await findUserByEmail(t.db, 'marcus.reid@demo.opspath.test'))!;
-    const own = await dueRemindersFor(t.db, { ...marcus }, content, NOW);
+    const own = unwrap(await dueRemindersFor(t.db, { ...marcus }, content, TODAY));
     expect(own.items).toEqual([expect.objectContaining({ certificationId: 'asq-cssbb', leadDays: 90, daysLeft: 75, own: true })]);
-    const manager2 = await dueRemindersFor(t.db, actors.manager2, content, NOW);
+    const manager2 = unwrap(await dueRemindersFor(t.db, actors.manager2, content, TODAY));
     expect(manager2.items.map((i) => i.person.name)).toContain('Marcus Reid');
-    const manager = await dueRemindersFor(t.db, actors.manager, content, NOW);
+    const manager = unwrap(await dueRemindersFor(t.db, actors.manager, content, TODAY));
     expect(manager.items.map((i) => i.person.name)).not.toContain('Marcus Reid');
     expect(manager.items.map((i) => i.person.name)).toContain('Ioana Popescu'); // PL-300 expired
   });
@@ -417,7 +425,7 @@ describe('reminders', () => {
   it("can be marked handled by the holder's manager, once, with an audit row", async () => {
     const marcus = (await findUserByEmail(t.db, 'marcus.reid@demo.opspath.test'))!;
     const [cssbb] = await recordsOf(marcus.id, 'asq-cssbb');
-    const due = (await dueRemindersFor(t.db, actors.manager2, content, NOW)).items.find((i) => i.recordId === cssbb!.id)!;
+    const due = unwrap(await dueRemindersFor(t.db, actors.manager2, content, TODAY)).items.find((i) => i.recordId === cssbb!.id)!;
     const form = { recordId: String(cssbb!.id), reminderOn: due.date };
     for (const who of ['manager', 'tom', 'foreignAdmin'] as const) {
       await expectDenied(404, () => markReminderHandled(t.db, ctx(who), form));
@@ -435,11 +443,11 @@ describe('reminders', () => {
     expect((await markReminderHandled(t.db, ctx('manager2'), form)).ok).toBe(true);
     expect(await t.db.select().from(auditLog).where(eq(auditLog.action, 'certification.reminder_handled'))).toHaveLength(1);
     // Gone for the holder and the manager.
-    expect((await dueRemindersFor(t.db, { ...marcus }, content, NOW)).items).toEqual([]);
-    expect((await dueRemindersFor(t.db, actors.manager2, content, NOW)).items.map((i) => i.recordId)).not.toContain(cssbb!.id);
+    expect(unwrap(await dueRemindersFor(t.db, { ...marcus }, content, TODAY)).items).toEqual([]);
+    expect(unwrap(await dueRemindersFor(t.db, actors.manager2, content, TODAY)).items.map((i) => i.recordId)).not.toContain(cssbb!.id);
     // The next lead time brings it back.
-    const later = new Date('2026-12-08T09:00:00Z'); // 2027-02-05 - 60 days = 2026-12-07
-    expect((await dueRemindersFor(t.db, { ...marcus }, content, later)).items).toEqual([expect.objectContaining({ leadDays: 60 })]);
+    const later = organisationToday(new Date('2026-12-08T09:00:00Z'), ORG_TIME_ZONE); // 2027-02-05 - 60 days = 2026-12-07
+    expect(unwrap(await dueRemindersFor(t.db, { ...marcus }, content, later)).items).toEqual([expect.objectContaining({ leadDays: 60 })]);
   });
 
   it('of a renewed record no longer applies (409)', async () => {
@@ -503,20 +511,20 @@ describe('calendar feed token', () => {
     expect(raw).toContain(id);
     const result = await feed(created.value.token);
     if (!result.ok) throw new Error('expected ok');
-    expect(result.body).toMatch(/^BEGIN:VCALENDAR/);
+    expect(result.value.body).toMatch(/^BEGIN:VCALENDAR/);
     // ITIL renewal: earned 13 months ago, expires in 23 months; the superseded record's expiry is not there.
-    expect(result.body).toContain('SUMMARY:ITIL 4 Foundation expires');
-    expect(result.body).toContain('DTSTART;VALUE=DATE:20281022');
-    expect(result.body).not.toContain('DTSTART;VALUE=DATE:20250922');
-    expect(result.body).toContain('SUMMARY:PL-300 expires in 30 days');
-    expect(result.body).not.toContain('Ioana Popescu:');
+    expect(result.value.body).toContain('SUMMARY:ITIL 4 Foundation expires');
+    expect(result.value.body).toContain('DTSTART;VALUE=DATE:20281022');
+    expect(result.value.body).not.toContain('DTSTART;VALUE=DATE:20250922');
+    expect(result.value.body).toContain('SUMMARY:PL-300 expires in 30 days');
+    expect(result.value.body).not.toContain('Ioana Popescu:');
   });
 
   it('answers 404 for a wrong, malformed or unknown token', async () => {
     const [token] = await t.db.select().from(calendarFeedTokens).where(eq(calendarFeedTokens.userId, actors.ioana.id));
     const wrongSecret = `${token!.id}-${'a'.repeat(24)}`;
     for (const bad of [wrongSecret, 'abc', '', `${'b'.repeat(24)}-${'c'.repeat(24)}`, `${token!.id}`, `${token!.id}-${'A'.repeat(24)}`]) {
-      expect(await feed(bad)).toEqual({ ok: false, status: 404 });
+      expect(await feed(bad)).toEqual(notFound());
     }
   });
 
@@ -524,10 +532,10 @@ describe('calendar feed token', () => {
     const first = await createCalendarToken(t.db, ctx('tom'));
     const second = await createCalendarToken(t.db, ctx('tom'));
     if (!first.ok || !second.ok) throw new Error('expected ok');
-    expect(await feed(first.value.token)).toEqual({ ok: false, status: 404 });
+    expect(await feed(first.value.token)).toEqual(notFound());
     expect((await feed(second.value.token)).ok).toBe(true);
     expect((await revokeCalendarToken(t.db, ctx('tom'))).ok).toBe(true);
-    expect(await feed(second.value.token)).toEqual({ ok: false, status: 404 });
+    expect(await feed(second.value.token)).toEqual(notFound());
     const audits = await t.db
       .select({ action: auditLog.action })
       .from(auditLog)
@@ -548,15 +556,15 @@ describe('calendar feed token', () => {
     const admin = await createCalendarToken(t.db, ctx('admin'));
     const foreign = await createCalendarToken(t.db, ctx('foreignAdmin'));
     if (!member.ok || !manager.ok || !manager2.ok || !admin.ok || !foreign.ok) throw new Error('expected ok');
-    expect(await feed(member.value.token, String(warehouse))).toEqual({ ok: false, status: 404 });
-    expect(await feed(manager2.value.token, String(warehouse))).toEqual({ ok: false, status: 404 });
-    expect(await feed(foreign.value.token, String(warehouse))).toEqual({ ok: false, status: 404 });
-    expect(await feed(manager.value.token, 'abc')).toEqual({ ok: false, status: 404 });
-    expect(await feed(manager.value.token, '')).toEqual({ ok: false, status: 404 });
+    expect(await feed(member.value.token, String(warehouse))).toEqual(notFound());
+    expect(await feed(manager2.value.token, String(warehouse))).toEqual(notFound());
+    expect(await feed(foreign.value.token, String(warehouse))).toEqual(notFound());
+    expect(await feed(manager.value.token, 'abc')).toEqual(notFound());
+    expect(await feed(manager.value.token, '')).toEqual(notFound());
     const team = await feed(manager.value.token, String(warehouse));
     if (!team.ok) throw new Error('expected ok');
-    expect(team.body).toContain('SUMMARY:Ioana Popescu: ITIL 4 Foundation expires');
-    expect(team.body).toContain('X-WR-CALNAME:Certifications: Warehouse Operations');
+    expect(team.value.body).toContain('SUMMARY:Ioana Popescu: ITIL 4 Foundation expires');
+    expect(team.value.body).toContain('X-WR-CALNAME:Certifications: Warehouse Operations');
     expect((await feed(admin.value.token, String(customer))).ok).toBe(true);
   });
 
@@ -564,7 +572,7 @@ describe('calendar feed token', () => {
     const created = await createCalendarToken(t.db, ctx('ioana'));
     if (!created.ok) throw new Error('expected ok');
     await t.db.update(users).set({ active: false }).where(eq(users.id, actors.ioana.id));
-    expect(await feed(created.value.token)).toEqual({ ok: false, status: 404 });
+    expect(await feed(created.value.token)).toEqual(notFound());
     await t.db.update(users).set({ active: true }).where(eq(users.id, actors.ioana.id));
     expect((await feed(created.value.token)).ok).toBe(true);
   });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildMatrix,
+  buildComplianceMatrix,
   calendarEvents,
   certificationState,
   computeExpiry,
+  computeExpiryFor,
   currentPlan,
   currentRecord,
   describeDaysLeft,
@@ -14,25 +15,25 @@ import {
   normaliseLeadDays,
   reminderDates,
   timelineOf,
-  type CatalogEntry,
+  type CertificationFacts,
   type CertRecord,
 } from '#domain/certifications.ts';
 import { addDays, addMonths, daysBetween, isIsoDate, isValidTimeZone, localDate } from '#domain/calendar.ts';
 
-const PMP: CatalogEntry = {
+const PMP: CertificationFacts = {
   id: 'pmi-pmp',
   name: 'Project Management Professional',
   shortName: 'PMP',
   validity: { kind: 'months', months: 36 },
 };
-const PL300: CatalogEntry = {
+const PL300: CertificationFacts = {
   id: 'ms-pl300',
   name: 'Power BI Data Analyst',
   shortName: 'PL-300',
   validity: { kind: 'months', months: 12 },
 };
-const CSSGB: CatalogEntry = { id: 'asq-cssgb', name: 'Six Sigma Green Belt', shortName: 'CSSGB', validity: { kind: 'lifetime' } };
-const LEAN: CatalogEntry = {
+const CSSGB: CertificationFacts = { id: 'asq-cssgb', name: 'Six Sigma Green Belt', shortName: 'CSSGB', validity: { kind: 'lifetime' } };
+const LEAN: CertificationFacts = {
   id: 'lean-management',
   name: 'Lean certificate',
   shortName: 'Lean',
@@ -147,13 +148,21 @@ describe('computeExpiry', () => {
   it('has no expiry before the certification is earned', () => {
     expect(computeExpiry(PMP, null)).toMatchObject({ expiresOn: null, source: 'not-earned' });
   });
+
+  it('gives the stored expires_on and expiry_source: entered wins, no source without an expiry', () => {
+    expect(computeExpiryFor(PMP, '2024-02-29', null)).toEqual({ expiresOn: '2027-02-28', expirySource: 'computed' });
+    expect(computeExpiryFor(PMP, '2024-02-29', '2027-06-01')).toEqual({ expiresOn: '2027-06-01', expirySource: 'entered' });
+    expect(computeExpiryFor(CSSGB, '2024-02-29', null)).toEqual({ expiresOn: null, expirySource: null });
+    expect(computeExpiryFor(LEAN, '2024-02-29', null)).toEqual({ expiresOn: null, expirySource: null });
+    expect(computeExpiryFor(PMP, null, null)).toEqual({ expiresOn: null, expirySource: null });
+  });
 });
 
 describe('certificationState', () => {
   const today = '2026-11-22';
   const state = (
     records: CertRecord[],
-    entry: CatalogEntry,
+    entry: CertificationFacts,
     extra: { required?: boolean; recommended?: boolean; leadDays?: number[] } = {},
   ) =>
     certificationState(
@@ -347,7 +356,7 @@ describe('calendarEvents', () => {
   });
 });
 
-describe('buildMatrix', () => {
+describe('buildComplianceMatrix', () => {
   const people = [
     { id: 1, name: 'Ana', jobRole: 'operations-officer', tier: 'mid', teamId: 1, teamName: 'A' },
     { id: 2, name: 'Bo', jobRole: 'operations-assistant', tier: 'junior', teamId: 1, teamName: 'A' },
@@ -368,7 +377,7 @@ describe('buildMatrix', () => {
   };
 
   it('has a column per certification that matters and a state per cell, with counts', () => {
-    const m = buildMatrix(input);
+    const m = buildComplianceMatrix(input);
     expect(m.columns.map((c) => c.id)).toEqual(['pmi-pmp', 'ms-pl300', 'asq-cssgb', 'lean-management']);
     const ana = m.rows[0]!.cells.map((c) => c.state);
     expect(ana).toEqual(['expiring', 'recommended', 'lifetime', 'none']);
@@ -378,17 +387,17 @@ describe('buildMatrix', () => {
   });
 
   it('filters by state (people with a matching cell; counts of matching cells) and by certification', () => {
-    const missing = buildMatrix({ ...input, filters: { states: ['missing'] } });
+    const missing = buildComplianceMatrix({ ...input, filters: { states: ['missing'] } });
     expect(missing.rows.map((r) => r.person.name)).toEqual(['Bo']);
     expect(missing.counts.missing).toBe(1);
     expect(missing.counts.valid).toBe(0);
-    const pmp = buildMatrix({ ...input, filters: { certificationId: 'pmi-pmp' } });
+    const pmp = buildComplianceMatrix({ ...input, filters: { certificationId: 'pmi-pmp' } });
     expect(pmp.columns.map((c) => c.id)).toEqual(['pmi-pmp']);
     expect(pmp.rows).toHaveLength(2);
   });
 
   it('puts expiries of the next 12 months on a monthly timeline', () => {
-    const m = buildMatrix(input);
+    const m = buildComplianceMatrix(input);
     expect(m.timeline).toHaveLength(12);
     expect(m.timeline[0]!.month).toBe('2026-11');
     expect(m.timeline[1]).toMatchObject({ month: '2026-12', count: 1 });

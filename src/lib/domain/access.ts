@@ -130,3 +130,8 @@ export function canToggleTask(
   if (task.owner === 'buddy') return task.buddyUserId !== null && task.buddyUserId === actor.id;
   return false;
 }
+
+// --- certifications -------------------------------------------------------------------
+
+/** One's own certification records, due reminders and calendar feed: any active person (records are kept by their holder). */
+export const canKeepOwnCertifications = (actor: Actor) => actor.active;

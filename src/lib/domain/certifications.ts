@@ -35,8 +35,11 @@ export const MAX_LEAD_COUNT = 6;
 
 export type Validity = { kind: 'months'; months: number } | { kind: 'lifetime' } | { kind: 'unknown'; note: string };
 
-/** What the rules need to know about a catalog entry (content/certifications.yaml). */
-export type CatalogEntry = { id: string; name: string; shortName: string; validity: Validity };
+/**
+ * What the rules need to know about a certification of the catalog
+ * (content/certifications.yaml; the whole entry is #catalog's CertificationEntry).
+ */
+export type CertificationFacts = { id: string; name: string; shortName: string; validity: Validity };
 
 // --- expiry -------------------------------------------------------------------
 
@@ -60,7 +63,7 @@ export function describeValidity(validity: Validity): string {
  * have none; for an unknown validity nothing is computed and the explanation
  * says so (the holder can enter the date printed on the certificate).
  */
-export function computeExpiry(entry: CatalogEntry, earnedOn: IsoDate | null, entered: IsoDate | null = null): Expiry {
+export function computeExpiry(entry: CertificationFacts, earnedOn: IsoDate | null, entered: IsoDate | null = null): Expiry {
   if (entered) return { expiresOn: entered, source: 'entered', explanation: 'Entered by hand.' };
   if (!earnedOn) return { expiresOn: null, source: 'not-earned', explanation: 'Not earned yet.' };
   const { validity } = entry;
@@ -79,6 +82,12 @@ export function computeExpiry(entry: CatalogEntry, earnedOn: IsoDate | null, ent
     source: 'computed',
     explanation: `Computed: earned date plus ${describeValidity(validity)}.`,
   };
+}
+
+/** expires_on and expiry_source for a record: entered wins, else computed from the catalog (null for lifetime / unknown validity). */
+export function computeExpiryFor(entry: CertificationFacts, earnedOn: IsoDate | null, entered: IsoDate | null) {
+  const expiry = computeExpiry(entry, earnedOn, entered);
+  return { expiresOn: expiry.expiresOn, expirySource: expiry.source === 'entered' || expiry.source === 'computed' ? expiry.source : null };
 }
 
 // --- records and state ----------------------------------------------------------
@@ -280,7 +289,7 @@ export type CalendarEvent = {
 export function calendarEvents(
   person: { id: number; name: string },
   records: readonly CertRecord[],
-  catalog: ReadonlyMap<string, CatalogEntry>,
+  catalog: ReadonlyMap<string, CertificationFacts>,
   leadDays: readonly number[],
   options: { includeName: boolean; uidDomain: string },
 ): CalendarEvent[] {
@@ -314,16 +323,16 @@ export function calendarEvents(
 
 // --- compliance matrix ----------------------------------------------------------------
 
-export type MatrixPerson = { id: number; name: string; jobRole: string | null; tier: string | null; teamId: number; teamName: string };
+export type CompliancePerson = { id: number; name: string; jobRole: string | null; tier: string | null; teamId: number; teamName: string };
 
 /** '<role slug>/<tier id>', the key requirements and recommendations are stored under. */
 export const positionKey = (jobRole: string | null, tier: string | null) => (jobRole && tier ? `${jobRole}/${tier}` : null);
 
-export type MatrixInput = {
-  people: readonly MatrixPerson[];
+export type ComplianceInput = {
+  people: readonly CompliancePerson[];
   /** Records of these people, any certification. */
   records: readonly (CertRecord & { userId: number })[];
-  catalog: ReadonlyMap<string, CatalogEntry>;
+  catalog: ReadonlyMap<string, CertificationFacts>;
   /** Position key -> certification ids the organisation requires. */
   required: ReadonlyMap<string, ReadonlySet<string>>;
   /** Position key -> certification ids the role guide recommends. */
@@ -333,13 +342,13 @@ export type MatrixInput = {
   filters?: { states?: readonly CertState[]; certificationId?: string | null };
 };
 
-export type MatrixCell = CertStatusView & { certificationId: string };
-export type MatrixRow = { person: MatrixPerson; cells: MatrixCell[] };
+export type ComplianceCell = CertStatusView & { certificationId: string };
+export type ComplianceRow = { person: CompliancePerson; cells: ComplianceCell[] };
 export type TimelineMonth = { month: string; count: number; items: { personName: string; certificationId: string; expiresOn: IsoDate }[] };
 
-export type Matrix = {
-  columns: CatalogEntry[];
-  rows: MatrixRow[];
+export type ComplianceMatrix = {
+  columns: CertificationFacts[];
+  rows: ComplianceRow[];
   counts: Record<CertState, number>;
   timeline: TimelineMonth[];
 };
@@ -365,7 +374,7 @@ const emptyCounts = (): Record<CertState, number> => Object.fromEntries(CERT_STA
  * only matching cells. Counts and the timeline follow the filters, so what the
  * page says and what it shows agree.
  */
-export function buildMatrix(input: MatrixInput): Matrix {
+export function buildComplianceMatrix(input: ComplianceInput): ComplianceMatrix {
   const { catalog, today, leadDays } = input;
   const recordsByPerson = groupBy(input.records, (r) => r.userId);
   const wanted = new Set<string>();
@@ -393,7 +402,7 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const stateFilter = input.filters?.states?.length ? new Set(input.filters.states) : null;
 
   const counts = emptyCounts();
-  const rows: MatrixRow[] = [];
+  const rows: ComplianceRow[] = [];
   const expiries: TimelineMonth['items'] = [];
   const horizon = addMonths(today, 12);
   for (const person of input.people) {

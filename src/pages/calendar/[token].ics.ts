@@ -7,7 +7,7 @@ import type { APIRoute } from 'astro';
 import { catalogs } from '#catalog/load.ts';
 import { endpoint } from '#server/request/endpoint.ts';
 import { getDb } from '#server/db/client.ts';
-import { calendarFeed } from '#server/certifications.ts';
+import { calendarFeed } from '#server/certifications/index.ts';
 
 export const prerender = false;
 
@@ -20,10 +20,10 @@ const get: APIRoute = async ({ params, url }) => {
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
     });
   }
-  return new Response(feed.body, {
+  return new Response(feed.value.body, {
     headers: {
       'Content-Type': 'text/calendar; charset=utf-8',
-      'Content-Disposition': `inline; filename="${feed.filename}"`,
+      'Content-Disposition': `inline; filename="${feed.value.filename}"`,
       'Cache-Control': 'private, no-store',
       // The URL is a secret: never leak it to a site linked from a calendar app's view.
       'Referrer-Policy': 'no-referrer',

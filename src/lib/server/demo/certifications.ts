@@ -11,7 +11,7 @@ import { addDays, addMonths, type IsoDate } from '#domain/calendar.ts';
 import { writeAudit } from '#server/audit/index.ts';
 import type { Executor } from '#server/db/client.ts';
 import { certificationRecords, certificationRequirements, organisations, users, type OrganisationSettings } from '#server/db/schema.ts';
-import { computeExpiryFor } from '#server/certifications.ts';
+import { computeExpiryFor } from '#domain/certifications.ts';
 
 type DemoRecord = {
   email: string;

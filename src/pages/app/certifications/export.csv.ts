@@ -6,7 +6,8 @@ import type { APIRoute } from 'astro';
 import { catalogs } from '#catalog/load.ts';
 import { endpoint } from '#server/request/endpoint.ts';
 import { getDb } from '#server/db/client.ts';
-import { complianceMatrixView, matrixCsvRows } from '#server/certifications.ts';
+import { actionContext } from '#server/request/context.ts';
+import { complianceCsvRows, complianceMatrixView } from '#server/certifications/index.ts';
 import { describePosition } from '#domain/job-roles.ts';
 import { toCsv } from '#domain/csv.ts';
 
@@ -15,14 +16,15 @@ export const prerender = false;
 const text = (status: number, message: string) =>
   new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
-const get: APIRoute = async ({ locals, url }) => {
-  const user = locals.user;
+const get: APIRoute = async (context) => {
+  const user = context.locals.user;
   if (!user) return text(401, 'Sign in to export certifications.');
-  const result = await complianceMatrixView(getDb(), user, url.searchParams, (await catalogs()).certifications, new Date());
+  const { certifications: content, jobRoles: roles } = await catalogs();
+  const { today } = actionContext(context, user);
+  const result = await complianceMatrixView(getDb(), user, context.url.searchParams, content, today);
   if (!result.ok)
     return text(result.status, result.status === 403 ? 'Only managers and admins can export the compliance matrix.' : 'Not found.');
-  const roles = (await catalogs()).jobRoles;
-  const csv = toCsv(matrixCsvRows(result.value, (jobRole, tier) => describePosition(roles, jobRole, tier)));
+  const csv = toCsv(complianceCsvRows(result.value, (jobRole, tier) => describePosition(roles, jobRole, tier)));
   return new Response(`\uFEFF${csv}\r\n`, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -1,0 +1,99 @@
+// The compliance matrix page and its CSV export: people x certifications of
+// the teams an actor oversees, with the GET filters (team, state,
+// certification) and the export's rows.
+import { CERT_STATES, type CertState, type ComplianceMatrix } from '#domain/certifications.ts';
+import type { IsoDate } from '#domain/calendar.ts';
+import { canOverseeTeams, manageableTeams, type Actor } from '#domain/access.ts';
+import { parseId } from '#domain/fields.ts';
+import type { CertificationContent } from '#catalog/catalogs.ts';
+import type { Executor } from '#server/db/client.ts';
+import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
+import { actableTeams } from '#server/teams.ts';
+import { complianceMatrixFor, loadCertificationSettings, type CertificationSettings } from './queries.ts';
+
+export type ComplianceFilters = { teamId: number | null; states: CertState[]; certificationId: string | null };
+
+export type ComplianceView = ComplianceMatrix & {
+  today: IsoDate;
+  settings: CertificationSettings;
+  teams: { id: number; name: string }[];
+  filters: ComplianceFilters;
+  /** Filter values that were not understood and were ignored. */
+  ignored: string[];
+  /** The certification filter's choices: every certification of the catalog. */
+  certifications: { id: string; name: string }[];
+};
+
+/** Reads the GET filters; a team outside the actor's teams is "not found" (a tampered id), other unknown values are ignored and named. */
+export function parseComplianceFilters(params: URLSearchParams, content: CertificationContent) {
+  const ignored: string[] = [];
+  const rawTeam = params.get('team') ?? '';
+  const teamId = rawTeam === '' ? null : parseId(rawTeam);
+  const states: CertState[] = [];
+  for (const s of params.getAll('state')) {
+    if (s === '') continue;
+    if ((CERT_STATES as readonly string[]).includes(s)) states.push(s as CertState);
+    else ignored.push(`state "${s.slice(0, 40)}"`);
+  }
+  const rawCert = params.get('certification') ?? '';
+  let certificationId: string | null = null;
+  if (rawCert !== '') {
+    if (content.catalog.has(rawCert)) certificationId = rawCert;
+    else ignored.push(`certification "${rawCert.slice(0, 40)}"`);
+  }
+  return { teamId, badTeam: rawTeam !== '' && teamId === null, states: [...new Set(states)], certificationId, ignored };
+}
+
+/** The matrix page and the CSV export on the organisation's `today`: managers see their teams, admins every team. */
+export async function complianceMatrixView(
+  db: Executor,
+  actor: Actor,
+  params: URLSearchParams,
+  content: CertificationContent,
+  today: IsoDate,
+): Promise<Outcome<ComplianceView>> {
+  if (!canOverseeTeams(actor)) return forbidden();
+  const orgTeams = await actableTeams(db, actor);
+  const mine = manageableTeams(actor, orgTeams);
+  const parsed = parseComplianceFilters(params, content);
+  if (parsed.badTeam) return notFound();
+  const selected = parsed.teamId === null ? mine : mine.filter((t) => t.id === parsed.teamId);
+  if (parsed.teamId !== null && selected.length === 0) return notFound();
+  const settings = await loadCertificationSettings(db, actor.orgId);
+  const matrix = await complianceMatrixFor(db, actor.orgId, selected, today, settings, content, parsed);
+  return ok({
+    ...matrix,
+    today,
+    settings,
+    teams: mine.map((t) => ({ id: t.id, name: t.name })),
+    filters: { teamId: parsed.teamId, states: parsed.states, certificationId: parsed.certificationId },
+    ignored: parsed.ignored,
+    certifications: [...content.catalog.values()].map((c) => ({ id: c.id, name: c.name })),
+  });
+}
+
+/** The export's rows: one line per person x certification that is held, planned, required or recommended. */
+export function complianceCsvRows(view: ComplianceView, describe: (jobRole: string | null, tier: string | null) => string) {
+  const header = ['Person', 'Team', 'Role and tier', 'Certification', 'State', 'Required', 'Earned on', 'Expires on', 'Days left', 'Plan'];
+  const rows: (string | number | null)[][] = [header];
+  const names = new Map(view.columns.map((c) => [c.id, c.name]));
+  for (const row of view.rows) {
+    for (const cell of row.cells) {
+      if (cell.state === 'none') continue;
+      if (view.filters.states.length && !view.filters.states.includes(cell.state)) continue;
+      rows.push([
+        row.person.name,
+        row.person.teamName,
+        describe(row.person.jobRole, row.person.tier),
+        names.get(cell.certificationId) ?? cell.certificationId,
+        cell.state,
+        cell.required ? 'yes' : 'no',
+        cell.current?.earnedOn ?? null,
+        cell.expiresOn,
+        cell.daysLeft,
+        cell.plan ? cell.plan.status.replace('_', ' ') : null,
+      ]);
+    }
+  }
+  return rows;
+}

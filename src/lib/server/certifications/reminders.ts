@@ -1,0 +1,122 @@
+// Certification reminders: which are due on the organisation's today for an
+// actor (their own, and for a manager those of their teams), and marking one
+// handled (once: a second mark is neither an error nor a second audit row).
+import { and, eq } from 'drizzle-orm';
+import { currentRecord, dueReminder, isReachedReminder, type CertRecord, type DueReminder } from '#domain/certifications.ts';
+import { isIsoDate, type IsoDate } from '#domain/calendar.ts';
+import { canKeepOwnCertifications, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
+import type { CertificationContent } from '#catalog/catalogs.ts';
+import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import type { Db, Executor } from '#server/db/client.ts';
+import { certificationRecords, certificationRemindersHandled, teams, users } from '#server/db/schema.ts';
+import type { ActionContext } from '#server/request/context.ts';
+import { forbidden, invalid, notFound, ok, type Outcome } from '#server/outcome.ts';
+import { loadTeamContext } from '#server/teams.ts';
+import { asCertRecord, handledDatesFor, listRecordsOf, loadCertificationSettings, peopleOfTeams } from './queries.ts';
+
+export type DueReminderItem = DueReminder & {
+  person: { id: number; name: string };
+  certificationName: string;
+  /** True when the reminder is about the viewer's own certification. */
+  own: boolean;
+};
+
+export type DueReminders = { today: IsoDate; items: DueReminderItem[] };
+
+/**
+ * Reminders due on the organisation's `today` for the actor: their own
+ * certifications, and for a manager those of the active people in the teams
+ * they manage. Most urgent first. The reminders page and the dashboard widget.
+ */
+export async function dueRemindersFor(
+  db: Executor,
+  actor: Actor,
+  content: CertificationContent,
+  today: IsoDate,
+): Promise<Outcome<DueReminders>> {
+  if (!canKeepOwnCertifications(actor)) return forbidden();
+  const settings = await loadCertificationSettings(db, actor.orgId);
+  const people = new Map<number, string>();
+  const [self] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, actor.id)).limit(1);
+  people.set(actor.id, self?.name ?? '');
+  if (actor.role === 'manager' && actor.active) {
+    const orgTeams = await db
+      .select({ id: teams.id, name: teams.name, orgId: teams.orgId, managerUserId: teams.managerUserId })
+      .from(teams)
+      .where(and(eq(teams.orgId, actor.orgId), eq(teams.managerUserId, actor.id)));
+    for (const p of await peopleOfTeams(db, manageableTeams(actor, orgTeams))) people.set(p.id, p.name);
+  }
+  const records = await listRecordsOf(db, [...people.keys()]);
+  const byPersonCert = new Map<string, (CertRecord & { userId: number })[]>();
+  for (const r of records.map(asCertRecord)) {
+    const key = `${r.userId}:${r.certificationId}`;
+    if (!byPersonCert.has(key)) byPersonCert.set(key, []);
+    byPersonCert.get(key)!.push(r);
+  }
+  const currents = [...byPersonCert.values()]
+    .map((list) => currentRecord(list))
+    .filter((r): r is CertRecord & { userId: number } => r !== null);
+  const handled = await handledDatesFor(
+    db,
+    currents.map((r) => r.id),
+  );
+  const items: DueReminderItem[] = [];
+  for (const record of currents) {
+    const due = dueReminder(record, settings.leadDays, today, handled.get(record.id) ?? new Set());
+    if (!due) continue;
+    const entry = content.catalog.get(record.certificationId);
+    items.push({
+      ...due,
+      person: { id: record.userId, name: people.get(record.userId) ?? '' },
+      certificationName: entry?.name ?? record.certificationId,
+      own: record.userId === actor.id,
+    });
+  }
+  items.sort((a, b) => a.daysLeft - b.daysLeft || a.person.name.localeCompare(b.person.name));
+  return ok({ today, items });
+}
+
+/** The holder, a manager of the holder, or an admin of the organisation may mark a reminder handled. */
+export async function markReminderHandled(
+  db: Db,
+  ctx: ActionContext,
+  form: FormValues,
+): Promise<Outcome<{ recordId: number; reminderOn: IsoDate }>> {
+  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
+  return db.transaction(async (tx) => {
+    const id = parseId(form.recordId);
+    const [record] = id === null ? [] : await tx.select().from(certificationRecords).where(eq(certificationRecords.id, id)).limit(1);
+    if (!record || record.orgId !== ctx.actor.orgId) return notFound();
+    if (record.userId !== ctx.actor.id && !isAdmin(ctx.actor)) {
+      const [holder] = await tx.select({ active: users.active }).from(users).where(eq(users.id, record.userId)).limit(1);
+      if (!holder?.active || !managesPerson(ctx.actor, record.userId, await loadTeamContext(tx, ctx.actor))) return notFound();
+    }
+    const reminderOn = form.reminderOn ?? '';
+    const settings = await loadCertificationSettings(tx, record.orgId);
+    const siblings = (await listRecordsOf(tx, [record.userId]))
+      .filter((r) => r.certificationId === record.certificationId)
+      .map(asCertRecord);
+    if (currentRecord(siblings)?.id !== record.id) {
+      return invalid({ form: 'This certification has been renewed since: the reminder no longer applies.' }, 'Nothing to mark.', 409);
+    }
+    if (!isIsoDate(reminderOn) || !isReachedReminder(asCertRecord(record), settings.leadDays, reminderOn, ctx.today)) {
+      return invalid({ form: 'This is not a reminder that is due for this certification.' });
+    }
+    const inserted = await tx
+      .insert(certificationRemindersHandled)
+      .values({ recordId: record.id, reminderOn, handledBy: ctx.actor.id, handledAt: ctx.now })
+      .onConflictDoNothing()
+      .returning();
+    // Marking twice (two tabs, a double click) is not an error and not a second audit row.
+    if (inserted.length > 0) {
+      await writeAudit(tx, {
+        ...auditedBy(ctx),
+        action: 'certification.reminder_handled',
+        target: { type: 'certification_record', id: record.id },
+        after: { reminderOn, holderUserId: record.userId, certificationId: record.certificationId },
+      });
+    }
+    return ok({ recordId: record.id, reminderOn });
+  });
+}

@@ -1,0 +1,108 @@
+// The organisation's certification settings (admins only): the reminder lead
+// times and the time zone, kept in organisations.settings beside other
+// features' keys, and the settings page's read (with the tier requirements and
+// the role guides' recommendations beside them).
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { MAX_LEAD_COUNT, MAX_LEAD_DAYS, normaliseLeadDays } from '#domain/certifications.ts';
+import { isValidTimeZone } from '#domain/calendar.ts';
+import { isAdmin, type Actor } from '#domain/access.ts';
+import type { FormValues } from '#domain/fields.ts';
+import { describePosition, positionValue, type JobRoleCatalog } from '#domain/job-roles.ts';
+import type { CertificationContent } from '#catalog/catalogs.ts';
+import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import type { Db, Executor } from '#server/db/client.ts';
+import { organisations } from '#server/db/schema.ts';
+import type { ActionContext } from '#server/request/context.ts';
+import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
+import { listRequirements, loadCertificationSettings, settingsFrom, type CertificationSettings } from './queries.ts';
+
+const leadDaysField = z.string({ error: 'Enter the lead times in days, for example 90, 60, 30, 7.' }).transform((value, ctx) => {
+  const words = value.split(/[\s,;]+/).filter(Boolean);
+  if (words.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'Enter at least one lead time, for example 90, 60, 30, 7.' });
+    return z.NEVER;
+  }
+  const bad = words.find((w) => !/^\d{1,3}$/.test(w) || Number(w) < 1 || Number(w) > MAX_LEAD_DAYS);
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 20)}" is not a whole number of days from 1 to ${MAX_LEAD_DAYS}.` });
+    return z.NEVER;
+  }
+  const days = normaliseLeadDays(words.map(Number));
+  if (days.length > MAX_LEAD_COUNT) {
+    ctx.addIssue({ code: 'custom', message: `Use at most ${MAX_LEAD_COUNT} different lead times.` });
+    return z.NEVER;
+  }
+  return days;
+});
+
+const timeZoneField = z
+  .string({ error: 'Choose a time zone.' })
+  .trim()
+  .refine((tz) => isValidTimeZone(tz), { error: 'Choose a time zone from the list.' });
+
+export async function updateCertificationSettings(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<CertificationSettings>> {
+  if (!isAdmin(ctx.actor)) return forbidden();
+  const parsed = parseInput(z.object({ leadDays: leadDaysField, timeZone: timeZoneField }), form);
+  if (!parsed.ok) return parsed;
+  return db.transaction(async (tx) => {
+    const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.actor.orgId)).limit(1);
+    if (!org) return notFound();
+    const before = settingsFrom(org.settings);
+    const next = { leadDays: parsed.value.leadDays, timeZone: parsed.value.timeZone };
+    // Merge: other features keep their own keys in the same JSON object.
+    await tx
+      .update(organisations)
+      .set({ settings: { ...org.settings, certificationReminderDays: next.leadDays, timeZone: next.timeZone } })
+      .where(eq(organisations.id, org.id));
+    await writeAudit(tx, {
+      ...auditedBy(ctx),
+      action: 'certification.settings_updated',
+      target: { type: 'organisation', id: org.id },
+      before,
+      after: next,
+    });
+    return ok(next);
+  });
+}
+
+export type CertificationSettingsView = {
+  settings: CertificationSettings;
+  /** Every time zone the settings form offers, UTC first. */
+  timeZones: string[];
+  requirements: { position: string; positionLabel: string; certificationId: string; certificationName: string }[];
+  /** Per role tier, in ladder order: the role guide's recommended certifications (advice, never counted as missing). */
+  recommendations: { positionLabel: string; certificationNames: string[] }[];
+  /** The certification choices of the "Require a certification" form. */
+  certifications: { id: string; name: string }[];
+};
+
+/** The settings page: admins only. */
+export async function certificationSettingsView(
+  db: Executor,
+  actor: Actor,
+  content: CertificationContent,
+  roles: JobRoleCatalog,
+): Promise<Outcome<CertificationSettingsView>> {
+  if (!isAdmin(actor)) return forbidden();
+  const settings = await loadCertificationSettings(db, actor.orgId);
+  const requirements = await listRequirements(db, actor.orgId);
+  const certName = (id: string) => content.catalog.get(id)?.name ?? `${id} (no longer in the catalog)`;
+  return ok({
+    settings,
+    timeZones: [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])],
+    requirements: requirements.map((r) => ({
+      position: positionValue(r.jobRole, r.tier),
+      positionLabel: describePosition(roles, r.jobRole, r.tier),
+      certificationId: r.certificationId,
+      certificationName: certName(r.certificationId),
+    })),
+    recommendations: roles.flatMap((role) =>
+      role.tiers.map((tier) => ({
+        positionLabel: `${role.title}: ${tier.title}`,
+        certificationNames: [...(content.recommended.get(positionValue(role.slug, tier.id)) ?? [])].map(certName),
+      })),
+    ),
+    certifications: [...content.catalog.values()].map((c) => ({ id: c.id, name: c.name })),
+  });
+}
