@@ -7,8 +7,19 @@ import { auditLog, sessions, teamMemberships, teams, users } from '#server/db/sc
 import { type Actor } from '#domain/access.ts';
 import { signIn } from '#server/auth/index.ts';
 import { createSession } from '#server/auth/session.ts';
-import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '#server/users.ts';
-import { createTeam, listManageableTeams, listTeams, loadTeamContext, renameTeam, setTeamManager } from '#server/teams.ts';
+import {
+  addPerson,
+  adminPage,
+  changeUserRole,
+  dashboard,
+  profilePage,
+  setPersonActive,
+  teamPage,
+  updatePerson,
+} from '#server/people/index.ts';
+import { findUserByEmail, listPeopleInTeams, orgCounts } from '#server/people/queries.ts';
+import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
+import { listManageableTeams, listTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 import { type ActionContext } from '#server/request/context.ts';
 

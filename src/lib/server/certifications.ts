@@ -55,7 +55,7 @@ import {
 } from './db/schema.ts';
 import { parseInput } from './outcome.ts';
 import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
-import { actableTeams, loadTeamContext } from './teams.ts';
+import { actableTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { addDays, isIsoDate, isValidTimeZone, localDate, type IsoDate } from '#domain/calendar.ts';
 import { canManageTeam, canOverseeTeams, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
 import { type ActionContext } from '#server/request/context.ts';
