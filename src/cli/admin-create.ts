@@ -14,7 +14,8 @@ import { runWithDatabase } from '#server/cli.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { organisations, users } from '#server/db/schema.ts';
 import { hashPassword, passwordSchema } from '#server/auth/password.ts';
-import { findUserByEmail, normaliseEmail } from '#server/users.ts';
+import { normaliseEmail } from '#domain/fields.ts';
+import { findUserByEmail } from '#server/people/queries.ts';
 
 const USAGE = 'Usage: npm run admin:create -- --email you@example.com --name "Your Name" [--org "Organisation name"]';
 

@@ -23,7 +23,7 @@ import {
 } from '#server/db/schema.ts';
 import { type Actor } from '#domain/access.ts';
 import { type ActionContext } from '#server/request/context.ts';
-import { findUserByEmail } from '#server/users.ts';
+import { findUserByEmail } from '#server/people/queries.ts';
 import {
   addRecord,
   addRequirement,

@@ -11,7 +11,7 @@ import { openDatabase } from '#server/db/client.ts';
 import { MIGRATIONS_FOLDER, migrateDatabase } from '#server/db/migrate.ts';
 import { signIn } from '#server/auth/index.ts';
 import { hashPassword } from '#server/auth/password.ts';
-import { listTeams } from '#server/teams.ts';
+import { listTeams } from '#server/teams/queries.ts';
 import { freshThrottle } from './db-helpers.ts';
 import { latestCells } from '#server/skills.ts';
 import { latestRatings, type RatingRecord } from '#domain/skills-matrix.ts';

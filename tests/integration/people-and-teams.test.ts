@@ -7,8 +7,19 @@ import { auditLog, sessions, teamMemberships, teams, users } from '#server/db/sc
 import { type Actor } from '#domain/access.ts';
 import { signIn } from '#server/auth/index.ts';
 import { createSession } from '#server/auth/session.ts';
-import { addPerson, changeUserRole, findUserByEmail, listPeopleInTeams, orgCounts, setPersonActive, updatePerson } from '#server/users.ts';
-import { createTeam, listManageableTeams, listTeams, loadTeamContext, renameTeam, setTeamManager } from '#server/teams.ts';
+import {
+  addPerson,
+  adminPage,
+  changeUserRole,
+  dashboard,
+  profilePage,
+  setPersonActive,
+  teamPage,
+  updatePerson,
+} from '#server/people/index.ts';
+import { findUserByEmail, listPeopleInTeams, orgCounts } from '#server/people/queries.ts';
+import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
+import { listManageableTeams, listTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
 import { type ActionContext } from '#server/request/context.ts';
 
@@ -268,6 +279,57 @@ describe('loadTeamContext', () => {
     expect(all.some((m) => !managed.has(m.teamId))).toBe(true);
     // Admins and members never need memberships: their rights do not come from teams.
     expect((await loadTeamContext(t.db, admin)).memberships).toEqual([]);
+  });
+});
+
+describe('page reads', () => {
+  const member = async () => asActor((await findUserByEmail(t.db, 'newhire@demo.opspath.test'))!);
+
+  it('teamPage: a manager gets their teams with their people; an admin also who is in no team; a member is refused (403)', async () => {
+    const forManager = await teamPage(t.db, ctx(manager));
+    if (!forManager.ok) throw new Error('refused');
+    expect(forManager.value.teams.map((x) => x.id)).toEqual((await listManageableTeams(t.db, manager)).map((x) => x.id));
+    const warehouse = forManager.value.teams.find((x) => x.id === warehouseId)!;
+    expect(warehouse.members.map((p) => p.id)).toEqual((await listPeopleInTeams(t.db, [warehouseId])).map((p) => p.id));
+    expect(forManager.value).toMatchObject({ withoutTeam: [], mayChooseRole: false, mayAddWithoutTeam: false });
+    const loner = await addPerson(t.db, ctx(admin), person({ teamId: '', email: 'loner@demo.opspath.test' }), TEST_CATALOG);
+    if (!loner.ok) throw new Error('not added');
+    const forAdmin = await teamPage(t.db, ctx(admin));
+    expect(forAdmin).toMatchObject({ ok: true, value: { mayChooseRole: true, mayAddWithoutTeam: true } });
+    if (forAdmin.ok) expect(forAdmin.value.withoutTeam.map((p) => p.id)).toContain(loner.value.person.id);
+    expect(await teamPage(t.db, ctx(await member()))).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('profilePage: 404 for someone the actor may not see or a bad id; rights and history for who may edit', async () => {
+    const nina = (await findUserByEmail(t.db, 'newhire@demo.opspath.test'))!;
+    const priya = (await findUserByEmail(t.db, 'priya.raman@demo.opspath.test'))!;
+    const own = await profilePage(t.db, ctx(manager), String(nina.id));
+    expect(own).toMatchObject({ ok: true, value: { person: { id: nina.id }, mayEdit: true, maySetActive: true } });
+    expect(await profilePage(t.db, ctx(manager), String(priya.id))).toMatchObject({ ok: false, status: 404 });
+    expect(await profilePage(t.db, ctx(manager), 'x')).toMatchObject({ ok: false, status: 404 });
+    expect(await profilePage(t.db, ctx(await member()), String(nina.id))).toMatchObject({
+      ok: true,
+      value: { mayEdit: false, maySetActive: false, history: [] },
+    });
+  });
+
+  it('adminPage: admins only; dashboard: counts for admins, managed teams for managers', async () => {
+    expect(await adminPage(t.db, manager)).toMatchObject({ ok: false, status: 403 });
+    const area = await adminPage(t.db, admin);
+    if (!area.ok) throw new Error('refused');
+    expect(area.value.teams).toEqual(await listTeams(t.db, admin.orgId));
+    expect(area.value.candidates.map((c) => c.id)).toContain(manager.id);
+    const today = '2026-11-23';
+    const adminUser = (await findUserByEmail(t.db, 'admin@demo.opspath.test'))!;
+    const managerUser = (await findUserByEmail(t.db, 'manager@demo.opspath.test'))!;
+    expect(await dashboard(t.db, adminUser, today)).toMatchObject({
+      ok: true,
+      value: { organisation: { counts: await orgCounts(t.db, admin.orgId) }, managedTeams: null },
+    });
+    const home = await dashboard(t.db, managerUser, today);
+    if (!home.ok) throw new Error('refused');
+    expect(home.value.organisation).toBeNull();
+    expect(home.value.managedTeams?.map((x) => x.id)).toEqual((await listManageableTeams(t.db, manager)).map((x) => x.id));
   });
 });
 

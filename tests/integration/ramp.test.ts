@@ -11,7 +11,7 @@ import { testContext } from '../support/context.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
 import { organisations, rampPlanHistory, rampPlans, rampTasks, users, type RampTask } from '#server/db/schema.ts';
-import { findUserByEmail, getPerson } from '#server/users.ts';
+import { findUserByEmail, getPerson } from '#server/people/queries.ts';
 import {
   addTask,
   buddyTasksOf,

@@ -12,7 +12,8 @@ import {
   sessionCookieOptions,
   validateSessionToken,
 } from '#server/auth/session.ts';
-import { findUserByEmail, changeUserRole, setPersonActive } from '#server/users.ts';
+import { findUserByEmail } from '#server/people/queries.ts';
+import { changeUserRole, setPersonActive } from '#server/people/index.ts';
 import { changeOwnPassword } from '#server/auth/index.ts';
 import { createTestDatabase, DAY, freshThrottle, HOUR, seedDemo, TEST_POLICY, testClock, type TestDatabase } from './db-helpers.ts';
 

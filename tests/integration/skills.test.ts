@@ -20,7 +20,8 @@ import { auditLog, organisations, skillRatings, skills, teamMemberships, teams, 
 import { type Actor } from '#domain/access.ts';
 import { type ActionContext } from '#server/request/context.ts';
 import { type Outcome } from '#server/outcome.ts';
-import { findUserByEmail, setPersonActive } from '#server/users.ts';
+import { findUserByEmail } from '#server/people/queries.ts';
+import { setPersonActive } from '#server/people/index.ts';
 import {
   createSkill,
   latestCells,

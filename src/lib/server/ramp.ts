@@ -47,7 +47,7 @@ import {
   type User,
 } from './db/schema.ts';
 import { parseInput } from './outcome.ts';
-import { loadTeamContext } from './teams.ts';
+import { loadTeamContext } from '#server/teams/queries.ts';
 import { addDays, daysBetween, isIsoDate } from '#domain/calendar.ts';
 import { type ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, type FieldErrors, type Outcome } from './outcome.ts';

@@ -30,7 +30,7 @@ import { auditedBy, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from './db/client.ts';
 import { SKILL_CATEGORY_VALUES, skillRatings, skills, teamMemberships, users, type Skill, type SkillRating } from './db/schema.ts';
 import { parseInput } from './outcome.ts';
-import { actableTeams, loadTeamContext } from './teams.ts';
+import { actableTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { type ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, type Outcome } from './outcome.ts';
 import { parseId, type FormValues } from '#domain/fields.ts';

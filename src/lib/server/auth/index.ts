@@ -10,7 +10,8 @@ import { type FormValues } from '#domain/fields.ts';
 import { hashPassword, needsRehash, PASSWORD_MAX, passwordSchema, verifyDummyPassword, verifyPassword } from './password.ts';
 import { createDatabaseLoginThrottle, type LoginThrottle } from './rate-limit.ts';
 import { createSession, invalidateSession, invalidateUserSessions, type SessionOptions, type UserProfile } from './session.ts';
-import { findUserByEmail, normaliseEmail } from '#server/users.ts';
+import { normaliseEmail } from '#domain/fields.ts';
+import { findUserByEmail } from '#server/people/queries.ts';
 import { fieldErrors, invalid, ok, throttled, type Outcome } from '#server/outcome.ts';
 
 /** The one message for every failed sign-in: it must not say which part was wrong or whether the account exists. */

@@ -8,7 +8,7 @@ import { parseId } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import type { Executor } from '#server/db/client.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
-import { actableTeams } from '#server/teams.ts';
+import { actableTeams } from '#server/teams/queries.ts';
 import { complianceMatrixFor, loadCertificationSettings, type CertificationSettings } from './queries.ts';
 
 export type ComplianceFilters = { teamId: number | null; states: CertState[]; certificationId: string | null };

@@ -26,7 +26,7 @@ import type { Db, Executor } from '#server/db/client.ts';
 import { calendarFeedTokens, certificationRecords } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
-import { listManageableTeams } from '#server/teams.ts';
+import { listManageableTeams } from '#server/teams/queries.ts';
 import {
   asCertRecord,
   handledDatesFor,

@@ -12,7 +12,7 @@ import type { Db, Executor } from '#server/db/client.ts';
 import { certificationRecords, certificationRemindersHandled, teams, users } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, type Outcome } from '#server/outcome.ts';
-import { loadTeamContext } from '#server/teams.ts';
+import { loadTeamContext } from '#server/teams/queries.ts';
 import { asCertRecord, handledDatesFor, listRecordsOf, loadCertificationSettings, peopleOfTeams } from './queries.ts';
 
 export type DueReminderItem = DueReminder & {

@@ -1,0 +1,147 @@
+// Changes to an existing person: their profile, deactivate/reactivate, their
+// account role. Each action loads the person inside its transaction, applies
+// the rule in access.ts, and writes its audit row beside the change.
+import { and, eq } from 'drizzle-orm';
+import { canChangeRole, canEditUser, canSetUserActive, canViewUser, type Actor, type TeamContext, type UserRole } from '#domain/access.ts';
+import { parseId, type FormValues } from '#domain/fields.ts';
+import type { JobRoleCatalog } from '#domain/job-roles.ts';
+import { auditedBy, changedFields, writeAudit } from '#server/audit/index.ts';
+import { invalidateUserSessions, type UserProfile } from '#server/auth/session.ts';
+import type { Db, Executor } from '#server/db/client.ts';
+import { teams, users, type User } from '#server/db/schema.ts';
+import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
+import type { ActionContext } from '#server/request/context.ts';
+import { loadTeamContext } from '#server/teams/queries.ts';
+import { profileSchema, roleChangeSchema } from './forms.ts';
+import { withoutHash } from './queries.ts';
+
+type Guard = (actor: Actor, target: User, teamContext: TeamContext) => boolean;
+
+/**
+ * Loads a person inside a transaction and applies a rule: 404 when the actor
+ * may not see them (or the id is not a valid id), 403 when they may see but
+ * `allowed` says no.
+ */
+async function personFor(tx: Executor, actor: Actor, rawId: string | undefined, allowed: Guard): Promise<Outcome<User>> {
+  const id = parseId(rawId);
+  if (id === null) return notFound();
+  const [target] = await tx.select().from(users).where(eq(users.id, id)).limit(1);
+  if (!target) return notFound();
+  const teamContext = await loadTeamContext(tx, actor);
+  if (!canViewUser(actor, target, teamContext)) return notFound();
+  if (!allowed(actor, target, teamContext)) return forbidden();
+  return ok(target);
+}
+
+/** Name, role and tier, start date. */
+export async function updatePerson(
+  db: Db,
+  ctx: ActionContext,
+  rawId: string | undefined,
+  form: FormValues,
+  catalog: JobRoleCatalog,
+): Promise<Outcome<UserProfile>> {
+  return db.transaction(async (tx) => {
+    const found = await personFor(tx, ctx.actor, rawId, canEditUser);
+    if (!found.ok) return found;
+    const parsed = parseInput(profileSchema(catalog), form);
+    if (!parsed.ok) return parsed;
+    const target = found.value;
+    const next = {
+      displayName: parsed.value.displayName,
+      jobRole: parsed.value.position.jobRole,
+      tier: parsed.value.position.tier,
+      startDate: parsed.value.startDate,
+    };
+    const diff = changedFields(
+      { displayName: target.displayName, jobRole: target.jobRole, tier: target.tier, startDate: target.startDate },
+      next,
+    );
+    if (Object.keys(diff.after).length === 0) return ok(withoutHash(target));
+    const [updated] = await tx
+      .update(users)
+      .set({ ...next, updatedAt: ctx.now })
+      .where(eq(users.id, target.id))
+      .returning();
+    await writeAudit(tx, {
+      ...auditedBy(ctx),
+      action: 'user.updated',
+      target: { type: 'user', id: target.id },
+      ...diff,
+    });
+    return ok(withoutHash(updated!));
+  });
+}
+
+/** Deactivation also ends every session of the person, in the same transaction. */
+export async function setPersonActive(
+  db: Db,
+  ctx: ActionContext,
+  rawId: string | undefined,
+  active: boolean,
+): Promise<Outcome<UserProfile>> {
+  return db.transaction(async (tx) => {
+    const found = await personFor(tx, ctx.actor, rawId, canSetUserActive);
+    if (!found.ok) return found;
+    const target = found.value;
+    if (target.active === active) return ok(withoutHash(target));
+    const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
+    const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
+    await writeAudit(tx, {
+      ...auditedBy(ctx),
+      action: active ? 'user.activated' : 'user.deactivated',
+      target: { type: 'user', id: target.id },
+      before: { active: target.active },
+      after: { active, ...(active ? {} : { endedSessions }) },
+    });
+    return ok(withoutHash(updated!));
+  });
+}
+
+/**
+ * Changes a person's role (admins only) and ends their sessions, so the new
+ * rights apply from their next sign-in. A demoted manager stops managing their
+ * teams (each change audited), so no team points at someone without the role.
+ */
+export async function changeUserRole(
+  db: Db,
+  ctx: ActionContext,
+  rawId: string | undefined,
+  form: FormValues,
+): Promise<Outcome<UserProfile>> {
+  return db.transaction(async (tx) => {
+    const found = await personFor(tx, ctx.actor, rawId, (actor, target) => canChangeRole(actor, target));
+    if (!found.ok) return found;
+    const parsed = parseInput(roleChangeSchema, form);
+    if (!parsed.ok) return parsed;
+    const target = found.value;
+    const role: UserRole = parsed.value.role;
+    if (role === target.role) return ok(withoutHash(target));
+    const [updated] = await tx.update(users).set({ role, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
+    const endedSessions = await invalidateUserSessions(tx, target.id);
+    await writeAudit(tx, {
+      ...auditedBy(ctx),
+      action: 'user.role_changed',
+      target: { type: 'user', id: target.id },
+      before: { role: target.role },
+      after: { role, endedSessions },
+    });
+    if (role !== 'manager') {
+      const managed = await tx
+        .select({ id: teams.id })
+        .from(teams)
+        .where(and(eq(teams.managerUserId, target.id), eq(teams.orgId, target.orgId)));
+      for (const team of managed) {
+        await tx.update(teams).set({ managerUserId: null, updatedAt: ctx.now }).where(eq(teams.id, team.id));
+        await writeAudit(tx, {
+          ...auditedBy(ctx),
+          action: 'team.manager_changed',
+          target: { type: 'team', id: team.id },
+          before: { managerUserId: target.id },
+          after: { managerUserId: null, reason: 'manager role removed' },
+        });
+      }
+    }
+    return ok(withoutHash(updated!));
+  });
+}

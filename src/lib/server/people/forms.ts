@@ -1,0 +1,42 @@
+// The people forms: a person's profile, a new person (profile, email, team,
+// account role, first password) and a role change. Built from the shared
+// field rules in #domain/fields.ts; only "role and tier" is people's own rule,
+// since it is checked against the job-role catalog.
+import { z } from 'zod';
+import { USER_ROLES } from '#domain/access.ts';
+import { choiceOf, emailAddress, personName, requiredDate } from '#domain/fields.ts';
+import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
+import { passwordSchema } from '#server/auth/password.ts';
+
+/** The one "Role and tier" select (`<role slug>/<tier id>`), checked against the catalog. */
+const positionField = (catalog: JobRoleCatalog) =>
+  z.string({ error: 'Choose a role and tier.' }).transform((value, ctx) => {
+    const position = parsePosition(value);
+    if (!position || !isValidPosition(catalog, position.jobRole, position.tier)) {
+      ctx.addIssue({ code: 'custom', message: 'Choose a role and tier from the list.' });
+      return z.NEVER;
+    }
+    return position;
+  });
+
+const accountRole = choiceOf(USER_ROLES, 'Choose a role.');
+
+export const profileSchema = (catalog: JobRoleCatalog) =>
+  z.object({ displayName: personName, position: positionField(catalog), startDate: requiredDate('Enter a start date.') });
+
+export const newPersonSchema = (catalog: JobRoleCatalog) =>
+  profileSchema(catalog)
+    .extend({
+      email: emailAddress,
+      teamId: z.string().optional().default(''),
+      role: accountRole.optional().default('member'),
+      passwordMode: choiceOf(['generate', 'set'], 'Choose how to set the first password.').default('generate'),
+      password: z.string().optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.passwordMode !== 'set') return;
+      const result = passwordSchema.safeParse(v.password ?? '');
+      if (!result.success) ctx.addIssue({ code: 'custom', path: ['password'], message: result.error.issues[0]!.message });
+    });
+
+export const roleChangeSchema = z.object({ role: accountRole });
