@@ -8,7 +8,7 @@ import { migrateDatabase } from '#server/db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_ORG_NAME, DEMO_PASSWORD, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo/index.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { deleteExpiredSessions, policyFromEnv } from '#server/auth/session.ts';
-import { syncSkillCatalog } from '#server/skills.ts';
+import { syncSkillCatalog } from '#server/skills/catalog.ts';
 
 await runWithDatabase('db:prepare', async (database, config) => {
   const { db } = database;
