@@ -6,7 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { SkillEntry } from '#catalog/catalogs.ts';
 import { isAdmin, type Actor } from '#domain/access.ts';
-import type { FormValues } from '#domain/fields.ts';
+import { choiceOf, requiredText, type FormValues } from '#domain/fields.ts';
 import { CATEGORY_LABELS, skillIdFromName, type SkillCategory } from '#domain/skills-matrix.ts';
 import { auditedBy, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
@@ -106,17 +106,11 @@ export async function skillCatalog(db: Executor, actor: Actor): Promise<Outcome<
 }
 
 const skillForm = z.object({
-  name: z
-    .string({ error: 'Enter a name.' })
-    .trim()
-    .min(2, { error: 'Enter a name of at least 2 characters.' })
-    .max(80, { error: 'Use at most 80 characters.' }),
-  category: z.enum(SKILL_CATEGORY_VALUES, { error: 'Choose a category.' }),
-  description: z
-    .string({ error: 'Describe the skill in a sentence.' })
-    .trim()
-    .min(10, { error: 'Describe the skill in a sentence (at least 10 characters).' })
-    .max(300, { error: 'Use at most 300 characters.' }),
+  name: requiredText(80, 'Enter a name.').min(2, { error: 'Enter a name of at least 2 characters.' }),
+  category: choiceOf(SKILL_CATEGORY_VALUES, 'Choose a category.'),
+  description: requiredText(300, 'Describe the skill in a sentence.').min(10, {
+    error: 'Describe the skill in a sentence (at least 10 characters).',
+  }),
 });
 
 /** An admin adds a skill for their organisation; its id comes from the name. */

@@ -6,7 +6,7 @@ import { and, eq, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ladder } from '#domain/skills.ts';
 import { canViewUser, ratingKindFor } from '#domain/access.ts';
-import { parseId } from '#domain/fields.ts';
+import { choiceOf, optionalText, optionalWebLink, parseId } from '#domain/fields.ts';
 import type { Level } from '#domain/scale.ts';
 import {
   MAX_NOTE_LENGTH,
@@ -27,13 +27,8 @@ import { latestCells } from './queries.ts';
 
 // --- recording a rating ----------------------------------------------------------
 
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => v?.trim() ?? '')
-    .pipe(z.string().max(max, { error: `${label}: use at most ${max} characters.` }))
-    .transform((v) => (v === '' ? null : v));
+const LEVEL_CHOICES = ['0', '1', '2', '3', '4'] as const;
+const CHOOSE_LEVEL = 'Choose a level from 0 to 4.';
 
 export const ratingInput = z.object({
   skillId: z
@@ -41,25 +36,14 @@ export const ratingInput = z.object({
     .trim()
     .min(1, { error: 'Choose a skill.' })
     .max(100, { error: 'Choose a skill from the list.' }),
+  // The form posts the level as text, the matrix's editor as a number.
   level: z
-    .union([z.string(), z.number()], { error: 'Choose a level from 0 to 4.' })
+    .union([z.string(), z.number()], { error: CHOOSE_LEVEL })
     .transform((v) => String(v).trim())
-    .pipe(z.enum(['0', '1', '2', '3', '4'], { error: 'Choose a level from 0 to 4.' }))
+    .pipe(choiceOf(LEVEL_CHOICES, CHOOSE_LEVEL))
     .transform((v) => Number(v) as Level),
-  note: optionalText(MAX_NOTE_LENGTH, 'Note'),
-  evidenceUrl: z
-    .string()
-    .optional()
-    .transform((v) => v?.trim() ?? '')
-    .pipe(
-      z.union([
-        z.literal(''),
-        z
-          .url({ protocol: /^https?$/, error: 'Enter a web address starting with https:// (or leave it empty).' })
-          .max(500, { error: 'Use at most 500 characters.' }),
-      ]),
-    )
-    .transform((v) => (v === '' ? null : v)),
+  note: optionalText(MAX_NOTE_LENGTH),
+  evidenceUrl: optionalWebLink(500),
 });
 export type RatingInput = z.input<typeof ratingInput>;
 
