@@ -30,7 +30,7 @@ import {
   users,
 } from '#server/db/schema.ts';
 import { hashPassword } from '#server/auth/password.ts';
-import { syncSkillCatalog } from '#server/skills.ts';
+import { syncSkillCatalog } from '#server/skills/catalog.ts';
 import { computeExpiryFor } from '#domain/certifications.ts';
 import { findTemplate } from '#catalog/catalogs.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';

@@ -21,7 +21,7 @@ import os from 'node:os';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { openDatabase } from '#server/db/client.ts';
-import { loadMatrixFor } from '#server/skills.ts';
+import { loadMatrixFor } from '#server/skills/index.ts';
 import {
   bareNode,
   benchWorkers,

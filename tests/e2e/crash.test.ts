@@ -26,7 +26,7 @@ import {
   writeLockProbe,
   type Server,
 } from './processes.ts';
-import { MAX_IMPORT_BYTES } from '#server/skills.ts';
+import { MAX_IMPORT_BYTES } from '#server/skills/index.ts';
 
 const IMPORT_KILLS = Number(process.env.OPSPATH_CRASH_IMPORT_KILLS ?? 10);
 const EDIT_KILLS = Number(process.env.OPSPATH_CRASH_EDIT_KILLS ?? 10);

@@ -13,7 +13,7 @@ import { signIn } from '#server/auth/index.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { listTeams } from '#server/teams/queries.ts';
 import { freshThrottle } from './db-helpers.ts';
-import { latestCells } from '#server/skills.ts';
+import { latestCells } from '#server/skills/queries.ts';
 import { latestRatings, type RatingRecord } from '#domain/skills-matrix.ts';
 import type { Level } from '#domain/scale.ts';
 import { seededRandom } from '#domain/random.ts';

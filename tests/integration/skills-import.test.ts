@@ -9,7 +9,7 @@ import { auditLog, skillRatings } from '#server/db/schema.ts';
 import { type Actor } from '#domain/access.ts';
 import { type ActionContext } from '#server/request/context.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
-import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '#server/skills.ts';
+import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '#server/skills/index.ts';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
 
 let t: TestDatabase;

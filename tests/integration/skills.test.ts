@@ -22,18 +22,18 @@ import { type ActionContext } from '#server/request/context.ts';
 import { type Outcome } from '#server/outcome.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
 import { setPersonActive } from '#server/people/index.ts';
+import { createSkill, loadMatrixFor, recordRating } from '#server/skills/index.ts';
+import { syncSkillCatalog } from '#server/skills/catalog.ts';
+import { matrixCsv } from '#server/skills/export.ts';
+import { latestCells, listOrgSkills, loadOrgMatrix, orgSkillCoverage } from '#server/skills/queries.ts';
 import {
-  createSkill,
-  latestCells,
-  listOrgSkills,
-  loadMatrixFor,
-  loadOrgMatrix,
-  matrixCsv,
-  orgSkillCoverage,
-  recordRating,
-  syncSkillCatalog,
-} from '#server/skills.ts';
-import { buildMatrix, CATEGORY_LABELS, currentLevel, latestRatings, NO_FILTERS, type RatingRecord } from '#domain/skills-matrix.ts';
+  buildSkillMatrix,
+  CATEGORY_LABELS,
+  currentLevel,
+  latestRatings,
+  NO_SKILL_FILTERS,
+  type RatingRecord,
+} from '#domain/skills-matrix.ts';
 import { parseCsv, toCsv, type CsvCell } from '#domain/csv.ts';
 import type { Level } from '#domain/scale.ts';
 import { seedDemo } from './db-helpers.ts';
@@ -529,7 +529,7 @@ describe('CSV export', () => {
       await database.db.update(users).set({ displayName: '=HYPERLINK("http://evil.test","x")' }).where(eq(users.id, ids.warehouseMember));
       const scope = await loadMatrixFor(database.db, ids.manager, null);
       if (!scope.ok) throw new Error('no scope');
-      const view = buildMatrix({ ...scope.value.data, ladders: [] }, NO_FILTERS);
+      const view = buildSkillMatrix({ ...scope.value.data, ladders: [] }, NO_SKILL_FILTERS);
       const csv = matrixCsv(view, new Map(scope.value.data.people.map((p) => [p.id, p.email])));
       const { records } = parseCsv(csv);
       expect(records[0]!.cells).toEqual([

@@ -1,78 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Level } from '#domain/scale.ts';
-import type { Ladder } from '#domain/skills.ts';
-import { parseCsv } from '#domain/csv.ts';
 import {
   bandOf,
-  buildMatrix,
+  buildSkillMatrix,
   cellKey,
   cellText,
   coverage,
   currentLevel,
-  historySeries,
-  importIdentity,
   latestRatings,
-  learnNext,
-  matrixCell,
-  NO_FILTERS,
-  parseLevel,
+  skillMatrixCell,
+  NO_SKILL_FILTERS,
   parseMatrixQuery,
-  personSkills,
-  skillIdFromName,
-  validateImport,
   orgCoverageSummary,
   type CellRatings,
-  type ImportContext,
-  type MatrixPerson,
   type MatrixSkill,
-  type RatingRecord,
 } from '#domain/skills-matrix.ts';
-import { isIsoDate } from '#domain/calendar.ts';
-
-const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 0, 1);
-
-const ladders: Ladder[] = [
-  {
-    slug: 'ops',
-    title: 'Ops',
-    skills: ['a', 'b', 'c'],
-    tiers: [
-      { id: 'junior', title: 'Junior', yearsMin: 0, yearsMax: 2, targets: { a: 2, b: 1 } },
-      { id: 'senior', title: 'Senior', yearsMin: 2, yearsMax: null, targets: { a: 3, b: 3, c: 2 } },
-    ],
-  },
-  {
-    slug: 'lead',
-    title: 'Lead',
-    skills: ['c', 'd'],
-    tiers: [{ id: 'senior', title: 'Lead', yearsMin: 5, yearsMax: null, targets: { c: 4, d: 3 } }],
-  },
-];
-
-const skills: MatrixSkill[] = [
-  { id: 'a', name: 'Alpha', category: 'foundational', position: 0 },
-  { id: 'b', name: 'Beta', category: 'technical', position: 1 },
-  { id: 'c', name: 'Gamma', category: 'technical', position: 2 },
-  { id: 'd', name: 'Delta', category: 'soft', position: 3 },
-  { id: 'e', name: 'Epsilon', category: 'soft', position: 4 },
-];
-
-const people: MatrixPerson[] = [
-  { id: 1, name: 'Zoe', jobRole: 'ops', tier: 'junior' },
-  { id: 2, name: 'Adam', jobRole: 'ops', tier: 'senior' },
-  { id: 3, name: 'Lee', jobRole: 'lead', tier: 'senior' },
-];
-
-const rec = (id: number, subjectId: number, skillId: string, kind: 'self' | 'manager', level: Level, day: number): RatingRecord => ({
-  id,
-  subjectId,
-  skillId,
-  kind,
-  level,
-  ratedAt: T0 + day * DAY,
-});
+import { DAY, T0, ladders, people, rec, skills } from './skills-fixtures.ts';
 
 describe('latest ratings', () => {
   it('keeps the newest self and the newest manager rating, separately and never averaged', () => {
@@ -132,10 +76,10 @@ describe('cells', () => {
   });
 
   it('shows self, manager and target side by side', () => {
-    const cell = matrixCell({ self: { level: 3, ratedAt: 0 }, manager: { level: 1, ratedAt: 0 } }, 3);
+    const cell = skillMatrixCell({ self: { level: 3, ratedAt: 0 }, manager: { level: 1, ratedAt: 0 } }, 3);
     expect(cell).toEqual({ self: 3, manager: 1, target: 3, gap: 2, band: 'far' });
     expect(cellText(cell)).toBe('S3 M1 T3');
-    expect(cellText(matrixCell(undefined, null))).toBe('S– M– T–');
+    expect(cellText(skillMatrixCell(undefined, null))).toBe('S– M– T–');
   });
 });
 
@@ -220,7 +164,7 @@ describe('the matrix', () => {
   const input = { people, skills, cells, ladders };
 
   it('shows people by name and the skills that matter to someone shown, in catalog order', () => {
-    const view = buildMatrix(input, NO_FILTERS);
+    const view = buildSkillMatrix(input, NO_SKILL_FILTERS);
     expect(view.rows.map((r) => r.person.name)).toEqual(['Adam', 'Lee', 'Zoe']);
     expect(view.columns.map((c) => c.skill.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
     const adam = view.rows[0]!;
@@ -230,15 +174,15 @@ describe('the matrix', () => {
   });
 
   it('filters skills by category and people by role and tier', () => {
-    expect(buildMatrix(input, { ...NO_FILTERS, category: 'technical' }).columns.map((c) => c.skill.id)).toEqual(['b', 'c']);
-    const juniors = buildMatrix(input, { ...NO_FILTERS, role: 'ops', tier: 'junior' });
+    expect(buildSkillMatrix(input, { ...NO_SKILL_FILTERS, category: 'technical' }).columns.map((c) => c.skill.id)).toEqual(['b', 'c']);
+    const juniors = buildSkillMatrix(input, { ...NO_SKILL_FILTERS, role: 'ops', tier: 'junior' });
     expect(juniors.rows.map((r) => r.person.name)).toEqual(['Zoe']);
     expect(juniors.columns.map((c) => c.skill.id)).toEqual(['a', 'b']);
-    expect(buildMatrix(input, { ...NO_FILTERS, tier: 'senior' }).rows.map((r) => r.person.name)).toEqual(['Adam', 'Lee']);
+    expect(buildSkillMatrix(input, { ...NO_SKILL_FILTERS, tier: 'senior' }).rows.map((r) => r.person.name)).toEqual(['Adam', 'Lee']);
   });
 
   it('sorts by largest gap: people and skills with the largest total gap first', () => {
-    const view = buildMatrix(input, { ...NO_FILTERS, sort: 'gap' });
+    const view = buildSkillMatrix(input, { ...NO_SKILL_FILTERS, sort: 'gap' });
     expect(view.rows.map((r) => [r.person.name, r.totalGap])).toEqual([
       ['Adam', 3],
       ['Zoe', 2],
@@ -273,13 +217,13 @@ describe('the matrix', () => {
     fc.assert(
       fc.property(arbitraryCells, filters, (raw, f) => {
         const latest = latestRatings(raw.map((r, i) => ({ ...r, id: i + 1 })));
-        const view = buildMatrix({ ...input, cells: latest }, f);
+        const view = buildSkillMatrix({ ...input, cells: latest }, f);
         for (const row of view.rows) {
           view.columns.forEach((col, i) => {
             const target =
               ladders.find((l) => l.slug === row.person.jobRole)?.tiers.find((t) => t.id === row.person.tier)?.targets[col.skill.id] ??
               null;
-            expect(row.cells[i]).toEqual(matrixCell(latest.get(cellKey(row.person.id, col.skill.id)), target));
+            expect(row.cells[i]).toEqual(skillMatrixCell(latest.get(cellKey(row.person.id, col.skill.id)), target));
           });
           expect(row.totalGap).toBe(row.cells.reduce((s, c) => s + Math.max(c.gap ?? 0, 0), 0));
         }
@@ -291,7 +235,7 @@ describe('the matrix', () => {
   });
 
   it('lists the single points of failure among the columns', () => {
-    const view = buildMatrix(input, NO_FILTERS);
+    const view = buildSkillMatrix(input, NO_SKILL_FILTERS);
     expect(view.singlePointsOfFailure.map((c) => [c.skill.id, c.coverage.holders])).toEqual([
       ['a', [2]],
       ['e', [3]],
@@ -318,185 +262,5 @@ describe('the matrix query string', () => {
       tier: null,
       sort: 'name',
     });
-  });
-});
-
-describe('one person', () => {
-  const ratings = new Map<string, CellRatings>([
-    ['a', { self: { level: 3, ratedAt: 1 }, manager: { level: 1, ratedAt: 2 } }],
-    ['c', { self: { level: 2, ratedAt: 1 }, manager: null }],
-    ['e', { self: { level: 4, ratedAt: 1 }, manager: null }],
-  ]);
-  const junior = ladders[0]!.tiers[0]!.targets;
-  const senior = ladders[0]!.tiers[1]!.targets;
-
-  it('lists targeted and rated skills, largest gap first, unrated targets after gaps', () => {
-    const rows = personSkills(skills, ratings, junior, senior);
-    expect(rows.map((r) => [r.skill.id, r.gap, r.nextTarget, r.band])).toEqual([
-      ['a', 1, 3, 'below'],
-      ['b', null, 3, 'unrated'],
-      ['c', null, 2, 'none'],
-      ['e', null, null, 'none'],
-    ]);
-  });
-
-  it('says what to learn next for the next tier, largest step first', () => {
-    const steps = learnNext(personSkills(skills, ratings, junior, senior));
-    expect(steps.map((s) => [s.skill.id, s.current, s.nextTarget, s.missing])).toEqual([
-      ['b', null, 3, 3],
-      ['a', 1, 3, 2],
-    ]);
-  });
-
-  it('draws history as steps, one point per day, the day’s last rating winning', () => {
-    const series = historySeries([
-      rec(1, 1, 'a', 'self', 1, 0),
-      rec(3, 1, 'a', 'manager', 2, 10),
-      rec(2, 1, 'a', 'self', 2, 10),
-      rec(4, 1, 'a', 'manager', 3, 10),
-      rec(5, 1, 'a', 'self', 3, 30),
-    ]);
-    expect(series).toEqual([
-      { date: '2026-01-01', self: 1, manager: null },
-      { date: '2026-01-11', self: 2, manager: 3 },
-      { date: '2026-01-31', self: 3, manager: 3 },
-    ]);
-  });
-});
-
-describe('CSV import validation', () => {
-  const ctx: ImportContext = {
-    people: new Map([
-      ['tom@x.test', 11],
-      ['ana@x.test', 12],
-    ]),
-    skills: new Map([
-      ['spreadsheets', 'spreadsheets'],
-      ['spreadsheets (excel, google sheets)', 'spreadsheets'],
-      ['erp-systems', 'erp-systems'],
-    ]),
-    today: '2026-11-22',
-    scope: 'your teams',
-  };
-  const check = (text: string) => {
-    const parsed = parseCsv(text);
-    return validateImport(parsed.records, ctx, parsed.problems);
-  };
-
-  it('accepts a good file: ids or names, levels as numbers or words, optional date and note', () => {
-    const result = check(
-      'Email,Skill,Level,Date,Note\nTom@X.test,spreadsheets,3,2026-10-01,"Weekly report, solo"\nana@x.test,"Spreadsheets (Excel, Google Sheets)",proficient,,\nana@x.test,erp-systems,0\n',
-    );
-    expect(result).toEqual({
-      ok: true,
-      rows: [
-        { line: 2, subjectId: 11, skillId: 'spreadsheets', level: 3, date: '2026-10-01', note: 'Weekly report, solo' },
-        { line: 3, subjectId: 12, skillId: 'spreadsheets', level: 3, date: null, note: null },
-        { line: 4, subjectId: 12, skillId: 'erp-systems', level: 0, date: null, note: null },
-      ],
-    });
-  });
-
-  it('lists every bad row with its line number and every reason', () => {
-    const result = check(
-      [
-        'email,skill,level,date,note',
-        'tom@x.test,spreadsheets,3,,fine',
-        'nobody@x.test,spreadsheets,2,,',
-        'not-an-email,juggling,7,,',
-        'ana@x.test,erp-systems,2,2026-02-30,',
-        'ana@x.test,spreadsheets,2,2027-01-01,',
-        ',,,,',
-        'tom@x.test,erp-systems,2,,"' + 'x'.repeat(501) + '"',
-        'tom@x.test,spreadsheets,1,,again',
-        'ana@x.test,erp-systems,1,2026-01-01,note,extra',
-      ].join('\n'),
-    );
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problems.map((p) => p.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
-    const reason = (line: number) => result.problems.find((p) => p.line === line)!.reason;
-    expect(reason(3)).toBe('No one with the email nobody@x.test in your teams.');
-    expect(reason(4)).toMatch(/"not-an-email" is not an email address.*Unknown skill "juggling".*Level "7" is not on the scale/);
-    expect(reason(5)).toMatch(/Date "2026-02-30" is not a date/);
-    expect(reason(6)).toMatch(/Date 2027-01-01 is in the future \(today is 2026-11-22\)/);
-    expect(reason(7)).toMatch(/email is empty.*skill is empty.*level is empty/);
-    expect(reason(8)).toMatch(/note has 501 characters; the limit is 500/);
-    expect(reason(9)).toMatch(/repeats line 2/);
-    expect(reason(10)).toMatch(/has 6 values but the header names 5 columns/);
-  });
-
-  it('checks the header first', () => {
-    expect(check('')).toMatchObject({ ok: false, problems: [{ line: 1, reason: expect.stringMatching(/file is empty/) }] });
-    expect(check('email,skill\n')).toMatchObject({
-      ok: false,
-      problems: [{ line: 1, reason: expect.stringMatching(/Missing column: level/) }],
-    });
-    expect(check('email,skill,level,kind\nx,y,1,self')).toMatchObject({
-      ok: false,
-      problems: [{ line: 1, reason: expect.stringMatching(/Unknown column "kind"/) }],
-    });
-    expect(check('email,skill,level,level\n')).toMatchObject({
-      ok: false,
-      problems: [{ line: 1, reason: expect.stringMatching(/"level" appears twice/) }],
-    });
-    expect(check('email,skill,level\n\n')).toMatchObject({
-      ok: false,
-      problems: [{ line: 1, reason: expect.stringMatching(/no ratings below the header/) }],
-    });
-  });
-
-  it('reports an unclosed quote with the other problems', () => {
-    const result = check('email,skill,level,note\nnobody@x.test,spreadsheets,1,\ntom@x.test,spreadsheets,1,"open\n');
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.map((p) => p.line)).toEqual([2, 3]);
-  });
-
-  it('reports exactly the lines of the bad rows, wherever they are (property)', () => {
-    const good = fc.record({
-      email: fc.constantFrom('tom@x.test', 'ana@x.test'),
-      skill: fc.constantFrom('spreadsheets', 'erp-systems'),
-      level: fc.integer({ min: 0, max: 4 }),
-    });
-    const bad = fc.constantFrom(
-      'ghost@x.test,spreadsheets,1',
-      'tom@x.test,unknown-skill,1',
-      'tom@x.test,spreadsheets,9',
-      'tom@x.test,erp-systems,1,2999-01-01',
-    );
-    const row = fc.oneof(
-      good.map((g) => ({ bad: false as const, g })),
-      bad.map((b) => ({ bad: true as const, b })),
-    );
-    fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 25 }), (rows) => {
-        // Distinct dates keep good rows from repeating one another.
-        const lines = rows.map((r, i) => {
-          const date = new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-          return r.bad ? `${r.b}${r.b.split(',').length === 3 ? `,${date}` : ''}` : `${r.g.email},${r.g.skill},${r.g.level},${date}`;
-        });
-        const result = check(['email,skill,level,date', ...lines].join('\n'));
-        const expected = rows.flatMap((r, i) => (r.bad ? [i + 2] : []));
-        if (expected.length === 0) expect(result.ok).toBe(true);
-        else expect(!result.ok && result.problems.map((p) => p.line)).toEqual(expected);
-      }),
-    );
-  });
-
-  it('reads levels, dates and ids the way people write them', () => {
-    expect(parseLevel(' 4 ')).toBe(4);
-    expect(parseLevel('Expert')).toBe(4);
-    expect(parseLevel('3.0')).toBeNull();
-    expect(isIsoDate('2024-02-29')).toBe(true);
-    expect(isIsoDate('2023-02-29')).toBe(false);
-    expect(isIsoDate('2024-2-1')).toBe(false);
-    expect(skillIdFromName('Forklift operation (LLOP) — Café')).toBe('forklift-operation-llop-cafe');
-  });
-
-  it('identifies an imported rating by person, skill, kind, level, date and note', () => {
-    const row = { subjectId: 1, skillId: 'a', level: 2 as Level, date: null, note: null };
-    expect(importIdentity(row, '2026-11-22')).toBe(importIdentity({ ...row, date: '2026-11-22' }, '2026-11-23'));
-    expect(importIdentity(row, '2026-11-22')).not.toBe(importIdentity({ ...row, note: 'x' }, '2026-11-22'));
-    expect(importIdentity(row, '2026-11-22')).not.toBe(importIdentity({ ...row, level: 3 }, '2026-11-22'));
   });
 });

@@ -3,7 +3,7 @@
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { ConfigError, env, type Env } from './env.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
-import { syncSkillCatalog } from './skills.ts';
+import { syncSkillCatalog } from './skills/catalog.ts';
 
 export async function runWithDatabase(name: string, main: (database: Database, config: Env) => Promise<void>) {
   let database: Database | undefined;

@@ -10,7 +10,7 @@ import { targetsFor } from '#domain/skills-matrix.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { organisations, skillRatings, skills, teamMemberships, teams, users } from '#server/db/schema.ts';
 import type { Catalogs } from '#catalog/catalogs.ts';
-import { syncSkillCatalogIn } from '#server/skills.ts';
+import { syncSkillCatalogIn } from '#server/skills/catalog.ts';
 
 const DAY = 86_400_000;
 

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { catalogs } from '#catalog/load.ts';
 import { getDb } from '#server/db/client.ts';
 import { endpoint, jsonAction } from '#server/request/endpoint.ts';
-import { latestCells, recordRating } from '#server/skills.ts';
-import { cellDescription, cellKey, cellText, matrixCell, targetsFor } from '#domain/skills-matrix.ts';
+import { rateFromMatrix } from '#server/skills/index.ts';
 
 export const prerender = false;
 
@@ -16,13 +15,6 @@ const body = z.record(z.string(), z.unknown(), { error: 'Send an object with per
 export const { POST, ALL } = endpoint({
   POST: jsonAction({
     body,
-    run: ({ personId, ...input }, ctx) =>
-      recordRating(getDb(), ctx, typeof personId === 'number' || typeof personId === 'string' ? personId : undefined, input),
-    respond: async ({ rating, subject }, ctx) => {
-      const cells = await latestCells(getDb(), ctx.actor.orgId, [subject.id]);
-      const target = targetsFor((await catalogs()).ladders, subject.jobRole, subject.tier)?.[rating.skillId] ?? null;
-      const cell = matrixCell(cells.get(cellKey(subject.id, rating.skillId)), target);
-      return { ratingId: rating.id, kind: rating.kind, cell: { ...cell, text: cellText(cell), description: cellDescription(cell) } };
-    },
+    run: async (input, ctx) => rateFromMatrix(getDb(), ctx, input, (await catalogs()).ladders),
   }),
 });

@@ -1,0 +1,143 @@
+// The team skills matrix: who the actor may see (admins the organisation or
+// one team, managers the teams they manage), and the page built from it with
+// the filters of its query string.
+import type { Catalogs } from '#catalog/catalogs.ts';
+import { canOverseeTeams, isAdmin, manageableTeams, type Actor } from '#domain/access.ts';
+import { parseId } from '#domain/fields.ts';
+import { findJobRole, titleFromSlug } from '#domain/job-roles.ts';
+import { buildSkillMatrix, parseMatrixQuery, type SkillMatrixFilters, type SkillMatrixView } from '#domain/skills-matrix.ts';
+import type { Executor } from '#server/db/client.ts';
+import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
+import { actableTeams } from '#server/teams/queries.ts';
+import { latestCells, listOrgSkills, loadOrgMatrix, scopedPeople, type OrgMatrixData, type ScopedPerson } from './queries.ts';
+
+export type SkillMatrixTeam = { id: number; name: string };
+export type SkillMatrixScope = {
+  teams: SkillMatrixTeam[];
+  /** The chosen team, or null for all of the actor's teams (admins: the whole organisation). */
+  team: SkillMatrixTeam | null;
+  data: OrgMatrixData;
+};
+
+/**
+ * The matrix for an actor: admins see the organisation (or one team),
+ * managers the teams they manage (or one of them). A team id the actor does
+ * not manage, or that is not a number, is "not found".
+ */
+export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: string | null): Promise<Outcome<SkillMatrixScope>> {
+  if (!canOverseeTeams(actor)) return forbidden();
+  const orgTeams = await actableTeams(db, actor);
+  const mine = manageableTeams(actor, orgTeams).map((t) => ({ id: t.id, name: t.name }));
+  let team: SkillMatrixTeam | null = null;
+  if (rawTeamId !== null && rawTeamId !== '') {
+    const id = parseId(rawTeamId);
+    team = mine.find((t) => t.id === id) ?? null;
+    if (!team) return notFound();
+  }
+  if (isAdmin(actor) && team === null) {
+    // Their own row would be a self rating; that belongs on My skills.
+    const data = await loadOrgMatrix(db, actor.orgId);
+    return ok({ teams: mine, team, data: { ...data, people: data.people.filter((p) => p.id !== actor.id) } });
+  }
+  const teamIds = team ? [team.id] : mine.map((t) => t.id);
+  // A manager rates the people of their teams, not themselves (that is a self rating, on My skills).
+  const people = teamIds.length ? await scopedPeople(db, actor.orgId, teamIds, actor.id) : [];
+  const [orgSkills, cells] = await Promise.all([
+    listOrgSkills(db, actor.orgId),
+    latestCells(
+      db,
+      actor.orgId,
+      people.map((p) => p.id),
+    ),
+  ]);
+  return ok({ teams: mine, team, data: { people, skills: orgSkills, cells } });
+}
+
+export type SkillMatrixQuery = SkillMatrixFilters & { team: string | null };
+
+/** The filters a query string asks for, forgiving values the form could not have sent. */
+export function matrixQueryOf(params: URLSearchParams, jobRoles: Catalogs['jobRoles']): SkillMatrixQuery {
+  return parseMatrixQuery(params, { roles: jobRoles.map((r) => r.slug), tiers: tiersOf(jobRoles) });
+}
+
+const tiersOf = (jobRoles: Catalogs['jobRoles']) => [...new Set(jobRoles.flatMap((r) => r.tiers.map((t) => t.id)))];
+
+export type SkillMatrixPage = {
+  query: SkillMatrixQuery;
+  teams: SkillMatrixTeam[];
+  team: SkillMatrixTeam | null;
+  view: SkillMatrixView;
+  /** Short position label per person shown: their tier's title, else their role's. */
+  positions: Map<number, string>;
+  /** The skills only one person shown holds, with that person's name. */
+  singlePoints: { skill: string; holder: string }[];
+  /** People below a target for their tier. */
+  belowCount: number;
+  /** Whose matrix this is: a team's name, "Whole organisation" or "All my teams". */
+  scopeLabel: string;
+  /** What the team filter's "all" means for this actor. */
+  allLabel: string;
+  admin: boolean;
+  /** The CSV export of the same view. */
+  exportHref: string;
+  roles: { slug: string; title: string }[];
+  tiers: string[];
+};
+
+/** The matrix page: the heatmap of what the actor may see, with the filters of `params`. */
+export async function skillMatrixPage(
+  db: Executor,
+  actor: Actor,
+  params: URLSearchParams,
+  catalogs: Pick<Catalogs, 'jobRoles' | 'ladders'>,
+): Promise<Outcome<SkillMatrixPage>> {
+  const query = matrixQueryOf(params, catalogs.jobRoles);
+  const scope = await loadMatrixFor(db, actor, query.team);
+  if (!scope.ok) return scope;
+  const { teams, team, data } = scope.value;
+  const view = buildSkillMatrix({ ...data, ladders: catalogs.ladders }, query);
+  const admin = isAdmin(actor);
+  const allLabel = admin ? 'Whole organisation' : 'All my teams';
+  return ok({
+    query,
+    teams,
+    team,
+    view,
+    positions: positionsOf(data.people, catalogs.jobRoles),
+    singlePoints: view.singlePointsOfFailure.map((c) => ({
+      skill: c.skill.name,
+      holder: data.people.find((p) => p.id === c.coverage.holders[0])?.name ?? 'one person',
+    })),
+    belowCount: view.rows.filter((r) => r.below > 0).length,
+    scopeLabel: team ? team.name : allLabel,
+    allLabel,
+    admin,
+    exportHref: exportHrefOf(query),
+    roles: catalogs.jobRoles.map((r) => ({ slug: r.slug, title: r.title })),
+    tiers: tiersOf(catalogs.jobRoles),
+  });
+}
+
+function positionsOf(people: readonly ScopedPerson[], jobRoles: Catalogs['jobRoles']): Map<number, string> {
+  return new Map(
+    people.map((p) => {
+      const role = findJobRole(jobRoles, p.jobRole);
+      const tier = role?.tiers.find((t) => t.id === p.tier);
+      return [p.id, tier?.title ?? role?.title ?? (p.jobRole ? titleFromSlug(p.jobRole) : 'No role set')];
+    }),
+  );
+}
+
+function exportHrefOf(query: SkillMatrixQuery): string {
+  const exportQuery = new URLSearchParams();
+  for (const [k, v] of Object.entries({
+    team: query.team,
+    category: query.category,
+    role: query.role,
+    tier: query.tier,
+    sort: query.sort,
+  })) {
+    if (v && !(k === 'sort' && v === 'name')) exportQuery.set(k, v);
+  }
+  return `/app/skills/export.csv${exportQuery.size ? `?${exportQuery}` : ''}`;
+}
