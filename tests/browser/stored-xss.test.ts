@@ -49,7 +49,7 @@ const P = {
 const URLS = {
   rating: `https://example.test/proof?q="><img src=x onerror=window.__xss=1>`,
   cert: `https://example.test/verify?"><script>window.__xss=1</script>`,
-  done: `https://example.test/evidence?'><svg onload=window.__xss=1>`,
+  done: `https://example.test/evidence?'><svg/onload=window.__xss=1>`,
 };
 const SCRIPT_URLS = [
   'javascript:window.__xss=1',
