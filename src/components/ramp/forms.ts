@@ -5,9 +5,9 @@ import type { FieldErrors } from '#server/outcome.ts';
 import type { FailedForm as RefusedForm } from '#server/request/page-post.ts';
 
 /** A refused check-off or edit of one task. */
-export type FailedForm = { intent: string; taskId: string; values: FormValues; errors: FieldErrors; message: string };
+export type FailedTaskForm = { intent: string; taskId: string; values: FormValues; errors: FieldErrors; message: string };
 
-export const taskFailure = (refused: RefusedForm): FailedForm => ({
+export const taskFailure = (refused: RefusedForm): FailedTaskForm => ({
   intent: refused.intent,
   taskId: refused.values.taskId ?? '',
   values: refused.values,

@@ -46,7 +46,7 @@ import { ok, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { setTaskDone, type CheckOffDetails } from './check-off.ts';
 import { loadPlanFor, type LoadedPlan } from './loading.ts';
-import { buddyTasksOf, overseenPlans, startablePeople, type PlanRow } from './overview.ts';
+import { buddyTasksOf, overseenPlans, startablePeople, type OverseenPlanRow } from './overview.ts';
 import { buddyCandidates, namesOf, ownPlans, planHistory, planTasks } from './queries.ts';
 
 export { endPlan, startPlan, START_DATE_WINDOW_DAYS } from './plans.ts';
@@ -75,7 +75,7 @@ export async function getPlanDetail(db: Executor, actor: Actor, rawPlanId: strin
   return ok({ ...loaded.value, tasks, states: taskStates(tasks), names, toggleable });
 }
 
-export type HistoryLine = { id: number; at: Date; actorName: string | null; text: string };
+export type PlanHistoryLine = { id: number; at: Date; actorName: string | null; text: string };
 
 export type PlanPage = PlanDetail & {
   /** The actor may edit the plan now: they manage it and it is active. */
@@ -83,7 +83,7 @@ export type PlanPage = PlanDetail & {
   /** Who may be named buddy on a task (only for someone who may edit). */
   buddies: { id: number; displayName: string }[];
   /** The plan's history, newest first, in words. */
-  history: HistoryLine[];
+  history: PlanHistoryLine[];
 };
 
 /** The plan page: the plan, its tasks and history, and what the actor may edit; 404 when they may not see it. */
@@ -114,13 +114,19 @@ export async function planPage(
   return ok({ ...detail.value, manage, buddies, history });
 }
 
-export type PrintTask = { task: RampTask; dueDate: IsoDate; skillName: string | null; kpiName: string | null; buddyName: string | null };
+export type PrintableTask = {
+  task: RampTask;
+  dueDate: IsoDate;
+  skillName: string | null;
+  kpiName: string | null;
+  buddyName: string | null;
+};
 export type PrintablePlan = PlanDetail & {
   /** Where today falls ('Day 21 of 90'), or how the plan ended. */
   position: string;
   rag: RagStatus;
   overall: Progress;
-  phases: { phase: RampPhaseSnapshot; progress: Progress; tasks: PrintTask[] }[];
+  phases: { phase: RampPhaseSnapshot; progress: Progress; tasks: PrintableTask[] }[];
 };
 
 /** The printable plan: same access as the plan page (404 for anyone who may not see it). */
@@ -198,14 +204,14 @@ export async function checkOffTask(
 
 type Dated = { dueDate: IsoDate; daysFromToday: number };
 
-export type ActivePlanRow = PlanRow & {
+export type ActivePlanRow = OverseenPlanRow & {
   rag: RagStatus;
   progress: Progress;
   /** 'Day 21 of 90', 'Starts in 3 days'. */
   position: string;
   next: (TaskState & Dated) | null;
 };
-export type EndedPlanRow = PlanRow & { progress: Progress };
+export type EndedPlanRow = OverseenPlanRow & { progress: Progress };
 export type BuddyTaskRow = { planId: number; taskId: number; title: string; personName: string; done: boolean } & Dated;
 
 /** The plans an overseer sees, with status, progress and what is due next: those needing attention first. */

@@ -10,7 +10,7 @@ import type { Executor } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users, type RampPlan, type User } from '#server/db/schema.ts';
 import { loadTeamContext } from '#server/teams.ts';
 
-export type PlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
+export type OverseenPlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
 
 /**
  * For a manager, the people of the teams they manage (the only ones they may
@@ -27,7 +27,7 @@ function teamPeople(actor: Actor, teamContext: TeamContext): number[] | null {
  * every plan of the organisation, managers the plans of people in the teams
  * they manage. Each with its tasks' states, for progress, RAG and next due.
  */
-export async function overseenPlans(db: Executor, actor: Actor, status: 'active' | 'ended'): Promise<PlanRow[]> {
+export async function overseenPlans(db: Executor, actor: Actor, status: 'active' | 'ended'): Promise<OverseenPlanRow[]> {
   if (!canOverseeTeams(actor)) return [];
   const teamContext = await loadTeamContext(db, actor);
   const team = teamPeople(actor, teamContext);
