@@ -19,7 +19,8 @@ import { latestCells, loadOrgMatrix, orgSkillCoverage } from '#server/skills/que
 import { complianceMatrixView } from '#server/certifications/index.ts';
 import { loadCertificationSettings } from '#server/certifications/queries.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
-import { overseenPlans, setTaskDone, startablePeople } from '#server/ramp.ts';
+import { setTaskDone } from '#server/ramp/index.ts';
+import { overseenPlans, startablePeople } from '#server/ramp/overview.ts';
 import { planRag } from '#domain/ramp.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';

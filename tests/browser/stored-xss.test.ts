@@ -50,7 +50,7 @@ const URLS = {
   // No whitespace: a web link with a space is refused (#domain/fields.ts optionalWebLink); "/" separates the attribute instead.
   rating: `https://example.test/proof?q="><svg/onload=window.__xss=1>`,
   cert: `https://example.test/verify?"><script>window.__xss=1</script>`,
-  done: `https://example.test/evidence?'><svg onload=window.__xss=1>`,
+  done: `https://example.test/evidence?'><svg/onload=window.__xss=1>`,
 };
 const SCRIPT_URLS = [
   'javascript:window.__xss=1',

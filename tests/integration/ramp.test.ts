@@ -12,21 +12,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
 import { organisations, rampPlanHistory, rampPlans, rampTasks, users, type RampTask } from '#server/db/schema.ts';
 import { findUserByEmail, getPerson } from '#server/people/queries.ts';
-import {
-  addTask,
-  buddyTasksOf,
-  endPlan,
-  getPlanDetail,
-  moveTask,
-  overseenPlans,
-  planHistory,
-  planTasks,
-  removeTask,
-  setTaskDone,
-  startablePeople,
-  startPlan,
-  updateTask,
-} from '#server/ramp.ts';
+import { addTask, endPlan, getPlanDetail, moveTask, removeTask, setTaskDone, startPlan, updateTask } from '#server/ramp/index.ts';
+import { buddyTasksOf, overseenPlans, startablePeople } from '#server/ramp/overview.ts';
+import { planHistory, planTasks } from '#server/ramp/queries.ts';
 import { type ActionContext } from '#server/request/context.ts';
 import { type Outcome } from '#server/outcome.ts';
 import type { UserProfile } from '#server/auth/session.ts';

@@ -6,6 +6,7 @@ import {
   PLAN_LENGTH_DAYS,
   RAG_AMBER_BEHIND_POINTS,
   RAG_DUE_SOON_DAYS,
+  RAG_ORDER,
   RAG_OVERDUE_GRACE_DAYS,
   RAG_RED_BEHIND_POINTS,
   RAG_RULES,
@@ -21,9 +22,11 @@ import {
   planRag,
   positionLabel,
   progressOf,
+  relativeDue,
+  taskStates,
   type TaskState,
 } from '#domain/ramp.ts';
-import { addDays, daysBetween, isIsoDate, isWeekend } from '#domain/calendar.ts';
+import { addDays, daysBetween, formatLongDay, formatShortDay, isIsoDate, isWeekend } from '#domain/calendar.ts';
 
 let nextId = 1;
 const task = (dueDay: number, done = false, title = `Task due day ${dueDay}`): TaskState => ({ id: nextId++, title, dueDay, done });
@@ -231,5 +234,38 @@ describe('history descriptions', () => {
     );
     expect(describeHistory('task.done', null, { title: 'A', note: 'ok' })).toBe('Checked off “A” with a note: ok');
     expect(describeHistory('task.removed', { title: 'B' }, null)).toBe('Removed “B”');
+  });
+});
+
+describe('display helpers', () => {
+  it('writes due dates with their weekday, so a weekend due date is visible', () => {
+    expect(formatShortDay('2026-11-07')).toBe('Sat, Nov 7');
+    expect(formatLongDay('2026-11-07')).toBe('Sat, Nov 7, 2026');
+    expect(formatShortDay(dueDate(START, 6))).toBe('Sat, Nov 7');
+  });
+
+  it('says how far a due date is from today in words', () => {
+    expect(relativeDue(0)).toBe('due today');
+    expect(relativeDue(1)).toBe('due tomorrow');
+    expect(relativeDue(3)).toBe('due in 3 days');
+    expect(relativeDue(-1)).toBe('1 day overdue');
+    expect(relativeDue(-4)).toBe('4 days overdue');
+  });
+
+  it('puts the plans needing attention first: Red, then Amber, then Green', () => {
+    const levels = (['green', 'red', 'amber'] as const).slice().sort((a, b) => RAG_ORDER[a] - RAG_ORDER[b]);
+    expect(levels).toEqual(['red', 'amber', 'green']);
+  });
+
+  it('turns stored tasks into states: done means it has a done time', () => {
+    const at = new Date('2026-11-05T10:00:00Z');
+    const rows = [
+      { id: 1, title: 'A', dueDay: 3, doneAt: at, position: 10, owner: 'new-hire' as const },
+      { id: 2, title: 'B', dueDay: 9, doneAt: null, position: 20, owner: 'buddy' as const },
+    ];
+    expect(taskStates(rows)).toEqual([
+      { id: 1, title: 'A', dueDay: 3, done: true, position: 10, owner: 'new-hire' },
+      { id: 2, title: 'B', dueDay: 9, done: false, position: 20, owner: 'buddy' },
+    ]);
   });
 });

@@ -49,7 +49,7 @@ async function submit(form: HTMLFormElement, submitter: HTMLElement | null) {
       ? task.querySelector<HTMLElement>('textarea, input:not([type="hidden"])')
       : null;
     (target ?? task?.querySelector<HTMLElement>('form[data-ramp-toggle] button[type="submit"]') ?? task)?.focus();
-    const notice = next.getElementById('ramp-notice-text')?.textContent?.trim();
+    const notice = next.querySelector('[data-ramp-live="notice"] [role="status"]')?.textContent?.trim();
     const error = task?.querySelector('[role="alert"]')?.textContent?.trim();
     announce(error || notice || 'Saved.');
   } catch {

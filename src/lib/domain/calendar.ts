@@ -135,6 +135,7 @@ const longDayFormat = new Intl.DateTimeFormat('en-US', {
   year: 'numeric',
   timeZone: 'UTC',
 });
+const shortDayFormat = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const instantFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 const wordsFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -153,6 +154,11 @@ export function formatLongDay(date: IsoDate): string {
 /** '2026-01-08' -> '8 January 2026' (a statement of a dated rate, say). */
 export function formatDayInWords(date: IsoDate): string {
   return isIsoDate(date) ? wordsFormat.format(new Date(utcMs(date))) : date;
+}
+
+/** '2026-11-07' -> 'Sat, Nov 7': the weekday always shows, so a date on a weekend is visible. */
+export function formatShortDay(date: IsoDate): string {
+  return isIsoDate(date) ? shortDayFormat.format(new Date(utcMs(date))) : date;
 }
 
 /** An instant, as 'Nov 2, 2026, 9:00 AM UTC'. */

@@ -64,6 +64,15 @@ export function phaseForDay(dueDay: number): PhaseId {
 /** What the status rules need to know about a task. */
 export type TaskState = { id: number; title: string; dueDay: number; done: boolean; position?: number };
 
+/** A task's state with its owner (the due lists say whose task it is). */
+export type OwnedTaskState = TaskState & { owner: RampOwner };
+
+/** The states of stored tasks (ramp_tasks rows): done is "has a done time". */
+export const taskStates = (
+  tasks: readonly { id: number; title: string; dueDay: number; doneAt: Date | null; position: number; owner: RampOwner }[],
+): OwnedTaskState[] =>
+  tasks.map((t) => ({ id: t.id, title: t.title, dueDay: t.dueDay, done: t.doneAt !== null, position: t.position, owner: t.owner }));
+
 export type Progress = { done: number; total: number; percent: number };
 
 /** Done / total, the percentage rounded down (so 100 % means every task is done); 0 % for no tasks. */
@@ -261,6 +270,17 @@ export function planRag(tasks: readonly TaskState[], startDate: string, today: s
   }
   reasons.sort((a, b) => RANK[b.level] - RANK[a.level]);
   return { ...base, level, label: LABELS[level], notStarted: false, reasons };
+}
+
+/** Sort key so the plans that need attention come first. */
+export const RAG_ORDER: Record<RagLevel, number> = { red: 0, amber: 1, green: 2 };
+
+/** 'due today', '2 days overdue', 'due in 3 days'. */
+export function relativeDue(daysFromToday: number): string {
+  if (daysFromToday === 0) return 'due today';
+  if (daysFromToday === 1) return 'due tomorrow';
+  if (daysFromToday > 1) return `due in ${daysFromToday} days`;
+  return daysFromToday === -1 ? '1 day overdue' : `${-daysFromToday} days overdue`;
 }
 
 /** The rules in words, for the pages (built from the same constants the code uses). */

@@ -13,7 +13,8 @@ import type { Executor } from '#server/db/client.ts';
 import { rampPlans, rampTasks, type RampTask } from '#server/db/schema.ts';
 import { findTemplate, type RampCatalog } from '#catalog/catalogs.ts';
 import { addDays, type IsoDate } from '#domain/calendar.ts';
-import { createPlanFromTemplate, recordChange, taskSnapshot } from '#server/ramp.ts';
+import { recordChange, taskSnapshot } from '#server/ramp/history.ts';
+import { createPlanFromTemplate } from '#server/ramp/plans.ts';
 
 export type DemoRampInput = {
   orgId: number;

@@ -2,14 +2,13 @@
 // Body: { "done": true|false, "note"?: string, "evidenceUrl"?: string }.
 // Answers the task's new state with the plan's progress and RAG status, so a
 // client (and the benchmark) needs no second request. Same rules as the
-// check-off forms (setTaskDone): 401 without a session, 403 cross-origin or for
-// someone who may see but not check this task, 404 for a task they may not see,
-// 400 for bad input, 409 on a finished plan.
+// check-off forms (checkOffTask runs setTaskDone): 401 without a session, 403
+// cross-origin or for someone who may see but not check this task, 404 for a
+// task they may not see, 400 for bad input, 409 on a finished plan.
 import { z } from 'zod';
 import { getDb } from '#server/db/client.ts';
 import { endpoint, jsonAction } from '#server/request/endpoint.ts';
-import { planTasks, setTaskDone, taskStates } from '#server/ramp.ts';
-import { phaseProgress, planRag, progressOf } from '#domain/ramp.ts';
+import { checkOffTask } from '#server/ramp/index.ts';
 
 export const prerender = false;
 
@@ -23,24 +22,6 @@ export const { POST, ALL } = endpoint({
   POST: jsonAction({
     body,
     signInMessage: 'Sign in first.',
-    run: ({ done, note, evidenceUrl }, ctx, context) => setTaskDone(getDb(), ctx, context.params.taskId, done, { note, evidenceUrl }),
-    respond: async ({ task, plan, changed }, ctx) => {
-      const tasks = taskStates(await planTasks(getDb(), plan.id));
-      const rag = planRag(tasks, plan.startDate, ctx.today);
-      return {
-        changed,
-        task: {
-          id: task.id,
-          done: task.doneAt !== null,
-          doneAt: task.doneAt,
-          doneBy: task.doneBy,
-          note: task.note,
-          evidenceUrl: task.evidenceUrl,
-        },
-        progress: progressOf(tasks),
-        phases: phaseProgress(tasks).map((p) => ({ id: p.phase.id, done: p.done, total: p.total, percent: p.percent })),
-        rag: { level: rag.level, label: rag.label, reasons: rag.reasons.map((r) => r.text) },
-      };
-    },
+    run: ({ done, note, evidenceUrl }, ctx, context) => checkOffTask(getDb(), ctx, context.params.taskId, done, { note, evidenceUrl }),
   }),
 });

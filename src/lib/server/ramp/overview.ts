@@ -1,0 +1,117 @@
+// The plans someone oversees and the people they may start plans for (the
+// ramp overview and the dashboard), and the buddy tasks named after them.
+// Each read applies the access rules itself: canOverseeTeams for the team
+// areas, then managesPerson / canEditUser per row.
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { canEditUser, canOverseeTeams, isAdmin, managesPerson, type Actor, type TeamContext } from '#domain/access.ts';
+import type { TaskState } from '#domain/ramp.ts';
+import { readInSlices } from '#server/db/chunks.ts';
+import type { Executor } from '#server/db/client.ts';
+import { rampPlans, rampTasks, users, type RampPlan, type User } from '#server/db/schema.ts';
+import { loadTeamContext } from '#server/teams/queries.ts';
+
+export type OverseenPlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
+
+/**
+ * For a manager, the people of the teams they manage (the only ones they may
+ * oversee), so queries read a team's rows rather than the organisation's; null
+ * for an admin, who oversees everyone. The access checks still run per row.
+ */
+function teamPeople(actor: Actor, teamContext: TeamContext): number[] | null {
+  if (isAdmin(actor)) return null;
+  return [...new Set(teamContext.memberships.filter((m) => managesPerson(actor, m.userId, teamContext)).map((m) => m.userId))];
+}
+
+/**
+ * Plans the actor oversees as a manager or admin (never their own): admins
+ * every plan of the organisation, managers the plans of people in the teams
+ * they manage. Each with its tasks' states, for progress, RAG and next due.
+ */
+export async function overseenPlans(db: Executor, actor: Actor, status: 'active' | 'ended'): Promise<OverseenPlanRow[]> {
+  if (!canOverseeTeams(actor)) return [];
+  const teamContext = await loadTeamContext(db, actor);
+  const team = teamPeople(actor, teamContext);
+  if (team && team.length === 0) return [];
+  const rows = await db
+    .select({ plan: rampPlans, person: { id: users.id, displayName: users.displayName, jobRole: users.jobRole, active: users.active } })
+    .from(rampPlans)
+    .innerJoin(users, eq(users.id, rampPlans.userId))
+    .where(
+      and(
+        eq(rampPlans.orgId, actor.orgId),
+        status === 'active' ? eq(rampPlans.status, 'active') : ne(rampPlans.status, 'active'),
+        team ? inArray(rampPlans.userId, team) : undefined,
+      ),
+    )
+    .orderBy(asc(rampPlans.startDate), asc(users.displayName));
+  const visible = rows.filter((r) => r.plan.userId !== actor.id && (isAdmin(actor) || managesPerson(actor, r.plan.userId, teamContext)));
+  if (visible.length === 0) return [];
+  // One row per plan with its tasks as JSON: an admin's dashboard reads every
+  // active plan's tasks (40,000 at 50,000 people), and the client's cost is per row.
+  const packed = await readInSlices(
+    visible.map((r) => r.plan.id),
+    (planIds) =>
+      db.all<{ planId: number; tasks: string }>(sql`
+      select plan_id as planId, json_group_array(json_array(id, title, due_day, done_at is not null, position)) as tasks
+      from ramp_tasks where plan_id in (${sql.join(
+        planIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})
+      group by plan_id`),
+  );
+  const byPlan = new Map<number, TaskState[]>();
+  for (const row of packed) {
+    const tasks = (JSON.parse(row.tasks) as [number, string, number, 0 | 1, number][]).map(([id, title, dueDay, done, position]) => ({
+      id,
+      title,
+      dueDay,
+      done: done === 1,
+      position,
+    }));
+    byPlan.set(Number(row.planId), tasks);
+  }
+  return visible.map((r) => ({ ...r, tasks: byPlan.get(r.plan.id) ?? [] }));
+}
+
+/** People the actor may start a plan for now: those they may edit, active, without an active plan, not themselves. */
+export async function startablePeople(db: Executor, actor: Actor) {
+  if (!canOverseeTeams(actor)) return [];
+  const teamContext = await loadTeamContext(db, actor);
+  const team = teamPeople(actor, teamContext);
+  if (team && team.length === 0) return [];
+  const people = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.orgId, actor.orgId), eq(users.active, true), team ? inArray(users.id, team) : undefined))
+    .orderBy(asc(users.displayName));
+  const withPlan = new Set(
+    (
+      await db
+        .select({ userId: rampPlans.userId })
+        .from(rampPlans)
+        // A manager's people only: the whole organisation's active plans are thousands of rows at scale.
+        .where(and(eq(rampPlans.orgId, actor.orgId), eq(rampPlans.status, 'active'), team ? inArray(rampPlans.userId, team) : undefined))
+    ).map((r) => r.userId),
+  );
+  return people
+    .filter((p) => p.id !== actor.id && !withPlan.has(p.id) && canEditUser(actor, p, teamContext))
+    .map((p) => ({ id: p.id, displayName: p.displayName, jobRole: p.jobRole, startDate: p.startDate }));
+}
+
+/** Open buddy tasks of active plans where the actor is the named buddy. */
+export async function buddyTasksOf(db: Executor, actor: Actor) {
+  return db
+    .select({ task: rampTasks, plan: rampPlans, personName: users.displayName })
+    .from(rampTasks)
+    .innerJoin(rampPlans, eq(rampPlans.id, rampTasks.planId))
+    .innerJoin(users, eq(users.id, rampPlans.userId))
+    .where(
+      and(
+        eq(rampTasks.buddyUserId, actor.id),
+        eq(rampTasks.owner, 'buddy'),
+        eq(rampPlans.status, 'active'),
+        eq(rampPlans.orgId, actor.orgId),
+      ),
+    )
+    .orderBy(asc(rampPlans.startDate), asc(rampTasks.dueDay));
+}
