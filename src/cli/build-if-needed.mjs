@@ -1,3 +1,4 @@
+// @ts-check
 // Builds the site when dist/ is missing or older than any source it is built from.
 import { existsSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const stamp = join(root, 'dist', '.built-at');
 const SOURCES = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json', 'tsconfig.json'];
 
+/**
+ * The newest modification time (ms) of a file or anything under a folder; 0 when it does not exist.
+ * @param {string} path
+ * @returns {number}
+ */
 function newest(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
@@ -17,6 +23,10 @@ function newest(path) {
   return max;
 }
 
+/**
+ * @param {{ force?: boolean }} [options] `force`: build even when dist/ is up to date.
+ * @returns {boolean} whether it built
+ */
 export function buildIfNeeded({ force = false } = {}) {
   const builtAt = existsSync(stamp) && existsSync(join(root, 'dist/server/entry.mjs')) ? statSync(stamp).mtimeMs : 0;
   const sourcesAt = Math.max(...SOURCES.map((s) => newest(join(root, s))));
@@ -26,6 +36,7 @@ export function buildIfNeeded({ force = false } = {}) {
   // NODE_ENV=test bundles React's development build (jsx-dev-runtime, a
   // 118 KB gzip client instead of ~65 KB) into dist/, which `npm start` and
   // the bench would then serve. Unset, astro builds in production mode.
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
   delete env.NODE_ENV;
   const r = spawnSync('npx', ['astro', 'build'], { cwd: root, stdio: 'inherit', env });

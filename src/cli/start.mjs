@@ -1,3 +1,4 @@
+// @ts-check
 // `npm start`: build if needed, prepare the database (migrate; demo data outside
 // production) as one step before the server listens, then serve.
 import { spawnSync } from 'node:child_process';

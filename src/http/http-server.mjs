@@ -1,3 +1,4 @@
+// @ts-check
 // The web process: static files from memory, everything else through Astro's
 // node handler (middleware mode), with compression, security headers, a body
 // size limit and graceful shutdown on SIGTERM/SIGINT. Run alone, or as one of
@@ -10,9 +11,35 @@ import compression from 'compression';
 import { loadStaticFiles, resolveStatic, sendStatic } from './static.mjs';
 import { securityHeaders } from './headers.mjs';
 
+/** @typedef {import('#server/env.ts').Env} Env */
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/**
+ * A request whose body was read here: Astro's node handler reads `body` instead of the stream.
+ * @typedef {IncomingMessage & { body?: Buffer }} RequestWithBody
+ */
+/** @typedef {import('./static.mjs').StaticEntry} StaticEntry */
+/**
+ * What the built entry (dist/server/entry.mjs, the node adapter in middleware mode) exports.
+ * @typedef {{ handler: typeof import('@astrojs/node/server.js').handler }} AstroEntry
+ */
+/**
+ * Closers registered under Symbol.for('opspath.onShutdown') (src/lib/server/db/client.ts).
+ * @typedef {{ [key: symbol]: Array<() => unknown> | undefined }} ShutdownRegistry
+ */
+/**
+ * compression() as used here, on plain Node requests: its types describe an Express handler, but the
+ * middleware needs only Node's request and response (it is Connect middleware).
+ * @typedef {(req: IncomingMessage, res: ServerResponse, next: () => void) => void} NodeMiddleware
+ */
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts listening with a parsed configuration (src/lib/server/env.ts). */
+/**
+ * Starts listening with a parsed configuration (src/lib/server/env.ts).
+ * @param {Env} config
+ * @returns {Promise<void>}
+ */
 export async function serve(config) {
   const production = config.NODE_ENV === 'production';
   const port = config.PORT;
@@ -22,16 +49,27 @@ export async function serve(config) {
   const BODY_LIMITS = [{ prefix: '/app/skills/import', limit: 5 * 1024 * 1024 }];
   const SHUTDOWN_GRACE_MS = config.SHUTDOWN_GRACE_MS;
 
-  const { handler } = await import(join(root, 'dist/server/entry.mjs'));
+  const { handler } = /** @type {AstroEntry} */ (await import(join(root, 'dist/server/entry.mjs')));
   const files = loadStaticFiles(join(root, 'dist/client'));
   const htmlHeaders = securityHeaders({ production, html: true });
   const assetHeaders = securityHeaders({ production, html: false });
-  const compress = compression({ threshold: 1024 });
+  const compress = /** @type {NodeMiddleware} */ (compression({ threshold: 1024 }));
 
+  /**
+   * @param {string} pathname
+   * @returns {number}
+   */
   function limitFor(pathname) {
     return BODY_LIMITS.find((b) => pathname.startsWith(b.prefix))?.limit ?? BODY_LIMIT;
   }
 
+  /**
+   * @param {ServerResponse} res
+   * @param {number} status
+   * @param {string} message
+   * @param {Record<string, string>} [headers]
+   * @returns {void}
+   */
   function plain(res, status, message, headers = {}) {
     res.writeHead(status, { ...assetHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
     res.end(message);
@@ -46,6 +84,10 @@ export async function serve(config) {
    * the client would report a broken connection instead of this answer. So the
    * answer is sent at once but finished only when the rest of the body has been
    * read and dropped; past DRAIN_LIMIT more bytes the connection is cut.
+   * @param {IncomingMessage} req
+   * @param {ServerResponse} res
+   * @param {number} limit
+   * @returns {void}
    */
   function refuseBody(req, res, limit) {
     const message = `Request body too large: the limit is ${limit} bytes.`;
@@ -57,7 +99,7 @@ export async function serve(config) {
     });
     res.write(message);
     let drained = 0;
-    req.on('data', (chunk) => {
+    req.on('data', (/** @type {Buffer} */ chunk) => {
       drained += chunk.length;
       if (drained > DRAIN_LIMIT) req.socket.destroy();
     });
@@ -70,11 +112,19 @@ export async function serve(config) {
    * A body without a Content-Length (chunked) cannot be checked up front: read
    * it, counting bytes as they arrive, and stop at the limit. Resolves to the
    * body, or null once it passes `limit` (the rest is left unread).
+   * @param {IncomingMessage} req
+   * @param {number} limit
+   * @returns {Promise<Buffer | null>}
    */
   function readBodyUpTo(req, limit) {
     return new Promise((resolve, reject) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       let size = 0;
+      /**
+       * @param {Buffer | null} value
+       * @param {Error} [error]
+       */
       const done = (value, error) => {
         req.off('data', onData);
         req.off('end', onEnd);
@@ -82,6 +132,7 @@ export async function serve(config) {
         if (error) reject(error);
         else resolve(value);
       };
+      /** @param {Buffer} chunk */
       const onData = (chunk) => {
         size += chunk.length;
         if (size > limit) {
@@ -91,6 +142,7 @@ export async function serve(config) {
         chunks.push(chunk);
       };
       const onEnd = () => done(Buffer.concat(chunks, size));
+      /** @param {Error} error */
       const onError = (error) => done(null, error);
       req.on('data', onData);
       req.on('end', onEnd);
@@ -114,7 +166,8 @@ export async function serve(config) {
     if ((req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/app')) {
       const key = resolveStatic(files, url.pathname);
       if (key) {
-        const entry = files.get(key);
+        // resolveStatic returns only keys of the map.
+        const entry = /** @type {StaticEntry} */ (files.get(key));
         return sendStatic(req, res, entry, entry.type.startsWith('text/html') ? htmlHeaders : assetHeaders);
       }
     }
@@ -125,7 +178,7 @@ export async function serve(config) {
         (body) => {
           if (body === null) return refuseBody(req, res, limit);
           // Astro's node handler reads a body set here instead of the (now consumed) stream.
-          req.body = body;
+          /** @type {RequestWithBody} */ (req).body = body;
           render(req, res);
         },
         () => req.destroy(),
@@ -135,6 +188,11 @@ export async function serve(config) {
     render(req, res);
   });
 
+  /**
+   * @param {RequestWithBody} req
+   * @param {ServerResponse} res
+   * @returns {void}
+   */
   function render(req, res) {
     for (const [k, v] of Object.entries(htmlHeaders)) res.setHeader(k, v);
     res.setHeader('Cache-Control', 'no-store');
@@ -152,6 +210,7 @@ export async function serve(config) {
   });
 
   let stopping = false;
+  /** @param {NodeJS.Signals} signal */
   async function shutdown(signal) {
     if (stopping) return;
     stopping = true;
@@ -162,7 +221,7 @@ export async function serve(config) {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
-      for (const close of globalThis[Symbol.for('opspath.onShutdown')] ?? []) {
+      for (const close of /** @type {ShutdownRegistry} */ (globalThis)[Symbol.for('opspath.onShutdown')] ?? []) {
         try {
           await close();
         } catch (err) {

@@ -1,9 +1,13 @@
+// @ts-check
 // Production server entry. Checks the configuration first (one line per bad
 // variable, before anything listens), then serves in this process, or, with
 // WEB_CONCURRENCY above 1, starts that many worker processes on one port.
 import cluster from 'node:cluster';
 import { ConfigError, parseEnv } from '#server/env.ts';
 
+/** @typedef {import('#server/env.ts').Env} Env */
+
+/** @type {Env} */
 let config;
 try {
   config = parseEnv(process.env);

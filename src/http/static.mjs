@@ -1,3 +1,4 @@
+// @ts-check
 // Serves the built client folder (prerendered pages and hashed assets) from
 // memory, compressed once at start-up. Prerendered guides are the bulk of
 // traffic; answering them without touching Astro keeps them near bare-Node speed.
@@ -6,6 +7,15 @@ import { join, extname, relative, sep } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { createHash } from 'node:crypto';
 
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/**
+ * One file of the client folder, with its compressed forms when it is worth compressing.
+ * @typedef {{ type: string, body: Buffer, br?: Buffer, gzip?: Buffer, etag: string, immutable: boolean }} StaticEntry
+ */
+/** @typedef {Map<string, StaticEntry>} StaticFiles */
+
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -24,6 +34,10 @@ const TYPES = {
 };
 const COMPRESSIBLE = new Set(['.html', '.css', '.js', '.mjs', '.json', '.svg', '.txt', '.xml', '.webmanifest']);
 
+/**
+ * @param {string} dir
+ * @returns {Generator<string, void, undefined>}
+ */
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);
@@ -32,13 +46,18 @@ function* walk(dir) {
   }
 }
 
-/** @returns {Map<string, {type: string, body: Buffer, br?: Buffer, gzip?: Buffer, etag: string, immutable: boolean}>} */
+/**
+ * @param {string} clientDir
+ * @returns {StaticFiles}
+ */
 export function loadStaticFiles(clientDir) {
+  /** @type {StaticFiles} */
   const files = new Map();
   for (const full of walk(clientDir)) {
     const rel = '/' + relative(clientDir, full).split(sep).join('/');
     const ext = extname(full);
     const body = readFileSync(full);
+    /** @type {StaticEntry} */
     const entry = {
       type: TYPES[ext] ?? 'application/octet-stream',
       body,
@@ -54,7 +73,12 @@ export function loadStaticFiles(clientDir) {
   return files;
 }
 
-/** Maps a request path to a key of the static map, or undefined. */
+/**
+ * Maps a request path to a key of the static map, or undefined.
+ * @param {StaticFiles} files
+ * @param {string} pathname
+ * @returns {string | undefined}
+ */
 export function resolveStatic(files, pathname) {
   let path;
   try {
@@ -70,7 +94,15 @@ export function resolveStatic(files, pathname) {
   return undefined;
 }
 
+/**
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ * @param {StaticEntry} entry
+ * @param {Record<string, string>} extraHeaders
+ * @returns {void}
+ */
 export function sendStatic(req, res, entry, extraHeaders) {
+  /** @type {Record<string, string | number>} */
   const headers = {
     ...extraHeaders,
     'Content-Type': entry.type,

@@ -1,3 +1,4 @@
+// @ts-check
 // One web process per core. A single Node process runs page rendering on one
 // core, so at 50 connections requests queue behind each other; the cluster
 // primary accepts connections and hands them to WEB_CONCURRENCY workers in
@@ -10,9 +11,17 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 
+/** @typedef {import('#server/env.ts').Env} Env */
+/** @typedef {import('node:cluster').Worker} Worker */
+
 /** More replacements than this within a minute is a crash loop: stop instead of spinning. */
 const MAX_REPLACEMENTS_PER_MINUTE = 10;
 
+/**
+ * @param {Env} config
+ * @param {URL} entry the file each worker runs (src/http/server.mjs)
+ * @returns {void}
+ */
 export function supervise(config, entry) {
   const { WEB_CONCURRENCY: count, PORT: port, HOST: host, SHUTDOWN_GRACE_MS: graceMs } = config;
   // Workers run the entry file, not process.argv[1] (that may be `npm start`'s build-and-migrate script).
@@ -21,9 +30,12 @@ export function supervise(config, entry) {
   let listening = 0;
   let announced = false;
   let exitCode = 0;
+  /** @type {number[]} */
   const replacedAt = [];
 
+  /** @type {Set<number>} worker ids that have listened */
   const ready = new Set();
+  /** @param {number | null} [replacing] the pid of the worker this one replaces */
   const fork = (replacing = null) => {
     const worker = cluster.fork();
     worker.once('listening', () => {
@@ -41,7 +53,7 @@ export function supervise(config, entry) {
       const how = signal ? `signal ${signal}` : `code ${code}`;
       // One that never listened is broken (bad build, port taken), not unlucky.
       const now = Date.now();
-      while (replacedAt.length && replacedAt[0] < now - 60_000) replacedAt.shift();
+      while (replacedAt.length && /** @type {number} */ (replacedAt[0]) < now - 60_000) replacedAt.shift();
       if (!wasReady || replacedAt.length >= MAX_REPLACEMENTS_PER_MINUTE) {
         console.error(`worker ${worker.process.pid} ${wasReady ? 'exited' : 'failed to start'} (${how}); stopping`);
         exitCode = 1;
@@ -53,14 +65,16 @@ export function supervise(config, entry) {
     });
   };
 
+  /** @param {string} reason */
   function stop(reason) {
     if (stopping) return;
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {});
+    // cluster.workers is a Dict; a worker that has gone is deleted from it, never left undefined.
+    const workers = /** @type {Worker[]} */ (Object.values(cluster.workers ?? {}));
     if (reason !== 'worker failure') console.log(`${reason}: stopping ${workers.length} worker(s)`);
     const force = setTimeout(() => {
       console.error('shutdown grace period over; killing workers still running');
-      for (const w of Object.values(cluster.workers ?? {})) w.process.kill('SIGKILL');
+      for (const w of /** @type {Worker[]} */ (Object.values(cluster.workers ?? {}))) w.process.kill('SIGKILL');
       process.exit(1);
     }, graceMs + 2_000);
     force.unref();
