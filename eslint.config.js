@@ -47,6 +47,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `import { type A } from 'm'` keeps `import 'm'` under verbatimModuleSyntax: a client island
+      // importing only a type would bundle the module and everything it imports (zod, once).
+      '@typescript-eslint/no-import-type-side-effects': 'error',
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['../../*'], message: 'Use a package.json alias (#domain/…, #server/…) instead of climbing folders.' }] },

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
 import { hashPassword } from '#server/auth/password.ts';
-import { type UserRole } from '#domain/access.ts';
+import type { UserRole } from '#domain/access.ts';
 
 export const DEMO_PASSWORD = 'opspath-demo';
 

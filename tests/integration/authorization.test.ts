@@ -13,14 +13,14 @@ import { desc } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { auditLog, organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
-import { type Actor } from '#domain/access.ts';
+import type { Actor } from '#domain/access.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { addPerson, changeUserRole, setPersonActive, updatePerson } from '#server/people/index.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
 import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
-import { type Outcome } from '#server/outcome.ts';
+import type { Outcome } from '#server/outcome.ts';
 import { seedDemo, snapshot, TEST_CATALOG } from './db-helpers.ts';
-import { type ActionContext } from '#server/request/context.ts';
+import type { ActionContext } from '#server/request/context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'opspath-authz-'));
 const templatePath = join(dir, 'template.db');

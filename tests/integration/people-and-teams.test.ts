@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext } from '../support/context.ts';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditLog, sessions, teamMemberships, teams, users } from '#server/db/schema.ts';
-import { type Actor } from '#domain/access.ts';
+import type { Actor } from '#domain/access.ts';
 import { signIn } from '#server/auth/index.ts';
 import { createSession } from '#server/auth/session.ts';
 import {
@@ -21,7 +21,7 @@ import { findUserByEmail, listPeopleInTeams, orgCounts } from '#server/people/qu
 import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
 import { listManageableTeams, listTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
-import { type ActionContext } from '#server/request/context.ts';
+import type { ActionContext } from '#server/request/context.ts';
 
 let t: TestDatabase;
 let admin: Actor;

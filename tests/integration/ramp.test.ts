@@ -15,8 +15,8 @@ import { findUserByEmail, getPerson } from '#server/people/queries.ts';
 import { addTask, endPlan, getPlanDetail, moveTask, removeTask, setTaskDone, startPlan, updateTask } from '#server/ramp/index.ts';
 import { buddyTasksOf, overseenPlans, startablePeople } from '#server/ramp/overview.ts';
 import { planHistory, planTasks } from '#server/ramp/queries.ts';
-import { type ActionContext } from '#server/request/context.ts';
-import { type Outcome } from '#server/outcome.ts';
+import type { ActionContext } from '#server/request/context.ts';
+import type { Outcome } from '#server/outcome.ts';
 import type { UserProfile } from '#server/auth/session.ts';
 
 const NOW = new Date('2026-11-22T09:00:00Z');

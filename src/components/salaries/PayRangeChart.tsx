@@ -4,7 +4,7 @@
 // JavaScript (React + recharts) is fetched only when the chart scrolls into view.
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { type ChartItem } from '#domain/salary-chart.ts';
+import type { ChartItem } from '#domain/salary-chart.ts';
 import { formatCompactMoney } from '#domain/format.ts';
 
 interface Props {

@@ -1,17 +1,7 @@
 // The salary explorer's chart: the same figures as the table, as bars and
 // markers. Pure: the island only draws what this computes.
-import {
-  BANDS,
-  type Band,
-  type Currency,
-  PERIOD_WORDS,
-  type Period,
-  REGION_INFO,
-  type Unit,
-  isPercentile,
-  sameUnit,
-} from './salary.ts';
-import { type ExplorerGroup, type ExplorerRole, type FigureRow } from './salary-explorer.ts';
+import { BANDS, type Band, type Currency, PERIOD_WORDS, type Period, REGION_INFO, type Unit, isPercentile, sameUnit } from './salary.ts';
+import type { ExplorerGroup, ExplorerRole, FigureRow } from './salary-explorer.ts';
 
 // ─── Chart ──────────────────────────────────────────────────────────────────
 // The chart shows the same figures as the table, as bars (ranges) and markers

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { writeAudit } from '#server/audit/index.ts';
 import type { Db } from '#server/db/client.ts';
 import { users, type Session } from '#server/db/schema.ts';
-import { type FormValues } from '#domain/fields.ts';
+import type { FormValues } from '#domain/fields.ts';
 import { hashPassword, needsRehash, PASSWORD_MAX, passwordSchema, verifyDummyPassword, verifyPassword } from './password.ts';
 import { createDatabaseLoginThrottle, type LoginThrottle } from './rate-limit.ts';
 import { createSession, invalidateSession, invalidateUserSessions, type SessionOptions, type UserProfile } from './session.ts';

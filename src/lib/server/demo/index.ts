@@ -12,7 +12,7 @@ import { addDays, organisationToday } from '#domain/calendar.ts';
 import { seedDemoRamp } from './ramp.ts';
 import { seedDemoCertifications } from './certifications.ts';
 import { seedDemoSkills } from './skills.ts';
-import { type UserRole } from '#domain/access.ts';
+import type { UserRole } from '#domain/access.ts';
 
 export const DEMO_ORG_NAME = 'Demo Logistics';
 export const DEMO_PASSWORD = 'opspath-demo';
