@@ -1,11 +1,11 @@
 // The organisation's certification settings (admins only): the reminder lead
-// times and the time zone, kept in organisations.settings beside other
-// features' keys, and the settings page's read (with the tier requirements and
-// the role guides' recommendations beside them).
+// times, kept in organisations.settings beside other features' keys (the time
+// zone is the organisation's own setting: #server/organisation), and the
+// settings page's read (with the tier requirements and the role guides'
+// recommendations beside them).
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { MAX_LEAD_COUNT, MAX_LEAD_DAYS, normaliseLeadDays } from '#domain/certifications.ts';
-import { isValidTimeZone } from '#domain/calendar.ts';
 import { isAdmin, type Actor } from '#domain/access.ts';
 import type { FormValues } from '#domain/fields.ts';
 import { describePosition, positionValue, type JobRoleCatalog } from '#domain/job-roles.ts';
@@ -36,31 +36,26 @@ const leadDaysField = z.string({ error: 'Enter the lead times in days, for examp
   return days;
 });
 
-const timeZoneField = z
-  .string({ error: 'Choose a time zone.' })
-  .trim()
-  .refine((tz) => isValidTimeZone(tz), { error: 'Choose a time zone from the list.' });
-
 export async function updateCertificationSettings(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<CertificationSettings>> {
   if (!isAdmin(ctx.actor)) return forbidden();
-  const parsed = parseInput(z.object({ leadDays: leadDaysField, timeZone: timeZoneField }), form);
+  const parsed = parseInput(z.object({ leadDays: leadDaysField }), form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.actor.orgId)).limit(1);
     if (!org) return notFound();
     const before = settingsFrom(org.settings);
-    const next = { leadDays: parsed.value.leadDays, timeZone: parsed.value.timeZone };
+    const next = { ...before, leadDays: parsed.value.leadDays };
     // Merge: other features keep their own keys in the same JSON object.
     await tx
       .update(organisations)
-      .set({ settings: { ...org.settings, certificationReminderDays: next.leadDays, timeZone: next.timeZone } })
+      .set({ settings: { ...org.settings, certificationReminderDays: next.leadDays } })
       .where(eq(organisations.id, org.id));
     await writeAudit(tx, {
       ...auditedBy(ctx),
       action: 'certification.settings_updated',
       target: { type: 'organisation', id: org.id },
-      before,
-      after: next,
+      before: { leadDays: before.leadDays },
+      after: { leadDays: next.leadDays },
     });
     return ok(next);
   });
@@ -68,8 +63,6 @@ export async function updateCertificationSettings(db: Db, ctx: ActionContext, fo
 
 export type CertificationSettingsView = {
   settings: CertificationSettings;
-  /** Every time zone the settings form offers, UTC first. */
-  timeZones: string[];
   requirements: { position: string; positionLabel: string; certificationId: string; certificationName: string }[];
   /** Per role tier, in ladder order: the role guide's recommended certifications (advice, never counted as missing). */
   recommendations: { positionLabel: string; certificationNames: string[] }[];
@@ -90,7 +83,6 @@ export async function certificationSettingsView(
   const certName = (id: string) => content.catalog.get(id)?.name ?? `${id} (no longer in the catalog)`;
   return ok({
     settings,
-    timeZones: [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])],
     requirements: requirements.map((r) => ({
       position: positionValue(r.jobRole, r.tier),
       positionLabel: describePosition(roles, r.jobRole, r.tier),

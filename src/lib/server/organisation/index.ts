@@ -1,0 +1,64 @@
+// The organisation's own settings (admins only): today its time zone, whose
+// calendar date is "today" for everyone in it (docs/decisions/006). Kept in
+// organisations.settings beside other features' keys (the certification
+// reminder lead times), so every write merges.
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, organisationTimeZone } from '#domain/calendar.ts';
+import type { FormValues } from '#domain/fields.ts';
+import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import type { Db, Executor } from '#server/db/client.ts';
+import { organisations } from '#server/db/schema.ts';
+import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
+import type { ActionContext } from '#server/request/context.ts';
+
+export type OrganisationSettingsView = {
+  name: string;
+  timeZone: string;
+  /** Every zone the form offers, UTC first. */
+  timeZones: string[];
+};
+
+const timeZones = () => [...new Set([DEFAULT_TIME_ZONE, ...Intl.supportedValuesOf('timeZone')])];
+
+/** The organisation section of the admin area. */
+export async function organisationSettings(db: Executor, actor: Actor): Promise<Outcome<OrganisationSettingsView>> {
+  if (!canAdministerOrganisation(actor)) return forbidden();
+  const [org] = await db.select().from(organisations).where(eq(organisations.id, actor.orgId)).limit(1);
+  if (!org) return notFound();
+  return ok({ name: org.name, timeZone: organisationTimeZone(org.settings.timeZone), timeZones: timeZones() });
+}
+
+const timeZoneForm = z.object({
+  timeZone: z
+    .string({ error: 'Choose a time zone.' })
+    .trim()
+    .refine((tz) => isValidTimeZone(tz), { error: 'Choose a time zone from the list.' }),
+});
+
+/** Sets the time zone; sessions pick it up on their next request (the session lookup reads it). */
+export async function setOrganisationTimeZone(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<{ timeZone: string }>> {
+  if (!canAdministerOrganisation(ctx.actor)) return forbidden();
+  const parsed = parseInput(timeZoneForm, form);
+  if (!parsed.ok) return parsed;
+  const { timeZone } = parsed.value;
+  return db.transaction(async (tx) => {
+    const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.actor.orgId)).limit(1);
+    if (!org) return notFound();
+    const before = organisationTimeZone(org.settings.timeZone);
+    if (before === timeZone && org.settings.timeZone === timeZone) return ok({ timeZone });
+    await tx
+      .update(organisations)
+      .set({ settings: { ...org.settings, timeZone } })
+      .where(eq(organisations.id, org.id));
+    await writeAudit(tx, {
+      ...auditedBy(ctx),
+      action: 'org.time_zone_changed',
+      target: { type: 'organisation', id: org.id },
+      before: { timeZone: before },
+      after: { timeZone },
+    });
+    return ok({ timeZone });
+  });
+}
