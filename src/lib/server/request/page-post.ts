@@ -72,6 +72,20 @@ function refusedForm(intent: string, values: FormValues, refusal: Refusal): Fail
 
 const badRequest = (message: string): Refusal => ({ ok: false, status: 400, message, fieldErrors: {} });
 
+function methodNotAllowed(allow: readonly string[]): Response {
+  return new Response(`This page answers ${allow.join(', ')}.`, {
+    status: 405,
+    statusText: STATUS_TEXT[405],
+    headers: { Allow: allow.join(', '), 'Content-Type': 'text/plain; charset=utf-8' },
+  });
+}
+
+/** For a page without forms: GET and HEAD render it, anything else answers 405 with Allow. */
+export function pageGet(astro: Pick<AstroGlobal, 'request'>): Response | null {
+  const method = astro.request.method;
+  return method === 'GET' || method === 'HEAD' ? null : methodNotAllowed(['GET', 'HEAD']);
+}
+
 export async function pagePost<C, M extends Record<string, unknown>>(
   astro: AstroGlobal,
   ctx: C,
@@ -90,13 +104,7 @@ export async function pagePost<C, M extends Record<string, unknown>>(
   const intents = define(on<C>());
   const method = astro.request.method;
   if (method === 'GET' || method === 'HEAD') return state;
-  if (method !== 'POST') {
-    return new Response('This page answers GET and POST.', {
-      status: 405,
-      statusText: STATUS_TEXT[405],
-      headers: { Allow: ALLOWED_PAGE_METHODS.join(', '), 'Content-Type': 'text/plain; charset=utf-8' },
-    });
-  }
+  if (method !== 'POST') return methodNotAllowed(ALLOWED_PAGE_METHODS);
   if (options.allowed === false) {
     setStatus(astro, 403);
     state.denied = 403;
