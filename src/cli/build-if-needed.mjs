@@ -1,7 +1,7 @@
 // @ts-check
 // Builds the site when dist/ is missing or older than any source it is built from.
 import { existsSync, statSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -45,4 +45,6 @@ export function buildIfNeeded({ force = false } = {}) {
   return true;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) buildIfNeeded({ force: process.argv.includes('--force') });
+// Run as a script (npm run build), not imported: compared as paths, so a folder name that URL-encodes still matches.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1]))
+  buildIfNeeded({ force: process.argv.includes('--force') });

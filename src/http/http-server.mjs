@@ -46,7 +46,7 @@ export async function serve(config) {
   const host = config.HOST;
   /** Bytes; an endpoint that needs more (CSV import) is listed explicitly. */
   const BODY_LIMIT = 1024 * 1024;
-  const BODY_LIMITS = [{ prefix: '/app/skills/import', limit: 5 * 1024 * 1024 }];
+  const BODY_LIMITS = [{ path: '/app/skills/import', limit: 5 * 1024 * 1024 }];
   const SHUTDOWN_GRACE_MS = config.SHUTDOWN_GRACE_MS;
 
   const { handler } = /** @type {AstroEntry} */ (await import(join(root, 'dist/server/entry.mjs')));
@@ -60,7 +60,8 @@ export async function serve(config) {
    * @returns {number}
    */
   function limitFor(pathname) {
-    return BODY_LIMITS.find((b) => pathname.startsWith(b.prefix))?.limit ?? BODY_LIMIT;
+    // The page itself, with or without its trailing slash: /app/skills/importer gets the ordinary limit.
+    return BODY_LIMITS.find((b) => pathname === b.path || pathname === `${b.path}/`)?.limit ?? BODY_LIMIT;
   }
 
   /**
