@@ -35,36 +35,43 @@ export type SnapshotSource = Executes | DrizzleLike | { client: Executes } | { d
 /** Tables that are not the application's data: SQLite's own and drizzle's migration journal. */
 const SKIPPED = /^(sqlite_|__drizzle_migrations$)/;
 
-const LIST_TABLES = `select name, sql from sqlite_master where type = 'table' order by name`;
+/** Every table with its columns, in one query (pragma_table_info as a table-valued function). */
+const LIST_COLUMNS = `
+  select m.name as tbl, m.sql as ddl, p.name as col, p.pk as pk
+  from sqlite_master m join pragma_table_info(m.name) p
+  where m.type = 'table'
+  order by m.name, p.cid`;
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-/** Blobs as hex and big integers as text, so snapshots compare and print as JSON. */
-function plain(value: unknown): unknown {
-  if (value instanceof ArrayBuffer) return `x'${Buffer.from(value).toString('hex')}'`;
-  if (ArrayBuffer.isView(value)) return `x'${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'`;
-  if (typeof value === 'bigint') return value.toString();
-  return value;
+type Column = { name: string; pk: number };
+
+/**
+ * One table as one JSON text, built by SQLite (several times faster than a
+ * driver object per row). Blobs, which JSON cannot hold, become x'…' text.
+ */
+function tableQuery(table: string, columns: Column[], withoutRowid: boolean): string {
+  const value = (c: string) => `case when typeof(${c}) = 'blob' then 'x''' || hex(${c}) || '''' else ${c} end`;
+  const fields = columns.map((c) => `${literal(c.name)}, ${value(quote(c.name))}`).join(', ');
+  const keys = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+  // A WITHOUT ROWID table has no rowid: its primary key orders it.
+  const order = withoutRowid ? keys.map((c) => quote(c.name)).join(', ') : 'rowid';
+  const rows = `select json_object(${fields}) as r from ${quote(table)}${order ? ` order by ${order}` : ''}`;
+  return `select coalesce(json_group_array(json(r)), '[]') as rows from (${rows})`;
 }
-
-const rowOf = (columns: string[], row: ArrayLike<unknown>): Row => Object.fromEntries(columns.map((c, i) => [c, plain(row[i])]));
 
 function runner(source: SnapshotSource): { one: (q: string) => Promise<Row[]>; many: (qs: string[]) => Promise<Row[][]> } {
   if ('client' in source && source.client) return runner(source.client);
   if ('execute' in source && typeof source.execute === 'function') {
     const exec = source as Executes;
-    const one = async (q: string) => {
-      const rs = await exec.execute(q);
-      return rs.rows.map((r) => rowOf(rs.columns, r));
-    };
+    const rowsOf = (rs: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
+      rs.rows.map((r) => Object.fromEntries(rs.columns.map((c, i) => [c, r[i]])));
+    const one = async (q: string) => rowsOf(await exec.execute(q));
     // One read transaction for every table: a consistent moment even while a server writes beside us.
     if ('batch' in source && typeof source.batch === 'function') {
       const batches = source as Batches;
-      return {
-        one,
-        many: async (qs) =>
-          qs.length === 0 ? [] : (await batches.batch(qs, 'read')).map((rs) => rs.rows.map((r) => rowOf(rs.columns, r))),
-      };
+      return { one, many: async (qs) => (qs.length === 0 ? [] : (await batches.batch(qs, 'read')).map(rowsOf)) };
     }
     return { one, many: (qs) => Promise.all(qs.map(one)) };
   }
@@ -72,31 +79,29 @@ function runner(source: SnapshotSource): { one: (q: string) => Promise<Row[]>; m
   // A drizzle Db carries its client: use it, for the single read transaction above.
   const raw = (drizzleLike as { $client?: unknown }).$client;
   if (raw && typeof (raw as Executes).execute === 'function') return runner(raw as Executes);
-  const one = async (q: string) =>
-    ((await drizzleLike.all(sql.raw(q))) as Row[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])));
+  // A drizzle transaction: its own connection, already one moment.
+  const one = async (q: string) => (await drizzleLike.all(sql.raw(q))) as Row[];
   return { one, many: async (qs) => Promise.all(qs.map(one)) };
-}
-
-/** Primary key columns of a WITHOUT ROWID table (which has no rowid to order by). */
-async function keyOrder(one: (q: string) => Promise<Row[]>, table: string): Promise<string> {
-  const columns = (await one(`pragma table_info(${quote(table)})`)).filter((c) => Number(c.pk) > 0);
-  columns.sort((a, b) => Number(a.pk) - Number(b.pk));
-  return columns.map((c) => quote(String(c.name))).join(', ');
 }
 
 /** Every application table (not sqlite_*, not drizzle's migrations) with its rows in rowid order. */
 export async function tableSnapshot(source: SnapshotSource): Promise<TableSnapshot> {
   const { one, many } = runner(source);
-  const tables = (await one(LIST_TABLES)).filter((t) => !SKIPPED.test(String(t.name)));
-  const queries: string[] = [];
-  for (const t of tables) {
-    const name = String(t.name);
-    const withoutRowid = /\bwithout\s+rowid\b/i.test(String(t.sql ?? ''));
-    const order = withoutRowid ? await keyOrder(one, name) : 'rowid';
-    queries.push(`select * from ${quote(name)}${order ? ` order by ${order}` : ''}`);
+  const tables = new Map<string, { ddl: string; columns: Column[] }>();
+  for (const row of await one(LIST_COLUMNS)) {
+    const name = String(row.tbl);
+    if (SKIPPED.test(name)) continue;
+    if (!tables.has(name)) tables.set(name, { ddl: String(row.ddl ?? ''), columns: [] });
+    tables.get(name)!.columns.push({ name: String(row.col), pk: Number(row.pk) });
   }
-  const rows = await many(queries);
-  return Object.fromEntries(tables.map((t, i) => [String(t.name), rows[i]!]));
+  const names = [...tables.keys()];
+  const results = await many(
+    names.map((name) => {
+      const { ddl, columns } = tables.get(name)!;
+      return tableQuery(name, columns, /\bwithout\s+rowid\b/i.test(ddl));
+    }),
+  );
+  return Object.fromEntries(names.map((name, i) => [name, JSON.parse(String(results[i]![0]!.rows)) as Row[]]));
 }
 
 /** Rows of `a` not matched one for one in `b` (rows compared as JSON). */
