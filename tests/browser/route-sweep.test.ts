@@ -165,9 +165,9 @@ beforeAll(async () => {
 
   // The target's things, made through the app as their manager and they themselves would.
   manager = await signedIn('manager@demo.opspath.test');
-  const started303 = await manager.post('/app/ramp/', { intent: 'start', personId: String(person.id), templateRole: '', startDate: '' });
-  expect(started303.status, await started303.text()).toBe(303);
-  target.planId = Number(/^\/app\/ramp\/(\d+)\//.exec(started303.headers.get('location') ?? '')?.[1]);
+  const startedPlan = await manager.post('/app/ramp/', { intent: 'start', personId: String(person.id), templateRole: '', startDate: '' });
+  expect(startedPlan.status, await startedPlan.text()).toBe(303);
+  target.planId = Number(/^\/app\/ramp\/(\d+)\//.exec(startedPlan.headers.get('location') ?? '')?.[1]);
   expect(target.planId).toBeGreaterThan(0);
   const [task] = await database.db.select().from(rampTasks).where(eq(rampTasks.planId, target.planId)).orderBy(rampTasks.id).limit(1);
   target.taskId = task!.id;
