@@ -27,7 +27,6 @@ import {
   root,
   serverEnv,
   signInCookie,
-  sleep,
   startServer,
   tableCounts,
   tempDir,
@@ -35,6 +34,7 @@ import {
   withDatabase,
   type Server,
 } from './processes.ts';
+import { Counter } from '../support/wait.ts';
 
 const tmp = tempDir('backup-drill');
 const databaseUrl = `file:${join(tmp.dir, 'live', 'opspath.db')}`;
@@ -102,6 +102,14 @@ describe('backup drill', () => {
     const acked = new Map<number, { subject: number; note: string; at: number }>();
     const failures: string[] = [];
     let stop = false;
+    // What the writers report, for the waits below: each acknowledged rating, and the first failure.
+    const acks = new Counter();
+    let failed = () => {};
+    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+    const fail = (message: string) => {
+      failures.push(message);
+      failed();
+    };
 
     async function writer(w: number) {
       for (let k = 0; !stop; k++) {
@@ -118,14 +126,15 @@ describe('backup drill', () => {
           });
           body = await res.text();
         } catch (error) {
-          failures.push(`request failed: ${(error as Error).message}`);
+          fail(`request failed: ${(error as Error).message}`);
           return;
         }
         if (res.status !== 200 || LOCK_ERRORS.test(body)) {
-          failures.push(`${res.status} ${body.slice(0, 200)}`);
+          fail(`${res.status} ${body.slice(0, 200)}`);
           continue;
         }
         acked.set((JSON.parse(body) as { ratingId: number }).ratingId, { subject, note, at: performance.now() });
+        acks.add();
       }
     }
 
@@ -137,12 +146,13 @@ describe('backup drill', () => {
 
     const writers = Promise.all([writer(0), writer(1)]);
     // A history of acknowledged writes first (counted, not timed: a slow machine just takes longer).
-    while (acked.size < 50 && failures.length === 0) await sleep(20);
+    await Promise.race([acks.reach(50), firstFailure, writers]);
     const ackedBefore = new Set(acked.keys());
     const backupStarted = performance.now();
     const backup = await runBackup();
     const backupEnded = performance.now();
-    await sleep(500);
+    // And some after it, so the live database moves on past the copy (counted too).
+    await Promise.race([acks.reach(acks.value + 20), firstFailure, writers]);
     stop = true;
     await writers;
     longRead.close();

@@ -6,7 +6,11 @@
 // its audit row exists exactly when they do); every write the server
 // acknowledged before the kill is there; and each plan edit's task row,
 // history row and audit row were written together or not at all.
-// OPSPATH_CRASH_SEED replays a run's random delays (it is printed).
+// The moments of the kills are drawn at random but reached through what the
+// server shows of its progress (a file sent, pages of a transaction in the
+// WAL, committed rows, acknowledged edits), never a delay: a slow machine
+// makes the test slower, not different. OPSPATH_CRASH_SEED replays a run's
+// kill points (it is printed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '#domain/random.ts';
 import { sql } from 'drizzle-orm';
@@ -17,7 +21,6 @@ import {
   killAllServers,
   prepareDatabase,
   signInCookie,
-  sleep,
   startServer,
   tempDir,
   userId,
@@ -27,6 +30,7 @@ import {
   type Server,
 } from './processes.ts';
 import { MAX_IMPORT_BYTES } from '#server/skills/index.ts';
+import { Counter, until } from '../support/wait.ts';
 
 const IMPORT_KILLS = Number(process.env.OPSPATH_CRASH_IMPORT_KILLS ?? 10);
 const EDIT_KILLS = Number(process.env.OPSPATH_CRASH_EDIT_KILLS ?? 10);
@@ -119,6 +123,85 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
     return res;
   }
 
+  /**
+   * The same upload, streamed, so the test knows when the connection has taken
+   * the whole file (`sent`): from then on the server holds it and is parsing
+   * and checking it, before its transaction.
+   */
+  async function streamedUpload(note: string, text: string) {
+    const form = new FormData();
+    form.set('file', new Blob([text], { type: 'text/csv' }), `${note}.csv`);
+    const encoded = new Response(form);
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    let sent = false;
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.length) {
+          sent = true;
+          controller.close();
+          return;
+        }
+        controller.enqueue(bytes.subarray(offset, offset + 64 * 1024));
+        offset += 64 * 1024;
+      },
+    });
+    const response = fetch(`${server.base}/app/skills/import`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: server.base, 'content-type': encoded.headers.get('content-type')! },
+      body,
+      duplex: 'half',
+    } as RequestInit).then(async (res) => {
+      await res.text();
+      return res;
+    });
+    return { response, sent: () => sent };
+  }
+
+  /**
+   * Where in an import a kill lands, drawn from the seed and reached by what
+   * the server shows of its progress rather than by a delay: once the whole
+   * file is sent (the server is reading and checking it, before its
+   * transaction); inside the transaction, once it has spilled a share of its
+   * pages into the WAL (the calibration import shows how many it spills in
+   * all; 0: as soon as it holds the write lock); or once its rows are
+   * committed (visible to another connection), before or after the answer.
+   */
+  type KillPoint = { phase: 'sent' } | { phase: 'transaction'; frames: number } | { phase: 'committed' };
+
+  function killPoint(spilled: number): KillPoint {
+    const r = rand();
+    if (r < 0.15) return { phase: 'sent' };
+    if (r < 0.85) return { phase: 'transaction', frames: Math.floor(((r - 0.15) / 0.7) * spilled) };
+    return { phase: 'committed' };
+  }
+
+  const describePoint = (point: KillPoint, spilled: number) =>
+    point.phase === 'sent'
+      ? 'once the file was sent'
+      : point.phase === 'committed'
+        ? 'once its rows were committed'
+        : point.frames === 0
+          ? 'once it held the write lock'
+          : `at ${point.frames}/${spilled} WAL pages`;
+
+  /** Waits for the kill point, or for the answer if the import finishes first (the kill then lands after it). */
+  async function reach(point: KillPoint, note: string, sent: () => boolean, answered: () => boolean) {
+    await withDatabase(databaseUrl, (database) =>
+      until(
+        async () => {
+          if (answered()) return true;
+          if (point.phase === 'sent') return sent();
+          if (point.phase === 'committed')
+            return (await count(database, sql`select count(*) as n from skill_ratings where note = ${note}`)) > 0;
+          return point.frames === 0 ? await lock.held() : uncommittedWalFrames(databasePath) >= point.frames;
+        },
+        { what: `the import to reach its kill point (${point.phase})`, everyMs: 5, timeoutMs: 120_000 },
+      ),
+    );
+  }
+
   beforeAll(async () => {
     await withDatabase(databaseUrl, async (database) => {
       emails = (
@@ -131,12 +214,25 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
   });
 
   it('applies each import whole or not at all, keeps every acknowledged one, and the file stays intact', { timeout: 240_000 }, async () => {
-    // Without a kill first: how long an import takes, and that importing the same file twice changes nothing.
+    // Without a kill first: how long an import takes, how many pages its transaction spills into the
+    // WAL before it commits (the progress the kill points below are measured in), and that importing
+    // the same file twice changes nothing.
     const calibration = fileFor('crash-import-calibration');
     expect(calibration.rows).toBeGreaterThan(20_000);
     const started = performance.now();
+    let spilled = 0;
+    let calibrated = false;
+    const watching = until(
+      () => {
+        spilled = Math.max(spilled, uncommittedWalFrames(databasePath));
+        return calibrated;
+      },
+      { what: 'the calibration import', everyMs: 5, timeoutMs: 120_000 },
+    );
     const first = await upload('crash-import-calibration', calibration.text);
-    let importMs = performance.now() - started;
+    const importMs = performance.now() - started;
+    calibrated = true;
+    await watching;
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe(`/app/skills/import?written=${calibration.rows}&skipped=0`);
     const again = await upload('crash-import-calibration', calibration.text);
@@ -148,19 +244,16 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
     for (let round = 0; round < IMPORT_KILLS; round++) {
       const note = `crash-import-${round}`;
       const file = fileFor(note);
-      // Anywhere from early in the upload to a little past the usual end of the import.
-      const delay = Math.round((0.15 + rand()) * importMs);
+      const point = killPoint(spilled);
       let answer: Response | null = null;
-      const sent = performance.now();
-      const request = upload(note, file.text).then(
+      const { response, sent } = await streamedUpload(note, file.text);
+      const request = response.then(
         (res) => {
           answer = res;
-          // An import that finished before its kill tells how long they take now (the machine may be busier or idler).
-          importMs = Math.min(importMs, performance.now() - sent);
         },
         () => null,
       );
-      await sleep(delay);
+      await reach(point, note, sent, () => answer !== null);
       const inTransaction = await crash();
       await request;
       // Pages the import had written to the WAL but not committed when it died.
@@ -174,8 +267,9 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
       await restart();
       expect(await integrity(databaseUrl), `round ${round}`).toBe('ok');
       const { rows, audits } = await importedRows(note);
+      const at = describePoint(point, spilled);
       // All or nothing: the rows and the import's audit row come in one transaction.
-      expect([0, file.rows], `import ${round} after a kill at ${delay} ms`).toContain(rows);
+      expect([0, file.rows], `import ${round} after a kill ${at}`).toContain(rows);
       expect(audits).toBe(rows === 0 ? 0 : 1);
       if (answer) expect(rows).toBe(file.rows);
       const where = answer
@@ -185,11 +279,17 @@ describe.skipIf(IMPORT_KILLS === 0)('kill -9 during a CSV import', () => {
           : inTransaction
             ? 'mid-transaction'
             : 'before the transaction';
-      outcomes.push(`${delay} ms ${where}${torn ? ` (${torn} uncommitted pages in the WAL)` : ''}`);
+      outcomes.push(`${at}: ${where}${torn ? ` (${torn} uncommitted pages in the WAL)` : ''}`);
       // Every import acknowledged so far is still whole.
       for (const [earlier, n] of acknowledged) expect((await importedRows(earlier)).rows, earlier).toBe(n);
+      // Start the next round from an empty WAL, as a checkpoint would leave it: the torn pages of this
+      // kill are still in the file (ignored by SQLite) and would read as the next import's progress.
+      await withDatabase(databaseUrl, (database) => database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)'));
+      expect(uncommittedWalFrames(databasePath)).toBe(0);
     }
-    console.log(`crash: imports of ${calibration.rows} rows take ${Math.round(importMs)} ms; killed at\n  ${outcomes.join('\n  ')}`);
+    console.log(
+      `crash: imports of ${calibration.rows} rows take ${Math.round(importMs)} ms and spill ${spilled} pages; killed\n  ${outcomes.join('\n  ')}`,
+    );
     // The kills must have hit imports inside their transaction, not only before or after one.
     expect(outcomes.filter((o) => o.includes('mid-transaction')).length).toBeGreaterThanOrEqual(2);
 
@@ -286,6 +386,8 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
     for (let round = 0; round < EDIT_KILLS; round++) {
       const pending = new Map<string, Pending | null>();
       let stop = false;
+      /** Edits the server acknowledged in this round: the kill comes after a random number of them. */
+      const roundAcks = new Counter();
 
       // Two editors at once, each with its own tasks (the server queues ramp writes; one is always in flight).
       async function editor(name: string) {
@@ -350,12 +452,16 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
               1,
             );
           }
+          roundAcks.add();
         }
       }
 
-      const delay = 300 + Math.round(rand() * 1200);
+      // The kill lands after a random number of acknowledged edits (the server's own count of
+      // progress, not a delay), while the two editors' next edits are on their way: the one that
+      // was just acknowledged has sent its next, the other is waiting for its answer.
+      const killAfter = 3 + Math.floor(rand() * 10);
       const editors = Promise.all([editor('a'), editor('b')]);
-      await sleep(delay);
+      await Promise.race([roundAcks.reach(killAfter), editors]);
       stop = true;
       const inTransaction = await crash();
       await editors;
@@ -363,7 +469,7 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
       await restart();
       expect(await integrity(databaseUrl), `round ${round}`).toBe('ok');
       const state = await planState();
-      expectConsistent(state, `round ${round} (kill at ${delay} ms)`);
+      expectConsistent(state, `round ${round} (kill after ${killAfter} edits)`);
 
       // Every acknowledged edit is there; the one in flight at the kill either happened or did not.
       const inFlight: string[] = [];
@@ -393,9 +499,9 @@ describe.skipIf(EDIT_KILLS === 0)('kill -9 during ramp plan edits', () => {
         for (const t of state.tasks.filter((x) => x.title.startsWith(prefix)).sort((x, y) => x.id - y.id))
           mine.push({ id: t.id, title: t.title, dueDay: t.dueDay });
       }
-      outcomes.push(`${delay} ms, ${inFlight.join(' + ') || 'none'} in flight${inTransaction ? ', write lock held' : ''}`);
+      outcomes.push(`after ${killAfter} edits, ${inFlight.join(' + ') || 'none'} in flight${inTransaction ? ', write lock held' : ''}`);
     }
-    console.log(`crash: ${acknowledgedEdits} plan edits acknowledged; killed at\n  ${outcomes.join('\n  ')}`);
+    console.log(`crash: ${acknowledgedEdits} plan edits acknowledged; killed\n  ${outcomes.join('\n  ')}`);
     expect(acknowledgedEdits).toBeGreaterThan(EDIT_KILLS * 2);
     // The server was killed with edits in flight, not between them.
     expect(outcomes.filter((o) => !o.includes('none in flight')).length).toBeGreaterThan(EDIT_KILLS / 2);

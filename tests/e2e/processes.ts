@@ -140,8 +140,6 @@ export async function tableCounts(database: Database): Promise<Record<string, nu
   return counts;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The session cookie of a signed-in visitor, from the /login form (throttled: once per persona per test file). */
 export async function signInCookie(base: string, email: string, password = 'opspath-demo'): Promise<string> {
   const res = await fetch(`${base}/login`, {

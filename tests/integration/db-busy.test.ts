@@ -50,21 +50,39 @@ describe('a write refused with SQLITE_BUSY', () => {
 describe('writes of one process while one of its transactions is open', () => {
   it('wait their turn without blocking the thread, then commit (no 5 s busy wait, no SQLITE_BUSY)', async () => {
     const own = openDatabase({ url: holder.url });
+    let finish = () => {};
     try {
       const started = Date.now();
       let timerFiredAt = 0;
+      // The first transaction stays open until the test lets it finish: other requests' writes
+      // arrive meanwhile. Signals, not delays: it says when it is inside, the test says when to go on.
+      let inside!: () => void;
+      const isInside = new Promise<void>((resolve) => (inside = resolve));
+      const mayFinish = new Promise<void>((resolve) => (finish = resolve));
       const first = own.db.transaction(async (tx) => {
         await tx.run(sql`insert into probe (who) values ('first')`);
-        // A real wait inside the transaction: other requests' writes arrive meanwhile.
-        await new Promise((r) => setTimeout(r, 100));
+        inside();
+        await mayFinish;
         await tx.run(sql`insert into probe (who) values ('first, later')`);
       });
-      await new Promise((r) => setTimeout(r, 10));
-      const second = own.db.transaction(async (tx) => {
-        await tx.run(sql`insert into probe (who) values ('second')`);
-      });
-      const autocommit = own.client.execute("insert into probe (who) values ('autocommit')");
-      setTimeout(() => (timerFiredAt = Date.now()), 30);
+      await isInside;
+      const settled = new Set<string>();
+      const second = own.db
+        .transaction(async (tx) => {
+          await tx.run(sql`insert into probe (who) values ('second')`);
+        })
+        .finally(() => settled.add('second'));
+      const autocommit = own.client.execute("insert into probe (who) values ('autocommit')").finally(() => settled.add('autocommit'));
+      // A macrotask runs while both writes wait for the first transaction: a synchronous busy wait
+      // would hold the thread (for the 5 s busy timeout) and this would run only after it.
+      const whileWaiting = await new Promise<string[]>((resolve) =>
+        setImmediate(() => {
+          timerFiredAt = Date.now();
+          resolve([...settled]);
+        }),
+      );
+      expect(whileWaiting).toEqual([]);
+      finish();
       await Promise.all([first, second, autocommit]);
       expect(Date.now() - started).toBeLessThan(2000);
       // The thread stayed free while the writes waited.
@@ -73,6 +91,7 @@ describe('writes of one process while one of its transactions is open', () => {
       expect(rows.indexOf('first, later')).toBeLessThan(rows.indexOf('second'));
       expect(rows).toEqual(expect.arrayContaining(['first', 'first, later', 'second', 'autocommit']));
     } finally {
+      finish();
       own.close();
     }
   });
