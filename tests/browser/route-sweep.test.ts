@@ -51,7 +51,7 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/': everyone(['GET']),
   '/app/account/': everyone(['GET', 'change-password', 'sign-out-everywhere']),
   // The foreign admin's own organisation; renaming a team, appointing a manager, changing a role by the target's ids: refused.
-  '/app/admin/': { foreignAdmin: ['GET', 'create-team'] },
+  '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),
