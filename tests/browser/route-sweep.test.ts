@@ -111,8 +111,8 @@ function actionsOf(route: Route): Action[] {
     // The same page asked about the target by query (?team=, ?person=…): where the page is open it
     // may ignore them or refuse, but must not show the target.
     actions.push({ name: 'GET ?ids', method: 'GET', decidedBy: 'GET', query: true });
-    // A page without forms renders for a POST as for a GET: it is open exactly when the GET is.
-    if (!route.pagePost) actions.push({ name: 'POST (no forms)', method: 'POST', decidedBy: 'GET', form: { intent: 'sweep' } });
+    // A page without forms refuses a POST whoever sends it (405, pageGet): never allowed.
+    if (!route.pagePost) actions.push({ name: 'POST (no forms)', method: 'POST', decidedBy: 'POST (no forms)', form: { intent: 'sweep' } });
     return actions;
   }
   return route.methods
@@ -317,6 +317,10 @@ function expectNoLeak(answer: Answer, label: string) {
 
 function expectRefused(persona: Persona, route: Route, action: Action, answer: Answer, label: string) {
   const detail = `${label}: ${answer.status} ${answer.location ?? ''} ${answer.body.slice(0, 200)}`;
+  if (action.name === 'POST (no forms)') {
+    expect.soft(answer.status, detail).toBe(405);
+    return;
+  }
   if (tokenRoute(route)) {
     expect.soft(answer.status, detail).toBe(404);
     return;
