@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, gt, max } from 'drizzle-orm';
 import { auditLog, users } from '#server/db/schema.ts';
 import type { Database } from '#server/db/client.ts';
-import { createPerson, serverDatabase, signedIn, snapshotPeople, teamId, uniqueEmail, Visitor } from './app-helpers.ts';
+import { createPerson, serverDatabase, signedIn, teamId, uniqueEmail, Visitor } from '../support/app.ts';
+import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';
 const PERSONAS: Persona[] = ['anonymous', 'member', 'otherManager', 'manager', 'admin'];
@@ -36,13 +37,13 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-/** Runs a request and checks it left people, teams and the audit log (apart from sign-ins) alone. */
+/** Runs a request and checks it left every table and the audit log (apart from sign-ins) alone. */
 async function unchangedBy(request: () => Promise<Response>) {
-  const before = await snapshotPeople(database);
+  const before = await tableSnapshot(database);
   const [{ maxId }] = (await database.db.select({ maxId: max(auditLog.id) }).from(auditLog)) as [{ maxId: number | null }];
   const maxBefore = maxId ?? 0;
   const res = await request();
-  expect(await snapshotPeople(database)).toBe(before);
+  await expectUnchanged(database, before, { ignore: ['sessions', 'rate_limit_buckets', 'audit_log'] });
   const newRows = await database.db.select().from(auditLog).where(gt(auditLog.id, maxBefore));
   expect(newRows.filter((r) => !r.action.startsWith('auth.'))).toEqual([]);
   return res;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
 import type { Database } from '#server/db/client.ts';
-import { baseUrl, createPerson, serverDatabase } from './app-helpers.ts';
+import { baseUrl, createPerson, serverDatabase } from '../support/app.ts';
 
 let browser: Browser;
 let database: Database;

@@ -16,7 +16,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
+import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from '../support/app.ts';
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, organisations, users } from '#server/db/schema.ts';
 import { addDays, addMonths, localDate } from '#domain/calendar.ts';

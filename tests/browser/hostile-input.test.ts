@@ -25,7 +25,7 @@ import http from 'node:http';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
 import { rampTasks, teamMemberships, teams, users } from '#server/db/schema.ts';
-import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
+import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, teamId, Visitor } from '../support/app.ts';
 
 const base = baseUrl();
 const MiB = 1024 * 1024;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, Visitor } from './app-helpers.ts';
+import { baseUrl, createPerson, serverDatabase, signedIn, Visitor } from '../support/app.ts';
 import type { Database } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users } from '#server/db/schema.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';

@@ -29,7 +29,7 @@ import type { Database } from '#server/db/client.ts';
 import { certificationRecords, rampTasks } from '#server/db/schema.ts';
 import { discoverRoutes, fillPattern, type Route } from '../support/routes.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
-import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, teamId, uniqueEmail, Visitor } from './app-helpers.ts';
+import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, teamId, uniqueEmail, Visitor } from '../support/app.ts';
 
 type Persona = 'anonymous' | 'otherMember' | 'otherManager' | 'foreignAdmin' | 'foreignMember';
 const PERSONAS: Persona[] = ['anonymous', 'otherMember', 'otherManager', 'foreignAdmin', 'foreignMember'];

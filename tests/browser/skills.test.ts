@@ -14,7 +14,7 @@ import { auditLog, skillRatings, users } from '#server/db/schema.ts';
 import { seedSkillsBenchmarkOrg } from '#server/demo/skills.ts';
 import type { Database } from '#server/db/client.ts';
 import { hashPassword } from '#server/auth/password.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from './app-helpers.ts';
+import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from '../support/app.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';
 const PERSONAS: Persona[] = ['anonymous', 'member', 'otherManager', 'manager', 'admin'];

@@ -20,7 +20,7 @@ import { eq, sql } from 'drizzle-orm';
 import { launchBrowser } from '../support/browser.ts';
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, rampTasks, teamMemberships, teams } from '#server/db/schema.ts';
-import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, uniqueEmail, type Visitor } from './app-helpers.ts';
+import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, uniqueEmail, type Visitor } from '../support/app.ts';
 
 const base = baseUrl();
 const suffix = Date.now().toString(36);

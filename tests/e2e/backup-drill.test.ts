@@ -33,7 +33,7 @@ import {
   userId,
   withDatabase,
   type Server,
-} from './processes.ts';
+} from '../support/processes.ts';
 import { Counter } from '../support/wait.ts';
 
 const tmp = tempDir('backup-drill');

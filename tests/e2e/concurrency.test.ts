@@ -24,7 +24,7 @@ import {
   userId,
   withDatabase,
   type Server,
-} from './processes.ts';
+} from '../support/processes.ts';
 
 const SECONDS = Number(process.env.OPSPATH_CONCURRENCY_SECONDS ?? 30);
 const SERVERS = 4;

@@ -28,7 +28,7 @@ import {
   uncommittedWalFrames,
   writeLockProbe,
   type Server,
-} from './processes.ts';
+} from '../support/processes.ts';
 import { MAX_IMPORT_BYTES } from '#server/skills/index.ts';
 import { Counter, until } from '../support/wait.ts';
 

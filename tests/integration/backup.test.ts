@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { backupDatabase, checkIntegrity } from '#server/backup.ts';
 import { signIn } from '#server/auth/index.ts';
-import { createTestDatabase, freshThrottle, seedDemo, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, freshThrottle, seedDemo, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import { testContext } from '../support/context.ts';
+import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import {
   auditLog,
@@ -44,7 +45,7 @@ import { listRecordsOf, loadCertificationSettings, loadComplianceMatrix } from '
 import { organisationToday } from '#domain/calendar.ts';
 import { toCsv } from '#domain/csv.ts';
 import { notFound, type Outcome } from '#server/outcome.ts';
-import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 let content: CertificationContent;
@@ -68,29 +69,13 @@ function unwrap<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-/** Every table the tracker reads or writes, as comparable JSON. */
-async function snapshot() {
-  const result: Record<string, unknown> = {};
-  for (const table of [
-    'organisations',
-    'certification_records',
-    'certification_requirements',
-    'certification_reminders_handled',
-    'calendar_feed_tokens',
-    'audit_log',
-  ]) {
-    result[table] = await t.db.all(sql.raw(`select * from ${table} order by rowid`));
-  }
-  return JSON.stringify(result);
-}
-
 /** Runs a denied action and checks the status and that nothing changed. */
 async function expectDenied(status: number, action: () => Promise<Outcome<unknown>>) {
-  const before = await snapshot();
+  const before = await tableSnapshot(t);
   const result = await action();
   expect(result.ok).toBe(false);
   expect(result.ok ? 200 : result.status).toBe(status);
-  expect(await snapshot()).toBe(before);
+  await expectUnchanged(t, before);
   return result;
 }
 

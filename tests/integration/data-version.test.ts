@@ -2,7 +2,7 @@
 // change a skills export shows, through any code path, and stands still for
 // changes it does not show; the export cache relies on exactly that.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 import { orgDataVersion } from '#server/data-version.ts';
 
 let database: TestDatabase;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
-import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 let holder: TestDatabase;
 let app: Database;

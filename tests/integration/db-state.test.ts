@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { MIGRATIONS_FOLDER, migrateDatabase } from '#server/db/migrate.ts';
 import { changedTables, expectUnchanged, tableSnapshot } from '../support/db-state.ts';
-import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 
 let database: TestDatabase;
 /** A plain connection for the raw changes below: no foreign keys, no CHECK constraints. */

@@ -7,7 +7,7 @@ import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';
 import { signIn } from '#server/auth/index.ts';
 import { ROLE_SLUGS } from '#content/schema.ts';
-import { createTestDatabase, freshThrottle, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, freshThrottle, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 const now = new Date('2026-11-22T10:00:00Z');

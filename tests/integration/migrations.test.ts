@@ -12,7 +12,7 @@ import { MIGRATIONS_FOLDER, migrateDatabase } from '#server/db/migrate.ts';
 import { signIn } from '#server/auth/index.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { listTeams } from '#server/teams/queries.ts';
-import { freshThrottle } from './db-helpers.ts';
+import { freshThrottle } from '../support/db.ts';
 import { latestCells } from '#server/skills/queries.ts';
 import { latestRatings, type RatingRecord } from '#domain/skills-matrix.ts';
 import type { Level } from '#domain/scale.ts';

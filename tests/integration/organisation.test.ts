@@ -8,7 +8,7 @@ import { auditLog, organisations, users } from '#server/db/schema.ts';
 import { organisationSettings, setOrganisationTimeZone } from '#server/organisation/index.ts';
 import { actionContext } from '#server/request/context.ts';
 import { testContext } from '../support/context.ts';
-import { createTestDatabase, seedDemo, TEST_POLICY, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, TEST_POLICY, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 const person = async (email: string) => (await t.db.select().from(users).where(eq(users.email, email)))[0]!;

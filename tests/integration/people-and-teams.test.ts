@@ -20,7 +20,7 @@ import {
 import { findUserByEmail, listPeopleInTeams, orgCounts } from '#server/people/queries.ts';
 import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
 import { listManageableTeams, listTeams, loadTeamContext } from '#server/teams/queries.ts';
-import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
 import type { ActionContext } from '#server/request/context.ts';
 
 let t: TestDatabase;

@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { testContext } from '../support/context.ts';
+import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 import { organisations, rampPlanHistory, rampPlans, rampTasks, users, type RampTask } from '#server/db/schema.ts';
 import { findUserByEmail, getPerson } from '#server/people/queries.ts';
 import { addTask, endPlan, getPlanDetail, moveTask, removeTask, setTaskDone, startPlan, updateTask } from '#server/ramp/index.ts';
@@ -31,20 +32,12 @@ let outsider: UserProfile;
 const ctx = (who: string | UserProfile, now = NOW): ActionContext =>
   testContext(typeof who === 'string' ? people[who]! : who, now, '203.0.113.9');
 
-/** Every table a ramp action could touch, as comparable JSON. */
-async function snapshot() {
-  const tables = ['users', 'teams', 'team_memberships', 'ramp_plans', 'ramp_tasks', 'ramp_plan_history', 'audit_log'];
-  const out: Record<string, unknown> = {};
-  for (const table of tables) out[table] = await t.db.all(sql.raw(`select * from ${table} order by rowid`));
-  return JSON.stringify(out);
-}
-
 /** Runs a denied or invalid action and checks it changed nothing. */
 async function unchanged<T>(action: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
-  const before = await snapshot();
+  const before = await tableSnapshot(t);
   const result = await action();
   expect(result.ok).toBe(false);
-  expect(await snapshot()).toBe(before);
+  await expectUnchanged(t, before);
   return result;
 }
 
@@ -423,10 +416,10 @@ describe('editing a plan', () => {
     expect(after.slice(0, 2).map((x) => x.id)).toEqual([second!.id, first!.id]);
     expect((await planHistory(t.db, ninaPlanId))[0]).toMatchObject({ action: 'task.moved', taskId: first!.id });
 
-    const before = await snapshot();
+    const before = await tableSnapshot(t);
     const top = await moveTask(t.db, ctx('managerA'), String(ninaPlanId), String(second!.id), 'up');
     expect(top.ok).toBe(true);
-    expect(await snapshot()).toBe(before);
+    await expectUnchanged(t, before);
     expect(
       errorsOf(await unchanged(() => moveTask(t.db, ctx('managerA'), String(ninaPlanId), String(second!.id), 'sideways'))),
     ).toHaveProperty('direction');
@@ -458,10 +451,10 @@ describe('checking tasks off', () => {
     expect((await planHistory(t.db, ninaPlanId))[0]).toMatchObject({ action: 'task.done', taskId: task.id, actorUserId: people.nina!.id });
 
     // The same state again changes nothing.
-    const before = await snapshot();
+    const before = await tableSnapshot(t);
     const again = await setTaskDone(t.db, ctx('nina'), task.id, true);
     expect(again.ok && again.value.changed).toBe(false);
-    expect(await snapshot()).toBe(before);
+    await expectUnchanged(t, before);
 
     const undone = await setTaskDone(t.db, ctx('nina'), task.id, false);
     expect(undone.ok && undone.value.task).toMatchObject({ doneAt: null, doneBy: null, note: null, evidenceUrl: null });

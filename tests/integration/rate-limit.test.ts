@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabaseLoginThrottle, createLoginThrottle, TokenBucketLimiter, type LoginThrottle } from '#server/auth/rate-limit.ts';
 import { openDatabase } from '#server/db/client.ts';
-import { createTestDatabase, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 function clock(start = 1_000_000) {
   let now = start;

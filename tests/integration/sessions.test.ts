@@ -15,7 +15,7 @@ import {
 import { findUserByEmail } from '#server/people/queries.ts';
 import { changeUserRole, setPersonActive } from '#server/people/index.ts';
 import { changeOwnPassword } from '#server/auth/index.ts';
-import { createTestDatabase, DAY, freshThrottle, HOUR, seedDemo, TEST_POLICY, testClock, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, DAY, freshThrottle, HOUR, seedDemo, TEST_POLICY, testClock, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 let memberId: number;

@@ -4,7 +4,7 @@ import { auditLog, sessions, users } from '#server/db/schema.ts';
 import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '#server/auth/index.ts';
 import { validateSessionToken } from '#server/auth/session.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
-import { createTestDatabase, freshThrottle, seedDemo, TEST_POLICY, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, freshThrottle, seedDemo, TEST_POLICY, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -3,6 +3,7 @@
 // file leaves the database unchanged; importing twice equals importing once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext } from '../support/context.ts';
+import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 import fc from 'fast-check';
 import { desc, eq, sql } from 'drizzle-orm';
 import { auditLog, skillRatings } from '#server/db/schema.ts';
@@ -10,7 +11,7 @@ import type { Actor } from '#domain/access.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
 import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '#server/skills/index.ts';
-import { createTestDatabase, seedDemo, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 let admin: Actor;
@@ -41,14 +42,6 @@ afterAll(() => t.cleanup());
 
 const ctx = (actor: Actor, now = NOW): ActionContext => testContext(actor, now, '198.51.100.7');
 
-async function snapshot(): Promise<string> {
-  const tables = await t.db.all<{ name: string }>(
-    sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
-  );
-  const out: Record<string, unknown> = {};
-  for (const { name } of tables) out[name] = await t.db.all(sql.raw(`select * from "${name}" order by rowid`));
-  return JSON.stringify(out);
-}
 const ratingCount = async () => Number((await t.db.all<{ n: number }>(sql`select count(*) as n from skill_ratings`))[0]!.n);
 
 describe('importing a good file', () => {
@@ -87,27 +80,27 @@ describe('importing a good file', () => {
       'email,skill,level,date,note\nsamuel.okafor@demo.opspath.test,spreadsheets,1,2025-03-01,slipped\nsamuel.okafor@demo.opspath.test,spreadsheets,2,,steady\n';
     // The undated row is a change against the dated 1 before it, so both are written...
     expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { rows: 2, written: 2 } });
-    const once = await snapshot();
+    const once = await tableSnapshot(t);
     // ...and a second import, later, writes nothing.
     expect(await importRatings(t.db, ctx(admin, new Date(NOW.getTime() + 3 * 86_400_000)), csv)).toMatchObject({
       ok: true,
       value: { written: 0 },
     });
-    expect(await snapshot()).toBe(once);
+    await expectUnchanged(t, once);
   });
 
   it('changes nothing the second time, even on a later day for undated rows', async () => {
     const csv =
       'email,skill,level,date,note\ntom.becker@demo.opspath.test,written-communication,2,2026-10-10,ok\ntom.becker@demo.opspath.test,erp-systems,3,,\n';
     expect(await importRatings(t.db, ctx(manager), csv)).toMatchObject({ ok: true, value: { written: 2 } });
-    const once = await snapshot();
+    const once = await tableSnapshot(t);
     expect(await importRatings(t.db, ctx(manager), csv)).toEqual({ ok: true, value: { rows: 2, written: 0, skipped: 2 } });
     // A week later, by someone else: the dated row by its key, the undated one because it equals the latest rating.
     expect(await importRatings(t.db, ctx(admin, new Date('2026-11-29T08:00:00Z')), csv)).toEqual({
       ok: true,
       value: { rows: 2, written: 0, skipped: 2 },
     });
-    expect(await snapshot()).toBe(once);
+    await expectUnchanged(t, once);
   });
 
   it('writes an undated row again once the latest rating differs', async () => {
@@ -124,7 +117,7 @@ describe('importing a good file', () => {
 
 describe('refusing a file', () => {
   it('writes nothing when any row is bad, and lists every bad row with its line', async () => {
-    const before = await snapshot();
+    const before = await tableSnapshot(t);
     const csv = [
       'email,skill,level,date',
       'tom.becker@demo.opspath.test,spreadsheets,3,2026-01-01',
@@ -141,16 +134,16 @@ describe('refusing a file', () => {
     expect(result.problems.map((p) => p.line)).toEqual([3, 4, 6]);
     // Someone outside the manager's teams reads exactly like someone who does not exist.
     expect(result.problems[0]!.reason).toBe(`No one with the email ${CUSTOMER} in your teams.`);
-    expect(await snapshot()).toBe(before);
+    await expectUnchanged(t, before);
   });
 
   it('refuses members outright and writes nothing', async () => {
-    const before = await snapshot();
+    const before = await tableSnapshot(t);
     expect(await importRatings(t.db, ctx(member), 'email,skill,level\nnewhire@demo.opspath.test,spreadsheets,4\n')).toMatchObject({
       ok: false,
       status: 403,
     });
-    expect(await snapshot()).toBe(before);
+    await expectUnchanged(t, before);
   });
 
   it('is atomic: a failure while writing row 1,100 of 1,200 leaves no row and no audit entry', async () => {
@@ -159,14 +152,14 @@ describe('refusing a file', () => {
       `CREATE TRIGGER test_fail_import BEFORE INSERT ON skill_ratings WHEN NEW.note = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`,
     );
     try {
-      const before = await snapshot();
+      const before = await tableSnapshot(t);
       const lines = ['email,skill,level,date,note'];
       for (let i = 0; i < 1200; i++) {
         const day = new Date(Date.UTC(2023, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
         lines.push(`${WAREHOUSE[i % 4]},${SKILLS[i % 3]},${i % 5},${day},${i === 1099 ? 'boom' : `row ${i}`}`);
       }
       await expect(importRatings(t.db, ctx(admin), lines.join('\n'))).rejects.toThrow(/boom/);
-      expect(await snapshot()).toBe(before);
+      await expectUnchanged(t, before);
     } finally {
       await t.client.execute('DROP TRIGGER test_fail_import');
     }
@@ -207,10 +200,10 @@ describe('properties', () => {
       fc.asyncProperty(goodRows, fc.constantFrom(...BAD_LINES), fc.nat(), async (rows, bad, at) => {
         const lines = rows.map(line);
         lines.splice(at % (lines.length + 1), 0, bad);
-        const before = await snapshot();
+        const before = await tableSnapshot(t);
         const result = await importRatings(t.db, ctx(manager), ['email,skill,level,date,note', ...lines].join('\n'));
         expect(result.ok).toBe(false);
-        expect(await snapshot()).toBe(before);
+        await expectUnchanged(t, before);
       }),
       { numRuns: 20 },
     );
@@ -224,11 +217,11 @@ describe('properties', () => {
         const csv = ['email,skill,level,date,note', ...rows.map(line)].join('\n');
         const first = await importRatings(t.db, ctx(manager, now), csv);
         expect(first.ok).toBe(true);
-        const once = await snapshot();
+        const once = await tableSnapshot(t);
         const later = sameDay ? now : new Date(now.getTime() + 3 * 86_400_000);
         const second = await importRatings(t.db, ctx(admin, later), csv);
         expect(second).toMatchObject({ ok: true, value: { written: 0 } });
-        expect(await snapshot()).toBe(once);
+        await expectUnchanged(t, once);
       }),
       { numRuns: 20 },
     );

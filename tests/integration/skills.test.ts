@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 const readSkillCatalogFile = () => [...loadCatalogsFromDisk().skills.values()];
 import { testContext } from '../support/context.ts';
+import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ import {
 } from '#domain/skills-matrix.ts';
 import { parseCsv, toCsv, type CsvCell } from '#domain/csv.ts';
 import type { Level } from '#domain/scale.ts';
-import { seedDemo } from './db-helpers.ts';
+import { seedDemo } from '../support/db.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'opspath-skills-'));
 const templatePath = join(dir, 'template.db');
@@ -56,16 +57,6 @@ type Ids = Record<Persona, Actor> & {
 };
 let ids: Ids;
 const NOW = new Date('2026-11-22T10:00:00Z');
-
-/** Every row of every table, so a denied action can be shown to change nothing. */
-async function snapshot(database: Database): Promise<string> {
-  const tables = await database.db.all<{ name: string }>(
-    sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
-  );
-  const out: Record<string, unknown> = {};
-  for (const { name } of tables) out[name] = await database.db.all(sql.raw(`select * from "${name}" order by rowid`));
-  return JSON.stringify(out);
-}
 
 beforeAll(async () => {
   const template = openDatabase({ url: `file:${templatePath}` });
@@ -221,7 +212,7 @@ describe('recording a rating: who may rate whom', () => {
           const actor = ids[persona];
           const subject = c.subject() === 'SELF' ? String(actor.id) : c.subject();
           const input = rating({ ...c.input, ...(c.input?.skillId === 'FOREIGN' ? { skillId: ids.foreignSkill } : {}) });
-          const before = await snapshot(database);
+          const before = await tableSnapshot(database);
           const result: Outcome<{ rating: { id: number; kind: string; raterUserId: number; subjectUserId: number } }> = await recordRating(
             database.db,
             ctxFor(actor),
@@ -243,7 +234,7 @@ describe('recording a rating: who may rate whom', () => {
             expect(audit!.after).toMatchObject({ ratingId: result.value.rating.id, kind: expected, level: 3 });
           } else {
             expect(result).toMatchObject({ ok: false, status: expected });
-            expect(await snapshot(database)).toBe(before);
+            await expectUnchanged(database, before);
           }
         } finally {
           database.close();
@@ -264,11 +255,11 @@ describe('rating input', () => {
   ])('refuses %s with a message for the field and writes nothing', async (_name, extra, field) => {
     const database = await freshCopy();
     try {
-      const before = await snapshot(database);
+      const before = await tableSnapshot(database);
       const result = await recordRating(database.db, ctxFor(ids.manager), String(ids.warehouseMember), rating(extra));
       expect(result).toMatchObject({ ok: false, status: 400 });
       if (!result.ok && 'fieldErrors' in result) expect(Object.keys(result.fieldErrors)).toContain(field);
-      expect(await snapshot(database)).toBe(before);
+      await expectUnchanged(database, before);
     } finally {
       database.close();
     }
@@ -453,9 +444,9 @@ describe('the skill catalog', () => {
       const entries = readSkillCatalogFile();
       const again = await syncSkillCatalog(database.db, entries, new Date('2026-11-23T00:00:00Z'));
       expect(again).toEqual({ added: 0, updated: 0, retired: 0 });
-      const before = await snapshot(database);
+      const before = await tableSnapshot(database);
       await syncSkillCatalog(database.db, entries, new Date('2026-11-24T00:00:00Z'));
-      expect(await snapshot(database)).toBe(before);
+      await expectUnchanged(database, before);
       expect((await listOrgSkills(database.db, ids.admin.orgId)).filter((s) => s.source === 'content')).toHaveLength(entries.length);
     } finally {
       database.close();
@@ -493,9 +484,9 @@ describe('the skill catalog', () => {
     try {
       const form = { name: 'Forklift operation', category: 'technical', description: 'Operates a counterbalance forklift safely.' };
       for (const persona of ['manager', 'member'] as const) {
-        const before = await snapshot(database);
+        const before = await tableSnapshot(database);
         expect(await createSkill(database.db, ctxFor(ids[persona]), form)).toMatchObject({ ok: false, status: 403 });
-        expect(await snapshot(database)).toBe(before);
+        await expectUnchanged(database, before);
       }
       const created = await createSkill(database.db, ctxFor(ids.admin), form);
       expect(created).toMatchObject({ ok: true, value: { id: 'forklift-operation', orgId: ids.admin.orgId, source: 'admin' } });

@@ -7,7 +7,7 @@ import { createSession, validateSessionToken } from '#server/auth/session.ts';
 import { organisations, users } from '#server/db/schema.ts';
 import { DEMO_TIME_ZONE } from '#server/demo/index.ts';
 import { actionContext } from '#server/request/context.ts';
-import { createTestDatabase, seedDemo, TEST_POLICY, type TestDatabase } from './db-helpers.ts';
+import { createTestDatabase, seedDemo, TEST_POLICY, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // instead of a hand-kept list of tables, so a table a later migration adds is
 // covered the day it exists. Works on a test database (tests/integration/
 // db-helpers.ts), on the shared server's database file (serverDatabase() in
-// tests/browser/app-helpers.ts), on a drizzle Db or transaction and on a raw
+// tests/support/app.ts), on a drizzle Db or transaction and on a raw
 // libSQL client.
 //   const res = await expectUnchanged(database, () => visitor.post(path, form));
 //   const before = await tableSnapshot(database); …; await expectUnchanged(database, before);

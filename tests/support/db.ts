@@ -56,16 +56,6 @@ export async function seedDemo(db: Db, now = new Date('2026-11-22T09:00:00Z')) {
   return seedDemoOrganisation(db, { ...loadCatalogsFromDisk(), jobRoles: TEST_CATALOG }, now);
 }
 
-/** Everything a denied action must leave untouched, as comparable JSON. */
-export async function snapshot(db: Db) {
-  const tables = ['organisations', 'users', 'teams', 'team_memberships', 'sessions', 'audit_log'];
-  const result: Record<string, unknown> = {};
-  for (const table of tables) {
-    result[table] = await db.all(sql.raw(`select * from ${table} order by rowid`));
-  }
-  return JSON.stringify(result);
-}
-
 export async function countRows(db: Db, table: string): Promise<number> {
   const [row] = await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`));
   return Number(row?.n ?? 0);

@@ -182,16 +182,3 @@ export async function teamId(database: Database, name: string): Promise<number> 
     .where(sql`name = ${name}`);
   return team!.id;
 }
-
-/**
- * The tables a denied request must not touch. Sessions and the audit log are
- * left out because other test files sign in concurrently; checks that need
- * them compare specific rows instead.
- */
-export async function snapshotPeople(database: Database) {
-  const result: Record<string, unknown> = {};
-  for (const table of ['organisations', 'users', 'teams', 'team_memberships']) {
-    result[table] = await database.db.all(sql.raw(`select * from ${table} order by rowid`));
-  }
-  return JSON.stringify(result);
-}

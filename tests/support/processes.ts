@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { createClient } from '@libsql/client';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { checkIntegrity } from '#server/backup.ts';
-import { freePort, waitForServer } from '../support/global-setup.ts';
+import { freePort, waitForServer } from './global-setup.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
 
