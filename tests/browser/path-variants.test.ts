@@ -213,7 +213,7 @@ describe('feature form actions (POST), denied: nothing changes', () => {
     [
       'change reminder settings',
       () => '/app/certifications/settings',
-      () => ({ intent: 'settings', leadDays: '1', timeZone: 'UTC' }),
+      () => ({ intent: 'settings', leadDays: '1' }),
       { anonymous: 303, member: 403, otherManager: 403, manager: 403, newHire: 403 },
     ],
     [
