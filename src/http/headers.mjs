@@ -21,3 +21,24 @@ export function securityHeaders({ production, html }) {
   if (production) h['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
   return h;
 }
+
+const FRAME_ANCESTORS = "frame-ancestors 'none'";
+
+/**
+ * Astro sends its own Content-Security-Policy on server-rendered pages (the
+ * script and style hashes), which replaces the one set before its handler
+ * runs; frame-ancestors cannot travel in a meta tag, so it is added back here.
+ * @param {string} policy
+ * @returns {string}
+ */
+export function withFrameAncestors(policy) {
+  if (/(^|;)\s*frame-ancestors\s/i.test(policy)) return policy;
+  const trimmed = policy.trim().replace(/;\s*$/, '');
+  return trimmed ? `${trimmed}; ${FRAME_ANCESTORS}` : FRAME_ANCESTORS;
+}
+
+/**
+ * Methods no route takes and that the WHATWG Request behind Astro's handler
+ * refuses to construct (it would throw and answer 500 with a stack trace).
+ */
+export const UNSUPPORTED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);

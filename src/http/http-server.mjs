@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import compression from 'compression';
 import { loadStaticFiles, resolveStatic, sendStatic } from './static.mjs';
-import { securityHeaders } from './headers.mjs';
+import { securityHeaders, UNSUPPORTED_METHODS, withFrameAncestors } from './headers.mjs';
 
 /** @typedef {import('#server/env.ts').Env} Env */
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
@@ -164,6 +164,9 @@ export async function serve(config) {
     } catch {
       return plain(res, 400, 'Bad request');
     }
+    if (UNSUPPORTED_METHODS.has((req.method ?? '').toUpperCase())) return plain(res, 501, 'Not implemented');
+    // Astro injects an image endpoint that nothing here uses (no image service): it stays closed.
+    if (url.pathname === '/_image' || url.pathname.startsWith('/_image/')) return plain(res, 404, 'Not found');
     if ((req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/app')) {
       const key = resolveStatic(files, url.pathname);
       if (key) {
@@ -198,8 +201,32 @@ export async function serve(config) {
     for (const [k, v] of Object.entries(htmlHeaders)) res.setHeader(k, v);
     res.setHeader('Cache-Control', 'no-store');
     compress(req, res, () => {
+      keepFrameAncestors(res);
       handler(req, res, () => plain(res, 404, 'Not found'));
     });
+  }
+
+  /**
+   * Astro's node handler writes its own Content-Security-Policy through
+   * writeHead, replacing the server's; this puts frame-ancestors back into it.
+   * @param {ServerResponse} res
+   * @returns {void}
+   */
+  function keepFrameAncestors(res) {
+    const writeHead = res.writeHead;
+    /** @type {(...args: any[]) => ServerResponse} */
+    const patched = function (/** @type {any[]} */ ...args) {
+      const headers = args.find((a, i) => i > 0 && a && typeof a === 'object' && !Array.isArray(a));
+      if (headers) {
+        for (const key of Object.keys(headers)) {
+          if (key.toLowerCase() === 'content-security-policy') headers[key] = withFrameAncestors(String(headers[key]));
+        }
+      }
+      const current = res.getHeader('content-security-policy');
+      if (typeof current === 'string') res.setHeader('Content-Security-Policy', withFrameAncestors(current));
+      return writeHead.apply(res, /** @type {any} */ (args));
+    };
+    res.writeHead = /** @type {typeof res.writeHead} */ (patched);
   }
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
