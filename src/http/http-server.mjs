@@ -76,6 +76,21 @@ export async function serve(config) {
     res.end(message);
   }
 
+  /** The prerendered error pages answer only with their own status, never as /404/ with 200. */
+  const ERROR_PAGES = new Set(['/404.html', '/500.html']);
+  const notFoundPage = files.get('/404.html');
+
+  /**
+   * No page or file has this address: the site's 404 page (with its navigation), or plain text if the build has none.
+   * @param {IncomingMessage} req
+   * @param {ServerResponse} res
+   * @returns {void}
+   */
+  function notFound(req, res) {
+    if (notFoundPage) return sendStatic(req, res, notFoundPage, htmlHeaders, 404);
+    plain(res, 404, 'Not found');
+  }
+
   /** After refusing a body, at most this much more of it is read (and dropped) before the connection is cut. */
   const DRAIN_LIMIT = 8 * 1024 * 1024;
 
@@ -169,7 +184,7 @@ export async function serve(config) {
     if (url.pathname === '/_image' || url.pathname.startsWith('/_image/')) return plain(res, 404, 'Not found');
     if ((req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/app')) {
       const key = resolveStatic(files, url.pathname);
-      if (key) {
+      if (key && !ERROR_PAGES.has(key)) {
         // resolveStatic returns only keys of the map.
         const entry = /** @type {StaticEntry} */ (files.get(key));
         return sendStatic(req, res, entry, entry.type.startsWith('text/html') ? htmlHeaders : assetHeaders);
@@ -202,7 +217,7 @@ export async function serve(config) {
     res.setHeader('Cache-Control', 'no-store');
     compress(req, res, () => {
       keepFrameAncestors(res);
-      handler(req, res, () => plain(res, 404, 'Not found'));
+      handler(req, res, () => notFound(req, res));
     });
   }
 

@@ -99,18 +99,21 @@ export function resolveStatic(files, pathname) {
  * @param {ServerResponse} res
  * @param {StaticEntry} entry
  * @param {Record<string, string>} extraHeaders
+ * @param {number} [status] 200, or the status of an error page sent in place of what was asked for (never cached)
  * @returns {void}
  */
-export function sendStatic(req, res, entry, extraHeaders) {
+export function sendStatic(req, res, entry, extraHeaders, status = 200) {
   /** @type {Record<string, string | number>} */
   const headers = {
     ...extraHeaders,
     'Content-Type': entry.type,
     ETag: entry.etag,
-    'Cache-Control': entry.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate',
+    'Cache-Control':
+      status !== 200 ? 'no-store' : entry.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate',
     Vary: 'Accept-Encoding',
   };
-  if (req.headers['if-none-match'] === entry.etag) {
+  if (status !== 200) delete headers.ETag;
+  else if (req.headers['if-none-match'] === entry.etag) {
     res.writeHead(304, headers);
     res.end();
     return;
@@ -125,6 +128,6 @@ export function sendStatic(req, res, entry, extraHeaders) {
     headers['Content-Encoding'] = 'gzip';
   }
   headers['Content-Length'] = body.length;
-  res.writeHead(200, headers);
+  res.writeHead(status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -1,10 +1,11 @@
 // The edges of the web process, against the built server: methods no route
 // takes, Astro's unused image endpoint, and the frame-ancestors directive,
 // which Astro's own Content-Security-Policy header would otherwise drop from
-// server-rendered pages.
+// server-rendered pages; and the site's own 404 page.
 import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { baseUrl, signedIn } from '../support/app.ts';
+import { checkA11y, launchBrowser } from '../support/browser.ts';
 
 const base = baseUrl();
 
@@ -66,5 +67,39 @@ describe("frame-ancestors 'none' on every kind of page", () => {
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 303, 200, 404]);
     for (const res of responses) expect(csp(res), res.url).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('an address no page answers', () => {
+  it.each(['/no-such-page/', '/app/no-such-page/', '/roles/no-such-role/', '/compare/a/b/', '/_astro/missing.js'])(
+    "%s gets the site's 404 page, never cached",
+    async (path) => {
+      const res = await fetch(base + path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const html = await res.text();
+      expect(html).toContain('<title>Page not found · OpsPath</title>');
+      expect(html).toMatch(/<nav class="site-nav" aria-label="Main">[\s\S]*href="\/roles\/"/);
+    },
+  );
+
+  it.each(['/404/', '/404.html', '/500.html', '/500/'])('the error page itself is not served with 200 at %s', async (path) => {
+    expect((await fetch(base + path)).status).toBe(404);
+  });
+
+  it('passes axe, and its links lead on', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const res = await page.goto(`${base}/no-such-page/`);
+      expect(res?.status()).toBe(404);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
+      await checkA11y(page, '404');
+      await page.getByRole('link', { name: 'Browse the role guides' }).click();
+      await page.waitForURL(`${base}/roles/`);
+    } finally {
+      await browser.close();
+    }
   });
 });
