@@ -14,7 +14,10 @@
 // Methods other than GET, HEAD and POST answer 405 with Allow.
 import type { AstroGlobal } from 'astro';
 import type { FormValues } from '#domain/fields.ts';
+import type { SignedInUser } from '../auth/session.ts';
+import { getDb, type Db } from '../db/client.ts';
 import type { FieldErrors, Outcome, Refusal } from '../outcome.ts';
+import { actionContext, loginPath, type ActionContext } from './context.ts';
 import { keepTyped, MAX_FORM_BYTES, readForm } from './form.ts';
 
 export type PageIntent<C, V> = {
@@ -84,6 +87,31 @@ function methodNotAllowed(allow: readonly string[]): Response {
 export function pageGet(astro: Pick<AstroGlobal, 'request'>): Response | null {
   const method = astro.request.method;
   return method === 'GET' || method === 'HEAD' ? null : methodNotAllowed(['GET', 'HEAD']);
+}
+
+/** What every signed-in page loads with: who is signed in, the database and the context of their actions. */
+export type SignedIn = { user: SignedInUser; db: Db; ctx: ActionContext };
+
+/** A signed-in page's start, or the response to return instead (and then nothing else). */
+export type SignedInPage = ({ response: null } & SignedIn) | ({ response: Response } & { [K in keyof SignedIn]?: never });
+
+/**
+ * The start of every /app page:
+ *   const { response, user, db, ctx } = signedInPage(Astro);
+ *   if (response) return response;
+ * A page without forms (`{ forms: false }`) answers any method but GET and HEAD with 405 first, even
+ * without a session. Then a visitor without a session goes to /login?next=<this page> (303). On a page
+ * with forms, pagePost answers other methods with 405, after that redirect.
+ * Whether this person may see the page is the page's own check, next to what it loads.
+ */
+export function signedInPage(astro: AstroGlobal, options: { forms?: boolean } = {}): SignedInPage {
+  if (options.forms === false) {
+    const notAllowed = pageGet(astro);
+    if (notAllowed) return { response: notAllowed };
+  }
+  const user = astro.locals.user;
+  if (!user) return { response: astro.redirect(loginPath(astro.url), 303) };
+  return { response: null, user, db: getDb(), ctx: actionContext(astro, user) };
 }
 
 export async function pagePost<C, M extends Record<string, unknown>>(
