@@ -7,7 +7,7 @@ import { isAdmin } from '#domain/access.ts';
 import type { FormValues } from '#domain/fields.ts';
 import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db } from '#server/db/client.ts';
 import { certificationRequirements } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -45,12 +45,13 @@ export async function addRequirement(
       .onConflictDoNothing()
       .returning();
     if (inserted.length === 0) return invalid({ certificationId: 'This tier already requires this certification.' }, undefined, 409);
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.requirement_added',
-      target: { type: 'organisation', id: ctx.actor.orgId },
-      after: { ...position, certificationId },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'certification.requirement_added',
+      { type: 'organisation', id: ctx.actor.orgId },
+      { after: { ...position, certificationId } },
+    );
     return ok(null);
   });
 }
@@ -73,12 +74,13 @@ export async function removeRequirement(db: Db, ctx: ActionContext, form: FormVa
       )
       .returning();
     if (removed.length === 0) return notFound();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.requirement_removed',
-      target: { type: 'organisation', id: ctx.actor.orgId },
-      before: { ...position, certificationId },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'certification.requirement_removed',
+      { type: 'organisation', id: ctx.actor.orgId },
+      { before: { ...position, certificationId } },
+    );
     return ok(null);
   });
 }

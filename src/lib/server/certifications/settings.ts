@@ -10,7 +10,7 @@ import { isAdmin, type Actor } from '#domain/access.ts';
 import type { FormValues } from '#domain/fields.ts';
 import { describePosition, positionValue, type JobRoleCatalog } from '#domain/job-roles.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { organisations } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -50,13 +50,13 @@ export async function updateCertificationSettings(db: Db, ctx: ActionContext, fo
       .update(organisations)
       .set({ settings: { ...org.settings, certificationReminderDays: next.leadDays } })
       .where(eq(organisations.id, org.id));
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.settings_updated',
-      target: { type: 'organisation', id: org.id },
-      before: { leadDays: before.leadDays },
-      after: { leadDays: next.leadDays },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'certification.settings_updated',
+      { type: 'organisation', id: org.id },
+      { before: { leadDays: before.leadDays }, after: { leadDays: next.leadDays } },
+    );
     return ok(next);
   });
 }

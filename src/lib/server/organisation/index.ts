@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
 import { DEFAULT_TIME_ZONE, isValidTimeZone, organisationTimeZone } from '#domain/calendar.ts';
 import type { FormValues } from '#domain/fields.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { organisations } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -52,13 +52,13 @@ export async function setOrganisationTimeZone(db: Db, ctx: ActionContext, form: 
       .update(organisations)
       .set({ settings: { ...org.settings, timeZone } })
       .where(eq(organisations.id, org.id));
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'org.time_zone_changed',
-      target: { type: 'organisation', id: org.id },
-      before: { timeZone: before },
-      after: { timeZone },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'org.time_zone_changed',
+      { type: 'organisation', id: org.id },
+      { before: { timeZone: before }, after: { timeZone } },
+    );
     return ok({ timeZone });
   });
 }

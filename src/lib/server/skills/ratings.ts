@@ -17,7 +17,7 @@ import {
   targetsFor,
   type SkillMatrixCell,
 } from '#domain/skills-matrix.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db } from '#server/db/client.ts';
 import { skillRatings, skills, users, type SkillRating } from '#server/db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -100,12 +100,13 @@ export async function recordRating(
         createdAt: ctx.now,
       })
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'skill.rated',
-      target: { type: 'user', id: subject.id },
-      after: { ratingId: rating!.id, skillId: skill.id, kind, level: value.level, note: value.note, evidenceUrl: value.evidenceUrl },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'skill.rated',
+      { type: 'user', id: subject.id },
+      { after: { ratingId: rating!.id, skillId: skill.id, kind, level: value.level, note: value.note, evidenceUrl: value.evidenceUrl } },
+    );
     return ok({ rating: rating!, subject: { id: subject.id, jobRole: subject.jobRole, tier: subject.tier } });
   });
 }
