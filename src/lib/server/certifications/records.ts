@@ -21,8 +21,8 @@ import type { IsoDate } from '#domain/calendar.ts';
 import { canKeepOwnCertifications, type Actor } from '#domain/access.ts';
 import { choiceOf, idFromList, optionalDate, optionalText, optionalWebLink, parseId, type FormValues } from '#domain/fields.ts';
 import type { CertificationContent, CertificationEntry } from '#catalog/catalogs.ts';
-import { auditedBy, changedFields, writeAudit } from '#server/audit/index.ts';
-import type { Db, Executor } from '#server/db/client.ts';
+import { changedFields, writeActorAudit } from '#server/audit/index.ts';
+import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { calendarFeedTokens, certificationRecords } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -231,6 +231,20 @@ async function ownRecord(tx: Executor, actor: Actor, rawId: string | undefined):
   return row && row.userId === actor.id && row.orgId === actor.orgId ? row : null;
 }
 
+/** Runs an edit of one of the actor's own records in a transaction: 403 if they keep none, 404 for any other record. */
+async function withOwnRecord<T>(
+  db: Db,
+  ctx: ActionContext,
+  rawRecordId: string | undefined,
+  edit: (tx: Tx, record: RecordRow) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
+  return db.transaction(async (tx) => {
+    const record = await ownRecord(tx, ctx.actor, rawRecordId);
+    return record ? edit(tx, record) : notFound();
+  });
+}
+
 // --- records: actions -------------------------------------------------------------------
 // Records are kept by their holder (the /me/ page): the actions always act on
 // the actor's own records, so a tampered record id is "not found". "Today"
@@ -259,12 +273,13 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
       updatedAt: ctx.now,
     };
     const [row] = await tx.insert(certificationRecords).values(values).returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.record_added',
-      target: { type: 'certification_record', id: row!.id },
-      after: recordSnapshot(row!),
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'certification.record_added',
+      { type: 'certification_record', id: row!.id },
+      { after: recordSnapshot(row!) },
+    );
     return ok(row!);
   });
 }
@@ -276,10 +291,7 @@ export async function updateRecord(
   form: FormValues,
   content: CertificationContent,
 ): Promise<Outcome<RecordRow>> {
-  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
-  return db.transaction(async (tx) => {
-    const record = await ownRecord(tx, ctx.actor, rawRecordId);
-    if (!record) return notFound();
+  return withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
     const parsed = parseInput(editSchema(ctx.today), form);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -320,13 +332,13 @@ export async function updateRecord(
       .set({ ...next, updatedAt: ctx.now })
       .where(eq(certificationRecords.id, record.id))
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.record_updated',
-      target: { type: 'certification_record', id: record.id },
-      before: diff.before,
-      after: diff.after,
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'certification.record_updated',
+      { type: 'certification_record', id: record.id },
+      { before: diff.before, after: diff.after },
+    );
     return ok(updated!);
   });
 }
@@ -338,10 +350,7 @@ export async function renewRecord(
   form: FormValues,
   content: CertificationContent,
 ): Promise<Outcome<RecordRow>> {
-  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
-  return db.transaction(async (tx) => {
-    const record = await ownRecord(tx, ctx.actor, rawRecordId);
-    if (!record) return notFound();
+  return withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
     const entry = content.catalog.get(record.certificationId);
     if (!entry) return invalid({ form: 'This certification is no longer in the catalog, so it cannot be renewed here.' });
     if (record.status !== 'earned') return invalid({ form: 'Only an earned certification can be renewed. Edit the plan instead.' });
@@ -378,13 +387,13 @@ export async function renewRecord(
         updatedAt: ctx.now,
       })
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.record_renewed',
-      target: { type: 'certification_record', id: row!.id },
-      before: { recordId: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn },
-      after: recordSnapshot(row!),
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'certification.record_renewed',
+      { type: 'certification_record', id: row!.id },
+      { before: { recordId: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn }, after: recordSnapshot(row!) },
+    );
     return ok(row!);
   });
 }
