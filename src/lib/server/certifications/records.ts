@@ -21,7 +21,7 @@ import type { IsoDate } from '#domain/calendar.ts';
 import { canKeepOwnCertifications, type Actor } from '#domain/access.ts';
 import { choiceOf, idFromList, optionalDate, optionalText, optionalWebLink, parseId, type FormValues } from '#domain/fields.ts';
 import type { CertificationContent, CertificationEntry } from '#catalog/catalogs.ts';
-import { changedFields, writeActorAudit } from '#server/audit/index.ts';
+import { changedFields, writeActorAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
 import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { calendarFeedTokens, certificationRecords } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -231,6 +231,15 @@ async function ownRecord(tx: Executor, actor: Actor, rawId: string | undefined):
   return row && row.userId === actor.id && row.orgId === actor.orgId ? row : null;
 }
 
+/** The audit row of a change to a certification record. */
+const auditRecord = (
+  tx: Executor,
+  ctx: ActionContext,
+  action: AuditAction,
+  recordId: number,
+  change: Pick<AuditEvent, 'before' | 'after'>,
+) => writeActorAudit(tx, ctx, action, { type: 'certification_record', id: recordId }, change);
+
 /** Runs an edit of one of the actor's own records in a transaction: 403 if they keep none, 404 for any other record. */
 async function withOwnRecord<T>(
   db: Db,
@@ -273,13 +282,7 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
       updatedAt: ctx.now,
     };
     const [row] = await tx.insert(certificationRecords).values(values).returning();
-    await writeActorAudit(
-      tx,
-      ctx,
-      'certification.record_added',
-      { type: 'certification_record', id: row!.id },
-      { after: recordSnapshot(row!) },
-    );
+    await auditRecord(tx, ctx, 'certification.record_added', row!.id, { after: recordSnapshot(row!) });
     return ok(row!);
   });
 }
@@ -332,13 +335,7 @@ export async function updateRecord(
       .set({ ...next, updatedAt: ctx.now })
       .where(eq(certificationRecords.id, record.id))
       .returning();
-    await writeActorAudit(
-      tx,
-      ctx,
-      'certification.record_updated',
-      { type: 'certification_record', id: record.id },
-      { before: diff.before, after: diff.after },
-    );
+    await auditRecord(tx, ctx, 'certification.record_updated', record.id, diff);
     return ok(updated!);
   });
 }
@@ -387,13 +384,10 @@ export async function renewRecord(
         updatedAt: ctx.now,
       })
       .returning();
-    await writeActorAudit(
-      tx,
-      ctx,
-      'certification.record_renewed',
-      { type: 'certification_record', id: row!.id },
-      { before: { recordId: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn }, after: recordSnapshot(row!) },
-    );
+    await auditRecord(tx, ctx, 'certification.record_renewed', row!.id, {
+      before: { recordId: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn },
+      after: recordSnapshot(row!),
+    });
     return ok(row!);
   });
 }
