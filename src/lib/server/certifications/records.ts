@@ -197,6 +197,16 @@ const renewSchema = (today: IsoDate) =>
     .transform((v) => ({ ...v, status: 'earned' as const }))
     .superRefine((v, ctx) => checkDates(v, today, ctx));
 
+/** The columns a record's form sets: status, dates (the expiry computed from the catalog unless entered) and evidence. */
+const detailColumns = (entry: CertificationEntry, v: Details & Pick<RecordRow, 'credentialId' | 'verificationUrl' | 'note'>) => ({
+  status: v.status,
+  earnedOn: v.earnedOn,
+  ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
+  credentialId: v.credentialId,
+  verificationUrl: v.verificationUrl,
+  note: v.note,
+});
+
 /** What the audit log keeps of a record. */
 const recordSnapshot = (
   r: Pick<
@@ -254,6 +264,15 @@ async function withOwnRecord<T>(
   });
 }
 
+/** Editing and renewing: a form about one of the actor's own records. */
+type OwnRecordAction = (
+  db: Db,
+  ctx: ActionContext,
+  rawRecordId: string | undefined,
+  form: FormValues,
+  content: CertificationContent,
+) => Promise<Outcome<RecordRow>>;
+
 // --- records: actions -------------------------------------------------------------------
 // Records are kept by their holder (the /me/ page): the actions always act on
 // the actor's own records, so a tampered record id is "not found". "Today"
@@ -270,12 +289,7 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
       orgId: ctx.actor.orgId,
       userId: ctx.actor.id,
       certificationId: v.certificationId,
-      status: v.status,
-      earnedOn: v.earnedOn,
-      ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
-      credentialId: v.credentialId,
-      verificationUrl: v.verificationUrl,
-      note: v.note,
+      ...detailColumns(entry, v),
       renewsRecordId: null,
       createdBy: ctx.actor.id,
       createdAt: ctx.now,
@@ -287,14 +301,8 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
   });
 }
 
-export async function updateRecord(
-  db: Db,
-  ctx: ActionContext,
-  rawRecordId: string | undefined,
-  form: FormValues,
-  content: CertificationContent,
-): Promise<Outcome<RecordRow>> {
-  return withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
+export const updateRecord: OwnRecordAction = (db, ctx, rawRecordId, form, content) =>
+  withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
     const parsed = parseInput(editSchema(ctx.today), form);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -317,14 +325,7 @@ export async function updateRecord(
       return invalid({ earnedOn: `This record was renewed on ${renewedBy.earnedOn}: its earned date must be before that.` });
     }
 
-    const next = {
-      status: v.status,
-      earnedOn: v.earnedOn,
-      ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
-      credentialId: v.credentialId,
-      verificationUrl: v.verificationUrl,
-      note: v.note,
-    };
+    const next = detailColumns(entry, v);
     // An expiry left empty is recomputed; one equal to the computed date stays "computed".
     if (next.expirySource === 'entered' && v.earnedOn && computeExpiry(entry, v.earnedOn).expiresOn === v.expiresOn)
       next.expirySource = 'computed';
@@ -338,16 +339,9 @@ export async function updateRecord(
     await auditRecord(tx, ctx, 'certification.record_updated', record.id, diff);
     return ok(updated!);
   });
-}
 
-export async function renewRecord(
-  db: Db,
-  ctx: ActionContext,
-  rawRecordId: string | undefined,
-  form: FormValues,
-  content: CertificationContent,
-): Promise<Outcome<RecordRow>> {
-  return withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
+export const renewRecord: OwnRecordAction = (db, ctx, rawRecordId, form, content) =>
+  withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
     const entry = content.catalog.get(record.certificationId);
     if (!entry) return invalid({ form: 'This certification is no longer in the catalog, so it cannot be renewed here.' });
     if (record.status !== 'earned') return invalid({ form: 'Only an earned certification can be renewed. Edit the plan instead.' });
@@ -372,12 +366,7 @@ export async function renewRecord(
         orgId: record.orgId,
         userId: record.userId,
         certificationId: record.certificationId,
-        status: 'earned',
-        earnedOn: v.earnedOn,
-        ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
-        credentialId: v.credentialId,
-        verificationUrl: v.verificationUrl,
-        note: v.note,
+        ...detailColumns(entry, v),
         renewsRecordId: record.id,
         createdBy: ctx.actor.id,
         createdAt: ctx.now,
@@ -390,4 +379,3 @@ export async function renewRecord(
     });
     return ok(row!);
   });
-}
