@@ -49,6 +49,16 @@ const userRef = <TName extends string>(name: TName) =>
     .references(() => users.id);
 /** A person the row may name (an actor, who ended or handled something). */
 const optionalUserRef = <TName extends string>(name: TName) => integer(name).references(() => users.id);
+/** The ramp plan a task or history row belongs to. */
+const rampPlanRef = () =>
+  integer('plan_id')
+    .notNull()
+    .references(() => rampPlans.id);
+/** The skill a rating is about. */
+const skillRef = () =>
+  text('skill_id')
+    .notNull()
+    .references(() => skills.id);
 /** A row's fields before or after a change, as an audit or history entry keeps them. */
 const changeSnapshot = <TName extends string>(name: TName) => text(name, { mode: 'json' }).$type<Record<string, unknown>>();
 /** A CHECK that a text column holds one of a fixed list; names are unqualified (see users). */
@@ -253,11 +263,6 @@ export const rampPlans = sqliteTable(
   ],
 );
 
-const rampPlanRef = () =>
-  integer('plan_id')
-    .notNull()
-    .references(() => rampPlans.id);
-
 export const rampTasks = sqliteTable(
   'ramp_tasks',
   {
@@ -367,9 +372,7 @@ export const skillRatings = sqliteTable(
     subjectUserId: userRef('subject_user_id'),
     /** Who gave the rating: the subject for a self rating. */
     raterUserId: userRef('rater_user_id'),
-    skillId: text('skill_id')
-      .notNull()
-      .references(() => skills.id),
+    skillId: skillRef(),
     kind: text('kind', { enum: RATING_KINDS }).notNull(),
     /** 0-4 on the scale in src/lib/domain/scale.ts. */
     level: integer('level').notNull(),
@@ -403,9 +406,7 @@ export const skillRatingsCurrent = sqliteTable(
   'skill_ratings_current',
   {
     subjectUserId: userRef('subject_user_id'),
-    skillId: text('skill_id')
-      .notNull()
-      .references(() => skills.id),
+    skillId: skillRef(),
     orgId: orgRef(),
     selfLevel: integer('self_level'),
     selfRatedAt: integer('self_rated_at'),
