@@ -31,13 +31,9 @@ export const optionalText = (max: number) =>
     .pipe(z.string().max(max, { error: tooLong(max) }))
     .transform((v) => (v === '' ? null : v));
 
-/** Trimmed text that must be given: `missing` says what to enter ("Enter a team name."). */
-export const requiredText = (max: number, missing: string) =>
-  z
-    .string({ error: missing })
-    .trim()
-    .min(1, { error: missing })
-    .max(max, { error: tooLong(max) });
+/** Trimmed text that must be given: `missing` says what to enter ("Enter a team name."), `overLong` what is wrong with too much. */
+export const requiredText = (max: number, missing: string, overLong = tooLong(max)) =>
+  z.string({ error: missing }).trim().min(1, { error: missing }).max(max, { error: overLong });
 
 /** A person's name as shown across the product. */
 export const personName = requiredText(100, 'Enter a name.');

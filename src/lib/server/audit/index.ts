@@ -70,6 +70,17 @@ export const auditedBy = (ctx: { actor: { id: number; orgId: number }; ip: strin
   at: ctx.now,
 });
 
+/** The audit row of something the signed-in actor did to a target (what auditedBy says, plus what changed). */
+export async function writeActorAudit(
+  db: Executor,
+  ctx: Parameters<typeof auditedBy>[0],
+  action: AuditAction,
+  target: AuditTarget,
+  change: Pick<AuditEvent, 'before' | 'after'> = {},
+): Promise<void> {
+  await writeAudit(db, { ...auditedBy(ctx), action, target, ...change });
+}
+
 /** The audit_log row of an event. */
 export function auditRow(event: AuditEvent) {
   return {

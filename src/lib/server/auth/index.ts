@@ -3,10 +3,10 @@
 import type { RequestMeta } from '#server/request/context.ts';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeAudit } from '#server/audit/index.ts';
-import type { Db } from '#server/db/client.ts';
+import { writeActorAudit, writeAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
+import type { Db, Executor } from '#server/db/client.ts';
 import { users, type Session } from '#server/db/schema.ts';
-import type { FormValues } from '#domain/fields.ts';
+import { requiredText, type FormValues } from '#domain/fields.ts';
 import { hashPassword, needsRehash, PASSWORD_MAX, passwordSchema, verifyDummyPassword, verifyPassword } from './password.ts';
 import { createDatabaseLoginThrottle, type LoginThrottle } from './rate-limit.ts';
 import { createSession, invalidateSession, invalidateUserSessions, type SessionOptions, type UserProfile } from './session.ts';
@@ -18,17 +18,22 @@ import { fieldErrors, invalid, ok, throttled, type Outcome } from '#server/outco
 export const SIGN_IN_FAILED = 'That email and password do not match an active account.';
 
 const signInSchema = z.object({
-  email: z
-    .string({ error: 'Enter your email address.' })
-    .trim()
-    .min(1, { error: 'Enter your email address.' })
-    .max(254, { error: 'Use at most 254 characters.' }),
+  email: requiredText(254, 'Enter your email address.'),
   // No minimum here: the length rule applies when a password is set, not when one is tried.
   password: z
     .string({ error: 'Enter your password.' })
     .min(1, { error: 'Enter your password.' })
     .max(PASSWORD_MAX, { error: `Use at most ${PASSWORD_MAX} characters.` }),
 });
+
+/** The audit row of something a person did to their own account: they are both the actor and the target. */
+const auditOwnAccount = (
+  db: Executor,
+  user: Pick<UserProfile, 'id' | 'orgId'>,
+  meta: RequestMeta,
+  action: AuditAction,
+  change?: Pick<AuditEvent, 'after'>,
+) => writeActorAudit(db, { actor: user, ...meta }, action, { type: 'user', id: user.id }, change);
 
 export type SignedIn = { token: string; session: Session; user: UserProfile };
 
@@ -79,14 +84,7 @@ export async function signIn(
   const { token, session } = await db.transaction(async (tx) => {
     if (rehashed) await tx.update(users).set({ passwordHash: rehashed }).where(eq(users.id, user.id));
     const created = await createSession(tx, user.id, sessionOptions);
-    await writeAudit(tx, {
-      orgId: user.orgId,
-      actorUserId: user.id,
-      action: 'auth.sign_in',
-      target: { type: 'user', id: user.id },
-      ip: meta.ip,
-      at: meta.now,
-    });
+    await auditOwnAccount(tx, user, meta, 'auth.sign_in');
     return created;
   });
   const { passwordHash: _omit, ...safeUser } = user;
@@ -96,29 +94,14 @@ export async function signIn(
 export async function signOut(db: Db, session: Session, user: UserProfile, meta: RequestMeta): Promise<void> {
   await db.transaction(async (tx) => {
     await invalidateSession(tx, session.id);
-    await writeAudit(tx, {
-      orgId: user.orgId,
-      actorUserId: user.id,
-      action: 'auth.sign_out',
-      target: { type: 'user', id: user.id },
-      ip: meta.ip,
-      at: meta.now,
-    });
+    await auditOwnAccount(tx, user, meta, 'auth.sign_out');
   });
 }
 
 export async function signOutEverywhere(db: Db, user: UserProfile, meta: RequestMeta): Promise<number> {
   return db.transaction(async (tx) => {
     const ended = await invalidateUserSessions(tx, user.id);
-    await writeAudit(tx, {
-      orgId: user.orgId,
-      actorUserId: user.id,
-      action: 'auth.sign_out_everywhere',
-      target: { type: 'user', id: user.id },
-      after: { endedSessions: ended },
-      ip: meta.ip,
-      at: meta.now,
-    });
+    await auditOwnAccount(tx, user, meta, 'auth.sign_out_everywhere', { after: { endedSessions: ended } });
     return ended;
   });
 }
@@ -165,15 +148,7 @@ export async function changeOwnPassword(
   const created = await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id));
     const ended = await invalidateUserSessions(tx, user.id);
-    await writeAudit(tx, {
-      orgId: user.orgId,
-      actorUserId: user.id,
-      action: 'auth.password_changed',
-      target: { type: 'user', id: user.id },
-      after: { endedSessions: ended },
-      ip: meta.ip,
-      at: meta.now,
-    });
+    await auditOwnAccount(tx, user, meta, 'auth.password_changed', { after: { endedSessions: ended } });
     return createSession(tx, user.id, sessionOptions);
   });
   await throttle.succeeded(user.email);

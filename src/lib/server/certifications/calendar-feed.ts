@@ -12,7 +12,7 @@ import { addDays, type IsoDate } from '#domain/calendar.ts';
 import { canKeepOwnCertifications, canManageTeam } from '#domain/access.ts';
 import { parseId } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { calendarFeedTokens, teams, users } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -27,6 +27,19 @@ const TOKEN = /^([a-z2-7]{24})-([a-z2-7]{24})$/;
 const randomPart = () => encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(15)));
 const hashSecret = (secret: string) => sha256(new TextEncoder().encode(secret));
 
+/** Revokes the actor's live feed tokens, each with an audit row saying why. */
+async function revokeActiveTokens(tx: Executor, ctx: ActionContext, reason: 'replaced' | 'revoked') {
+  const revoked = await tx
+    .update(calendarFeedTokens)
+    .set({ revokedAt: ctx.now })
+    .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
+    .returning({ id: calendarFeedTokens.id });
+  for (const r of revoked) {
+    await writeActorAudit(tx, ctx, 'calendar.token_revoked', { type: 'calendar_token', id: r.id }, { after: { reason } });
+  }
+  return revoked;
+}
+
 /**
  * A new feed token for the actor; any previous one stops working at once.
  * The token is returned only here: only its secret's SHA-256 is stored, so a
@@ -37,42 +50,18 @@ export async function createCalendarToken(db: Db, ctx: ActionContext): Promise<O
   const id = randomPart();
   const secret = randomPart();
   return db.transaction(async (tx) => {
-    const revoked = await tx
-      .update(calendarFeedTokens)
-      .set({ revokedAt: ctx.now })
-      .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
-      .returning({ id: calendarFeedTokens.id });
-    for (const r of revoked) {
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'calendar.token_revoked',
-        target: { type: 'calendar_token', id: r.id },
-        after: { reason: 'replaced' },
-      });
-    }
+    await revokeActiveTokens(tx, ctx, 'replaced');
     await tx
       .insert(calendarFeedTokens)
       .values({ id, userId: ctx.actor.id, secretHash: Buffer.from(hashSecret(secret)), createdAt: ctx.now });
-    await writeAudit(tx, { ...auditedBy(ctx), action: 'calendar.token_created', target: { type: 'calendar_token', id } });
+    await writeActorAudit(tx, ctx, 'calendar.token_created', { type: 'calendar_token', id });
     return ok({ token: `${id}-${secret}` });
   });
 }
 
 export async function revokeCalendarToken(db: Db, ctx: ActionContext): Promise<Outcome<{ revoked: number }>> {
   return db.transaction(async (tx) => {
-    const revoked = await tx
-      .update(calendarFeedTokens)
-      .set({ revokedAt: ctx.now })
-      .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
-      .returning({ id: calendarFeedTokens.id });
-    for (const r of revoked) {
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'calendar.token_revoked',
-        target: { type: 'calendar_token', id: r.id },
-        after: { reason: 'revoked' },
-      });
-    }
+    const revoked = await revokeActiveTokens(tx, ctx, 'revoked');
     return ok({ revoked: revoked.length });
   });
 }

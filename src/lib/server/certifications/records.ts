@@ -21,8 +21,8 @@ import type { IsoDate } from '#domain/calendar.ts';
 import { canKeepOwnCertifications, type Actor } from '#domain/access.ts';
 import { choiceOf, idFromList, optionalDate, optionalText, optionalWebLink, parseId, type FormValues } from '#domain/fields.ts';
 import type { CertificationContent, CertificationEntry } from '#catalog/catalogs.ts';
-import { auditedBy, changedFields, writeAudit } from '#server/audit/index.ts';
-import type { Db, Executor } from '#server/db/client.ts';
+import { changedFields, writeActorAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
+import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { calendarFeedTokens, certificationRecords } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -197,6 +197,16 @@ const renewSchema = (today: IsoDate) =>
     .transform((v) => ({ ...v, status: 'earned' as const }))
     .superRefine((v, ctx) => checkDates(v, today, ctx));
 
+/** The columns a record's form sets: status, dates (the expiry computed from the catalog unless entered) and evidence. */
+const detailColumns = (entry: CertificationEntry, v: Details & Pick<RecordRow, 'credentialId' | 'verificationUrl' | 'note'>) => ({
+  status: v.status,
+  earnedOn: v.earnedOn,
+  ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
+  credentialId: v.credentialId,
+  verificationUrl: v.verificationUrl,
+  note: v.note,
+});
+
 /** What the audit log keeps of a record. */
 const recordSnapshot = (
   r: Pick<
@@ -231,6 +241,38 @@ async function ownRecord(tx: Executor, actor: Actor, rawId: string | undefined):
   return row && row.userId === actor.id && row.orgId === actor.orgId ? row : null;
 }
 
+/** The audit row of a change to a certification record. */
+const auditRecord = (
+  tx: Executor,
+  ctx: ActionContext,
+  action: AuditAction,
+  recordId: number,
+  change: Pick<AuditEvent, 'before' | 'after'>,
+) => writeActorAudit(tx, ctx, action, { type: 'certification_record', id: recordId }, change);
+
+/** Runs an edit of one of the actor's own records in a transaction: 403 if they keep none, 404 for any other record. */
+async function withOwnRecord<T>(
+  db: Db,
+  ctx: ActionContext,
+  rawRecordId: string | undefined,
+  edit: (tx: Tx, record: RecordRow) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
+  return db.transaction(async (tx) => {
+    const record = await ownRecord(tx, ctx.actor, rawRecordId);
+    return record ? edit(tx, record) : notFound();
+  });
+}
+
+/** Editing and renewing: a form about one of the actor's own records. */
+type OwnRecordAction = (
+  db: Db,
+  ctx: ActionContext,
+  rawRecordId: string | undefined,
+  form: FormValues,
+  content: CertificationContent,
+) => Promise<Outcome<RecordRow>>;
+
 // --- records: actions -------------------------------------------------------------------
 // Records are kept by their holder (the /me/ page): the actions always act on
 // the actor's own records, so a tampered record id is "not found". "Today"
@@ -247,39 +289,20 @@ export async function addRecord(db: Db, ctx: ActionContext, form: FormValues, co
       orgId: ctx.actor.orgId,
       userId: ctx.actor.id,
       certificationId: v.certificationId,
-      status: v.status,
-      earnedOn: v.earnedOn,
-      ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
-      credentialId: v.credentialId,
-      verificationUrl: v.verificationUrl,
-      note: v.note,
+      ...detailColumns(entry, v),
       renewsRecordId: null,
       createdBy: ctx.actor.id,
       createdAt: ctx.now,
       updatedAt: ctx.now,
     };
     const [row] = await tx.insert(certificationRecords).values(values).returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.record_added',
-      target: { type: 'certification_record', id: row!.id },
-      after: recordSnapshot(row!),
-    });
+    await auditRecord(tx, ctx, 'certification.record_added', row!.id, { after: recordSnapshot(row!) });
     return ok(row!);
   });
 }
 
-export async function updateRecord(
-  db: Db,
-  ctx: ActionContext,
-  rawRecordId: string | undefined,
-  form: FormValues,
-  content: CertificationContent,
-): Promise<Outcome<RecordRow>> {
-  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
-  return db.transaction(async (tx) => {
-    const record = await ownRecord(tx, ctx.actor, rawRecordId);
-    if (!record) return notFound();
+export const updateRecord: OwnRecordAction = (db, ctx, rawRecordId, form, content) =>
+  withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
     const parsed = parseInput(editSchema(ctx.today), form);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -302,14 +325,7 @@ export async function updateRecord(
       return invalid({ earnedOn: `This record was renewed on ${renewedBy.earnedOn}: its earned date must be before that.` });
     }
 
-    const next = {
-      status: v.status,
-      earnedOn: v.earnedOn,
-      ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
-      credentialId: v.credentialId,
-      verificationUrl: v.verificationUrl,
-      note: v.note,
-    };
+    const next = detailColumns(entry, v);
     // An expiry left empty is recomputed; one equal to the computed date stays "computed".
     if (next.expirySource === 'entered' && v.earnedOn && computeExpiry(entry, v.earnedOn).expiresOn === v.expiresOn)
       next.expirySource = 'computed';
@@ -320,28 +336,12 @@ export async function updateRecord(
       .set({ ...next, updatedAt: ctx.now })
       .where(eq(certificationRecords.id, record.id))
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.record_updated',
-      target: { type: 'certification_record', id: record.id },
-      before: diff.before,
-      after: diff.after,
-    });
+    await auditRecord(tx, ctx, 'certification.record_updated', record.id, diff);
     return ok(updated!);
   });
-}
 
-export async function renewRecord(
-  db: Db,
-  ctx: ActionContext,
-  rawRecordId: string | undefined,
-  form: FormValues,
-  content: CertificationContent,
-): Promise<Outcome<RecordRow>> {
-  if (!canKeepOwnCertifications(ctx.actor)) return forbidden();
-  return db.transaction(async (tx) => {
-    const record = await ownRecord(tx, ctx.actor, rawRecordId);
-    if (!record) return notFound();
+export const renewRecord: OwnRecordAction = (db, ctx, rawRecordId, form, content) =>
+  withOwnRecord(db, ctx, rawRecordId, async (tx, record) => {
     const entry = content.catalog.get(record.certificationId);
     if (!entry) return invalid({ form: 'This certification is no longer in the catalog, so it cannot be renewed here.' });
     if (record.status !== 'earned') return invalid({ form: 'Only an earned certification can be renewed. Edit the plan instead.' });
@@ -366,25 +366,16 @@ export async function renewRecord(
         orgId: record.orgId,
         userId: record.userId,
         certificationId: record.certificationId,
-        status: 'earned',
-        earnedOn: v.earnedOn,
-        ...computeExpiryFor(entry, v.earnedOn, v.expiresOn),
-        credentialId: v.credentialId,
-        verificationUrl: v.verificationUrl,
-        note: v.note,
+        ...detailColumns(entry, v),
         renewsRecordId: record.id,
         createdBy: ctx.actor.id,
         createdAt: ctx.now,
         updatedAt: ctx.now,
       })
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.record_renewed',
-      target: { type: 'certification_record', id: row!.id },
+    await auditRecord(tx, ctx, 'certification.record_renewed', row!.id, {
       before: { recordId: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn },
       after: recordSnapshot(row!),
     });
     return ok(row!);
   });
-}

@@ -7,7 +7,7 @@ import { isIsoDate, type IsoDate } from '#domain/calendar.ts';
 import { canKeepOwnCertifications, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
 import { parseId, type FormValues } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { certificationRecords, certificationRemindersHandled, teams, users } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -110,12 +110,13 @@ export async function markReminderHandled(
       .returning();
     // Marking twice (two tabs, a double click) is not an error and not a second audit row.
     if (inserted.length > 0) {
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'certification.reminder_handled',
-        target: { type: 'certification_record', id: record.id },
-        after: { reminderOn, holderUserId: record.userId, certificationId: record.certificationId },
-      });
+      await writeActorAudit(
+        tx,
+        ctx,
+        'certification.reminder_handled',
+        { type: 'certification_record', id: record.id },
+        { after: { reminderOn, holderUserId: record.userId, certificationId: record.certificationId } },
+      );
     }
     return ok({ recordId: record.id, reminderOn });
   });

@@ -7,8 +7,8 @@ import { isAdmin } from '#domain/access.ts';
 import type { FormValues } from '#domain/fields.ts';
 import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
-import type { Db } from '#server/db/client.ts';
+import { writeActorAudit, type AuditEvent } from '#server/audit/index.ts';
+import type { Db, Executor } from '#server/db/client.ts';
 import { certificationRequirements } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -26,6 +26,14 @@ const requirementSchema = (content: CertificationContent, roles: JobRoleCatalog)
     }),
     certificationId: certificationIdField(content),
   });
+
+/** Requirements are organisation policy: their audit rows name the organisation. */
+const auditRequirement = (
+  tx: Executor,
+  ctx: ActionContext,
+  action: 'certification.requirement_added' | 'certification.requirement_removed',
+  change: Pick<AuditEvent, 'before' | 'after'>,
+) => writeActorAudit(tx, ctx, action, { type: 'organisation', id: ctx.actor.orgId }, change);
 
 export async function addRequirement(
   db: Db,
@@ -45,12 +53,7 @@ export async function addRequirement(
       .onConflictDoNothing()
       .returning();
     if (inserted.length === 0) return invalid({ certificationId: 'This tier already requires this certification.' }, undefined, 409);
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.requirement_added',
-      target: { type: 'organisation', id: ctx.actor.orgId },
-      after: { ...position, certificationId },
-    });
+    await auditRequirement(tx, ctx, 'certification.requirement_added', { after: { ...position, certificationId } });
     return ok(null);
   });
 }
@@ -73,12 +76,7 @@ export async function removeRequirement(db: Db, ctx: ActionContext, form: FormVa
       )
       .returning();
     if (removed.length === 0) return notFound();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.requirement_removed',
-      target: { type: 'organisation', id: ctx.actor.orgId },
-      before: { ...position, certificationId },
-    });
+    await auditRequirement(tx, ctx, 'certification.requirement_removed', { before: { ...position, certificationId } });
     return ok(null);
   });
 }

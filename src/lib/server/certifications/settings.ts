@@ -3,16 +3,14 @@
 // zone is the organisation's own setting: #server/organisation), and the
 // settings page's read (with the tier requirements and the role guides'
 // recommendations beside them).
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { MAX_LEAD_COUNT, MAX_LEAD_DAYS, normaliseLeadDays } from '#domain/certifications.ts';
 import { isAdmin, type Actor } from '#domain/access.ts';
 import type { FormValues } from '#domain/fields.ts';
 import { describePosition, positionValue, type JobRoleCatalog } from '#domain/job-roles.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
-import { organisations } from '#server/db/schema.ts';
+import { mergeOrganisationSettings, ownOrganisation } from '#server/organisation/index.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import { listRequirements, loadCertificationSettings, settingsFrom, type CertificationSettings } from './queries.ts';
@@ -41,19 +39,11 @@ export async function updateCertificationSettings(db: Db, ctx: ActionContext, fo
   const parsed = parseInput(z.object({ leadDays: leadDaysField }), form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
-    const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.actor.orgId)).limit(1);
+    const org = await ownOrganisation(tx, ctx.actor);
     if (!org) return notFound();
     const before = settingsFrom(org.settings);
     const next = { ...before, leadDays: parsed.value.leadDays };
-    // Merge: other features keep their own keys in the same JSON object.
-    await tx
-      .update(organisations)
-      .set({ settings: { ...org.settings, certificationReminderDays: next.leadDays } })
-      .where(eq(organisations.id, org.id));
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'certification.settings_updated',
-      target: { type: 'organisation', id: org.id },
+    await mergeOrganisationSettings(tx, ctx, org, { certificationReminderDays: next.leadDays }, 'certification.settings_updated', {
       before: { leadDays: before.leadDays },
       after: { leadDays: next.leadDays },
     });

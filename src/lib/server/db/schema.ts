@@ -25,17 +25,47 @@ export type OrganisationSettings = {
   timeZone?: string;
 };
 
+// Column builders for the conventions above, so every table spells them the same way.
+const serialId = () => integer('id').primaryKey({ autoIncrement: true });
+/** An instant (integer milliseconds since the epoch). */
+const instant = <TName extends string>(name: TName) => integer(name, { mode: 'timestamp_ms' });
 const createdAt = () =>
-  integer('created_at', { mode: 'timestamp_ms' })
+  instant('created_at')
     .notNull()
     .$defaultFn(() => new Date());
 const updatedAt = () =>
-  integer('updated_at', { mode: 'timestamp_ms' })
+  instant('updated_at')
     .notNull()
     .$defaultFn(() => new Date());
+/** The owning organisation of a row that always has one. */
+const orgRef = () =>
+  integer('org_id')
+    .notNull()
+    .references(() => organisations.id);
+/** A person the row cannot be without (holder, subject, author). */
+const userRef = <TName extends string>(name: TName) =>
+  integer(name)
+    .notNull()
+    .references(() => users.id);
+/** A person the row may name (an actor, who ended or handled something). */
+const optionalUserRef = <TName extends string>(name: TName) => integer(name).references(() => users.id);
+/** The ramp plan a task or history row belongs to. */
+const rampPlanRef = () =>
+  integer('plan_id')
+    .notNull()
+    .references(() => rampPlans.id);
+/** The skill a rating is about. */
+const skillRef = () =>
+  text('skill_id')
+    .notNull()
+    .references(() => skills.id);
+/** A row's fields before or after a change, as an audit or history entry keeps them. */
+const changeSnapshot = <TName extends string>(name: TName) => text(name, { mode: 'json' }).$type<Record<string, unknown>>();
+/** A CHECK that a text column holds one of a fixed list; names are unqualified (see users). */
+const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const organisations = sqliteTable('organisations', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
+  id: serialId(),
   name: text('name').notNull(),
   settings: text('settings', { mode: 'json' })
     .$type<OrganisationSettings>()
@@ -47,10 +77,8 @@ export const organisations = sqliteTable('organisations', {
 export const users = sqliteTable(
   'users',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    id: serialId(),
+    orgId: orgRef(),
     /** Stored trimmed and lower-cased (see normaliseEmail); the CHECK keeps it so. */
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
@@ -74,7 +102,7 @@ export const users = sqliteTable(
     // "users"."email", which breaks when a later migration rebuilds the table
     // under a temporary name. These strings are constants, not input.
     check('users_email_lower_case', sql.raw('email = lower(email)')),
-    check('users_role_valid', sql.raw(`role in (${USER_ROLES.map((r) => `'${r}'`).join(', ')})`)),
+    check('users_role_valid', inList('role', USER_ROLES)),
     index('users_org_idx').on(t.orgId),
   ],
 );
@@ -82,13 +110,11 @@ export const users = sqliteTable(
 export const teams = sqliteTable(
   'teams',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    id: serialId(),
+    orgId: orgRef(),
     name: text('name').notNull(),
     /** The person who manages this team; null until an admin appoints one. */
-    managerUserId: integer('manager_user_id').references(() => users.id),
+    managerUserId: optionalUserRef('manager_user_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -101,9 +127,7 @@ export const teamMemberships = sqliteTable(
     teamId: integer('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: userRef('user_id'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_memberships_user_idx').on(t.userId)],
@@ -119,11 +143,11 @@ export const sessions = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** SHA-256 of the token's secret half; the secret itself is never stored. */
     secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: instant('created_at').notNull(),
     /** Last time a request used this session (written at most hourly). */
-    lastVerifiedAt: integer('last_verified_at', { mode: 'timestamp_ms' }).notNull(),
+    lastVerifiedAt: instant('last_verified_at').notNull(),
     /** Absolute end of the session, however active it is. */
-    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: instant('expires_at').notNull(),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -166,18 +190,18 @@ export const rateLimitBuckets = sqliteTable(
 export const auditLog = sqliteTable(
   'audit_log',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: serialId(),
     /** Null only when no organisation is known (a failed sign-in for an unknown email). */
     orgId: integer('org_id').references(() => organisations.id),
     /** Null for failed sign-ins and for system actions (seeding, CLI without an acting user). */
-    actorUserId: integer('actor_user_id').references(() => users.id),
+    actorUserId: optionalUserRef('actor_user_id'),
     /** Dotted verb, e.g. 'user.created', 'auth.sign_in_failed'. */
     action: text('action').notNull(),
     targetType: text('target_type'),
     targetId: text('target_id'),
-    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
-    before: text('before', { mode: 'json' }).$type<Record<string, unknown>>(),
-    after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
+    at: instant('at').notNull(),
+    before: changeSnapshot('before'),
+    after: changeSnapshot('after'),
     ip: text('ip'),
   },
   (t) => [index('audit_log_target_idx').on(t.targetType, t.targetId), index('audit_log_org_at_idx').on(t.orgId, t.at)],
@@ -207,19 +231,13 @@ export type RampPhaseId = (typeof RAMP_PHASE_IDS)[number];
 /** The template's phases as they were when the plan started. */
 export type RampPhaseSnapshot = { id: RampPhaseId; title: string; startDay: number; endDay: number; goals: string[] };
 
-const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
-
 export const rampPlans = sqliteTable(
   'ramp_plans',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    id: serialId(),
+    orgId: orgRef(),
     /** The new hire the plan is for. */
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: userRef('user_id'),
     /** The role slug of the template it started from (content/ramp/<slug>.yaml). */
     templateRole: text('template_role').notNull(),
     title: text('title').notNull(),
@@ -227,14 +245,12 @@ export const rampPlans = sqliteTable(
     /** 'YYYY-MM-DD': day 1 of the plan. */
     startDate: text('start_date').notNull(),
     status: text('status', { enum: RAMP_PLAN_STATUSES }).notNull().default('active'),
-    createdBy: integer('created_by')
-      .notNull()
-      .references(() => users.id),
+    createdBy: userRef('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** When and by whom the plan was completed or closed. */
-    endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
-    endedBy: integer('ended_by').references(() => users.id),
+    endedAt: instant('ended_at'),
+    endedBy: optionalUserRef('ended_by'),
   },
   (t) => [
     check('ramp_plans_status_valid', inList('status', RAMP_PLAN_STATUSES)),
@@ -250,10 +266,8 @@ export const rampPlans = sqliteTable(
 export const rampTasks = sqliteTable(
   'ramp_tasks',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    planId: integer('plan_id')
-      .notNull()
-      .references(() => rampPlans.id),
+    id: serialId(),
+    planId: rampPlanRef(),
     /** Always the phase that contains due_day (derived on every write). */
     phaseId: text('phase_id', { enum: RAMP_PHASE_IDS }).notNull(),
     /** The template task it was copied from; null for tasks a manager added. */
@@ -262,15 +276,15 @@ export const rampTasks = sqliteTable(
     detail: text('detail'),
     owner: text('owner', { enum: RAMP_TASK_OWNERS }).notNull(),
     /** The colleague named as buddy for a buddy task (may then check it off). */
-    buddyUserId: integer('buddy_user_id').references(() => users.id),
+    buddyUserId: optionalUserRef('buddy_user_id'),
     /** Day 1-90 of the plan; the due date is start date + (due day - 1) calendar days. */
     dueDay: integer('due_day').notNull(),
     /** Order within the plan (and so within a phase); gaps allowed. */
     position: integer('position').notNull(),
     skillId: text('skill_id'),
     kpiId: text('kpi_id'),
-    doneAt: integer('done_at', { mode: 'timestamp_ms' }),
-    doneBy: integer('done_by').references(() => users.id),
+    doneAt: instant('done_at'),
+    doneBy: optionalUserRef('done_by'),
     note: text('note'),
     evidenceUrl: text('evidence_url'),
     createdAt: createdAt(),
@@ -291,19 +305,17 @@ export const rampTasks = sqliteTable(
 export const rampPlanHistory = sqliteTable(
   'ramp_plan_history',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    planId: integer('plan_id')
-      .notNull()
-      .references(() => rampPlans.id),
+    id: serialId(),
+    planId: rampPlanRef(),
     /** No foreign key: a removed task's history stays. */
     taskId: integer('task_id'),
     /** Null only for system changes. */
-    actorUserId: integer('actor_user_id').references(() => users.id),
+    actorUserId: optionalUserRef('actor_user_id'),
     /** e.g. 'plan.started', 'task.updated', 'task.done' (see src/lib/server/ramp.ts). */
     action: text('action').notNull(),
-    before: text('before', { mode: 'json' }).$type<Record<string, unknown>>(),
-    after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
-    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    before: changeSnapshot('before'),
+    after: changeSnapshot('after'),
+    at: instant('at').notNull(),
   },
   (t) => [index('ramp_plan_history_plan_idx').on(t.planId, t.id)],
 );
@@ -345,8 +357,8 @@ export const skills = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    check('skills_category_valid', sql.raw(`category in (${SKILL_CATEGORY_VALUES.map((c) => `'${c}'`).join(', ')})`)),
-    check('skills_source_valid', sql.raw(`source in (${SKILL_SOURCES.map((s) => `'${s}'`).join(', ')})`)),
+    check('skills_category_valid', inList('category', SKILL_CATEGORY_VALUES)),
+    check('skills_source_valid', inList('source', SKILL_SOURCES)),
     index('skills_org_idx').on(t.orgId),
   ],
 );
@@ -354,35 +366,27 @@ export const skills = sqliteTable(
 export const skillRatings = sqliteTable(
   'skill_ratings',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    id: serialId(),
+    orgId: orgRef(),
     /** The person rated. */
-    subjectUserId: integer('subject_user_id')
-      .notNull()
-      .references(() => users.id),
+    subjectUserId: userRef('subject_user_id'),
     /** Who gave the rating: the subject for a self rating. */
-    raterUserId: integer('rater_user_id')
-      .notNull()
-      .references(() => users.id),
-    skillId: text('skill_id')
-      .notNull()
-      .references(() => skills.id),
+    raterUserId: userRef('rater_user_id'),
+    skillId: skillRef(),
     kind: text('kind', { enum: RATING_KINDS }).notNull(),
     /** 0-4 on the scale in src/lib/domain/scale.ts. */
     level: integer('level').notNull(),
     note: text('note'),
     evidenceUrl: text('evidence_url'),
     /** When the rating applies (UTC instant); an imported dated row gets midnight UTC of its date. */
-    ratedAt: integer('rated_at', { mode: 'timestamp_ms' }).notNull(),
+    ratedAt: instant('rated_at').notNull(),
     /** Set for imported rows only: makes importing the same file twice a no-op. */
     importKey: text('import_key'),
     createdAt: createdAt(),
   },
   (t) => [
     check('skill_ratings_level_valid', sql.raw('level between 0 and 4')),
-    check('skill_ratings_kind_valid', sql.raw(`kind in (${RATING_KINDS.map((k) => `'${k}'`).join(', ')})`)),
+    check('skill_ratings_kind_valid', inList('kind', RATING_KINDS)),
     check('skill_ratings_self_by_subject', sql.raw(`kind <> 'self' or rater_user_id = subject_user_id`)),
     // Covering index for "latest per person x skill x kind": the matrix reads only the index.
     index('skill_ratings_latest_idx').on(t.orgId, t.subjectUserId, t.skillId, t.kind, t.ratedAt, t.id, t.level),
@@ -401,15 +405,9 @@ export const skillRatings = sqliteTable(
 export const skillRatingsCurrent = sqliteTable(
   'skill_ratings_current',
   {
-    subjectUserId: integer('subject_user_id')
-      .notNull()
-      .references(() => users.id),
-    skillId: text('skill_id')
-      .notNull()
-      .references(() => skills.id),
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    subjectUserId: userRef('subject_user_id'),
+    skillId: skillRef(),
+    orgId: orgRef(),
     selfLevel: integer('self_level'),
     selfRatedAt: integer('self_rated_at'),
     selfRatingId: integer('self_rating_id'),
@@ -442,14 +440,10 @@ export const CERTIFICATION_EXPIRY_SOURCES = ['computed', 'entered'] as const;
 export const certificationRecords = sqliteTable(
   'certification_records',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    id: serialId(),
+    orgId: orgRef(),
     /** The holder. */
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: userRef('user_id'),
     certificationId: text('certification_id').notNull(),
     status: text('status', { enum: CERTIFICATION_RECORD_STATUSES }).notNull(),
     /** 'YYYY-MM-DD'; set exactly when status is earned. */
@@ -462,14 +456,12 @@ export const certificationRecords = sqliteTable(
     note: text('note'),
     /** The record this one renews; unique, so a history is a chain, never a fork. */
     renewsRecordId: integer('renews_record_id').references((): AnySQLiteColumn => certificationRecords.id),
-    createdBy: integer('created_by')
-      .notNull()
-      .references(() => users.id),
+    createdBy: userRef('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    check('certification_records_status_valid', sql.raw(`status in (${CERTIFICATION_RECORD_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
+    check('certification_records_status_valid', inList('status', CERTIFICATION_RECORD_STATUSES)),
     check('certification_records_earned_has_date', sql.raw(`(status = 'earned') = (earned_on is not null)`)),
     check('certification_records_expiry_after_earned', sql.raw('expires_on is null or (earned_on is not null and expires_on > earned_on)')),
     index('certification_records_user_idx').on(t.userId, t.certificationId),
@@ -482,13 +474,11 @@ export const certificationRecords = sqliteTable(
 export const certificationRequirements = sqliteTable(
   'certification_requirements',
   {
-    orgId: integer('org_id')
-      .notNull()
-      .references(() => organisations.id),
+    orgId: orgRef(),
     jobRole: text('job_role').notNull(),
     tier: text('tier').notNull(),
     certificationId: text('certification_id').notNull(),
-    createdBy: integer('created_by').references(() => users.id),
+    createdBy: optionalUserRef('created_by'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.jobRole, t.tier, t.certificationId] })],
@@ -503,10 +493,8 @@ export const certificationRemindersHandled = sqliteTable(
       .references(() => certificationRecords.id),
     /** 'YYYY-MM-DD': the reminder date (expiry minus a lead time) that was handled. */
     reminderOn: text('reminder_on').notNull(),
-    handledBy: integer('handled_by')
-      .notNull()
-      .references(() => users.id),
-    handledAt: integer('handled_at', { mode: 'timestamp_ms' }).notNull(),
+    handledBy: userRef('handled_by'),
+    handledAt: instant('handled_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.recordId, t.reminderOn] })],
 );
@@ -520,12 +508,10 @@ export const calendarFeedTokens = sqliteTable(
   'calendar_feed_tokens',
   {
     id: text('id').primaryKey(),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: userRef('user_id'),
     secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+    createdAt: instant('created_at').notNull(),
+    revokedAt: instant('revoked_at'),
   },
   (t) => [index('calendar_feed_tokens_user_idx').on(t.userId)],
 );

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
 import { DEFAULT_TIME_ZONE, isValidTimeZone, organisationTimeZone } from '#domain/calendar.ts';
 import type { FormValues } from '#domain/fields.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
-import { organisations } from '#server/db/schema.ts';
+import { organisations, type Organisation, type OrganisationSettings } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
 
@@ -22,10 +22,32 @@ export type OrganisationSettingsView = {
 
 const timeZones = () => [...new Set([DEFAULT_TIME_ZONE, ...Intl.supportedValuesOf('timeZone')])];
 
+/** The actor's own organisation. */
+export async function ownOrganisation(db: Executor, actor: Actor): Promise<Organisation | undefined> {
+  const [org] = await db.select().from(organisations).where(eq(organisations.id, actor.orgId)).limit(1);
+  return org;
+}
+
+/** Writes some keys of the organisation's settings, keeping every other feature's keys, with the change's audit row. */
+export async function mergeOrganisationSettings(
+  tx: Executor,
+  ctx: ActionContext,
+  org: Organisation,
+  patch: Partial<OrganisationSettings>,
+  action: AuditAction,
+  change: Pick<AuditEvent, 'before' | 'after'>,
+): Promise<void> {
+  await tx
+    .update(organisations)
+    .set({ settings: { ...org.settings, ...patch } })
+    .where(eq(organisations.id, org.id));
+  await writeActorAudit(tx, ctx, action, { type: 'organisation', id: org.id }, change);
+}
+
 /** The organisation section of the admin area. */
 export async function organisationSettings(db: Executor, actor: Actor): Promise<Outcome<OrganisationSettingsView>> {
   if (!canAdministerOrganisation(actor)) return forbidden();
-  const [org] = await db.select().from(organisations).where(eq(organisations.id, actor.orgId)).limit(1);
+  const org = await ownOrganisation(db, actor);
   if (!org) return notFound();
   return ok({ name: org.name, timeZone: organisationTimeZone(org.settings.timeZone), timeZones: timeZones() });
 }
@@ -44,18 +66,11 @@ export async function setOrganisationTimeZone(db: Db, ctx: ActionContext, form: 
   if (!parsed.ok) return parsed;
   const { timeZone } = parsed.value;
   return db.transaction(async (tx) => {
-    const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.actor.orgId)).limit(1);
+    const org = await ownOrganisation(tx, ctx.actor);
     if (!org) return notFound();
     const before = organisationTimeZone(org.settings.timeZone);
     if (before === timeZone && org.settings.timeZone === timeZone) return ok({ timeZone });
-    await tx
-      .update(organisations)
-      .set({ settings: { ...org.settings, timeZone } })
-      .where(eq(organisations.id, org.id));
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'org.time_zone_changed',
-      target: { type: 'organisation', id: org.id },
+    await mergeOrganisationSettings(tx, ctx, org, { timeZone }, 'org.time_zone_changed', {
       before: { timeZone: before },
       after: { timeZone },
     });

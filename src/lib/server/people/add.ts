@@ -5,7 +5,7 @@
 import { canAddMemberTo, canChooseNewUserRole, canCreateUserWithoutTeam } from '#domain/access.ts';
 import { parseId, type FormValues } from '#domain/fields.ts';
 import type { JobRoleCatalog } from '#domain/job-roles.ts';
-import { auditedBy, personSnapshot, writeAudit } from '#server/audit/index.ts';
+import { personSnapshot, writeActorAudit } from '#server/audit/index.ts';
 import { generatePassword, hashPassword } from '#server/auth/password.ts';
 import type { UserProfile } from '#server/auth/session.ts';
 import type { Db } from '#server/db/client.ts';
@@ -62,20 +62,10 @@ export async function addPerson(db: Db, ctx: ActionContext, form: FormValues, ca
         })
         .returning();
       const person = withoutHash(created!);
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'user.created',
-        target: { type: 'user', id: person.id },
-        after: personSnapshot(person),
-      });
+      await writeActorAudit(tx, ctx, 'user.created', { type: 'user', id: person.id }, { after: personSnapshot(person) });
       if (team) {
         await tx.insert(teamMemberships).values({ teamId: team.id, userId: person.id, createdAt: ctx.now });
-        await writeAudit(tx, {
-          ...auditedBy(ctx),
-          action: 'team.member_added',
-          target: { type: 'team', id: team.id },
-          after: { userId: person.id },
-        });
+        await writeActorAudit(tx, ctx, 'team.member_added', { type: 'team', id: team.id }, { after: { userId: person.id } });
       }
       return ok({ person, generatedPassword });
     });

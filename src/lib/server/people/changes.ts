@@ -5,9 +5,9 @@ import { and, eq } from 'drizzle-orm';
 import { canChangeRole, canEditUser, canSetUserActive, canViewUser, type Actor, type TeamContext, type UserRole } from '#domain/access.ts';
 import { parseId, type FormValues } from '#domain/fields.ts';
 import type { JobRoleCatalog } from '#domain/job-roles.ts';
-import { auditedBy, changedFields, writeAudit } from '#server/audit/index.ts';
+import { changedFields, writeActorAudit } from '#server/audit/index.ts';
 import { invalidateUserSessions, type UserProfile } from '#server/auth/session.ts';
-import type { Db, Executor } from '#server/db/client.ts';
+import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { teams, users, type User } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -33,6 +33,20 @@ async function personFor(tx: Executor, actor: Actor, rawId: string | undefined, 
   return ok(target);
 }
 
+/** Runs a change to a person in one transaction, once personFor has loaded them and let the actor through. */
+async function editPerson<T>(
+  db: Db,
+  ctx: ActionContext,
+  rawId: string | undefined,
+  allowed: Guard,
+  edit: (tx: Tx, target: User) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  return db.transaction(async (tx) => {
+    const found = await personFor(tx, ctx.actor, rawId, allowed);
+    return found.ok ? edit(tx, found.value) : found;
+  });
+}
+
 /** Name, role and tier, start date. */
 export async function updatePerson(
   db: Db,
@@ -41,12 +55,9 @@ export async function updatePerson(
   form: FormValues,
   catalog: JobRoleCatalog,
 ): Promise<Outcome<UserProfile>> {
-  return db.transaction(async (tx) => {
-    const found = await personFor(tx, ctx.actor, rawId, canEditUser);
-    if (!found.ok) return found;
+  return editPerson(db, ctx, rawId, canEditUser, async (tx, target) => {
     const parsed = parseInput(profileSchema(catalog), form);
     if (!parsed.ok) return parsed;
-    const target = found.value;
     const next = {
       displayName: parsed.value.displayName,
       jobRole: parsed.value.position.jobRole,
@@ -63,12 +74,7 @@ export async function updatePerson(
       .set({ ...next, updatedAt: ctx.now })
       .where(eq(users.id, target.id))
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'user.updated',
-      target: { type: 'user', id: target.id },
-      ...diff,
-    });
+    await writeActorAudit(tx, ctx, 'user.updated', { type: 'user', id: target.id }, diff);
     return ok(withoutHash(updated!));
   });
 }
@@ -80,20 +86,17 @@ export async function setPersonActive(
   rawId: string | undefined,
   active: boolean,
 ): Promise<Outcome<UserProfile>> {
-  return db.transaction(async (tx) => {
-    const found = await personFor(tx, ctx.actor, rawId, canSetUserActive);
-    if (!found.ok) return found;
-    const target = found.value;
+  return editPerson(db, ctx, rawId, canSetUserActive, async (tx, target) => {
     if (target.active === active) return ok(withoutHash(target));
     const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
     const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: active ? 'user.activated' : 'user.deactivated',
-      target: { type: 'user', id: target.id },
-      before: { active: target.active },
-      after: { active, ...(active ? {} : { endedSessions }) },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      active ? 'user.activated' : 'user.deactivated',
+      { type: 'user', id: target.id },
+      { before: { active: target.active }, after: { active, ...(active ? {} : { endedSessions }) } },
+    );
     return ok(withoutHash(updated!));
   });
 }
@@ -109,23 +112,20 @@ export async function changeUserRole(
   rawId: string | undefined,
   form: FormValues,
 ): Promise<Outcome<UserProfile>> {
-  return db.transaction(async (tx) => {
-    const found = await personFor(tx, ctx.actor, rawId, (actor, target) => canChangeRole(actor, target));
-    if (!found.ok) return found;
+  return editPerson(db, ctx, rawId, canChangeRole, async (tx, target) => {
     const parsed = parseInput(roleChangeSchema, form);
     if (!parsed.ok) return parsed;
-    const target = found.value;
     const role: UserRole = parsed.value.role;
     if (role === target.role) return ok(withoutHash(target));
     const [updated] = await tx.update(users).set({ role, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
     const endedSessions = await invalidateUserSessions(tx, target.id);
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'user.role_changed',
-      target: { type: 'user', id: target.id },
-      before: { role: target.role },
-      after: { role, endedSessions },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'user.role_changed',
+      { type: 'user', id: target.id },
+      { before: { role: target.role }, after: { role, endedSessions } },
+    );
     if (role !== 'manager') {
       const managed = await tx
         .select({ id: teams.id })
@@ -133,13 +133,13 @@ export async function changeUserRole(
         .where(and(eq(teams.managerUserId, target.id), eq(teams.orgId, target.orgId)));
       for (const team of managed) {
         await tx.update(teams).set({ managerUserId: null, updatedAt: ctx.now }).where(eq(teams.id, team.id));
-        await writeAudit(tx, {
-          ...auditedBy(ctx),
-          action: 'team.manager_changed',
-          target: { type: 'team', id: team.id },
-          before: { managerUserId: target.id },
-          after: { managerUserId: null, reason: 'manager role removed' },
-        });
+        await writeActorAudit(
+          tx,
+          ctx,
+          'team.manager_changed',
+          { type: 'team', id: team.id },
+          { before: { managerUserId: target.id }, after: { managerUserId: null, reason: 'manager role removed' } },
+        );
       }
     }
     return ok(withoutHash(updated!));

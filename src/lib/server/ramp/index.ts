@@ -40,11 +40,10 @@ import {
   type RagStatus,
   type TaskState,
 } from '#domain/ramp.ts';
-import type { Db, Executor } from '#server/db/client.ts';
+import type { Executor } from '#server/db/client.ts';
 import type { RampPhaseSnapshot, RampPlan, RampTask } from '#server/db/schema.ts';
 import { ok, type Outcome } from '#server/outcome.ts';
-import type { ActionContext } from '#server/request/context.ts';
-import { setTaskDone, type CheckOffDetails } from './check-off.ts';
+import { setTaskDone } from './check-off.ts';
 import { loadPlanFor, type LoadedPlan } from './loading.ts';
 import { buddyTasksOf, overseenPlans, startablePeople, type OverseenPlanRow } from './overview.ts';
 import { buddyCandidates, namesOf, ownPlans, planHistory, planTasks } from './queries.ts';
@@ -172,15 +171,10 @@ export type CheckOffAnswer = {
  * task's new state with the plan's progress and status, so a client needs no
  * second request.
  */
-export async function checkOffTask(
-  db: Db,
-  ctx: ActionContext,
-  rawTaskId: string | number | undefined,
-  done: boolean,
-  details: CheckOffDetails = {},
-): Promise<Outcome<CheckOffAnswer>> {
-  const toggled = await setTaskDone(db, ctx, rawTaskId, done, details);
+export async function checkOffTask(...args: Parameters<typeof setTaskDone>): Promise<Outcome<CheckOffAnswer>> {
+  const toggled = await setTaskDone(...args);
   if (!toggled.ok) return toggled;
+  const [db, ctx] = args;
   const { task, plan, changed } = toggled.value;
   const tasks = taskStates(await planTasks(db, plan.id));
   const rag = planRag(tasks, plan.startDate, ctx.today);

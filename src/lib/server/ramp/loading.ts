@@ -4,7 +4,7 @@
 import { and, eq } from 'drizzle-orm';
 import { isAdmin, managesPerson, planAccess, type Actor, type PlanAccess, type TeamContext } from '#domain/access.ts';
 import { parseId } from '#domain/fields.ts';
-import type { Executor } from '#server/db/client.ts';
+import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users, type RampPlan, type RampTask, type User } from '#server/db/schema.ts';
 import { forbidden, invalid, notFound, ok, type Outcome } from '#server/outcome.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
@@ -64,6 +64,19 @@ export async function editablePlan(tx: Executor, actor: Actor, rawPlanId: string
   if (!loaded.value.access.manage) return forbidden();
   if (loaded.value.plan.status !== 'active') return closedPlan(loaded.value.plan);
   return loaded;
+}
+
+/** Runs an edit in one transaction on a plan the actor may edit (editablePlan), whose refusal is then the answer. */
+export function withEditablePlan<T>(
+  db: Db,
+  actor: Actor,
+  rawPlanId: string | number | undefined,
+  edit: (tx: Tx, plan: RampPlan) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  return db.transaction(async (tx) => {
+    const loaded = await editablePlan(tx, actor, rawPlanId);
+    return loaded.ok ? edit(tx, loaded.value.plan) : loaded;
+  });
 }
 
 /** A task of this plan; a task of another plan is "not found" here. */

@@ -13,7 +13,7 @@ import { forbidden, invalid, notFound, ok, parseInput, type FieldErrors, type Ou
 import type { ActionContext } from '#server/request/context.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
 import { fromCtx, recordChange } from './history.ts';
-import { editablePlan } from './loading.ts';
+import { withEditablePlan } from './loading.ts';
 
 // --- creating plans -------------------------------------------------------------------------
 
@@ -195,11 +195,8 @@ export async function endPlan(
   rawPlanId: string | number | undefined,
   status: string | undefined,
 ): Promise<Outcome<RampPlan>> {
-  return db.transaction(async (tx) => {
-    const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
-    if (!loaded.ok) return loaded;
+  return withEditablePlan(db, ctx.actor, rawPlanId, async (tx, plan) => {
     if (status !== 'completed' && status !== 'closed') return invalid({ status: 'Choose to complete or close the plan.' });
-    const { plan } = loaded.value;
     const [updated] = await tx
       .update(rampPlans)
       .set({ status, endedAt: ctx.now, endedBy: ctx.actor.id, updatedAt: ctx.now })

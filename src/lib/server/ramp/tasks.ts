@@ -5,15 +5,17 @@ import { z } from 'zod';
 import type { RampCatalog } from '#catalog/catalogs.ts';
 import { choiceOf, optionalIdFromList, optionalText, parseId, requiredText, type FormValues } from '#domain/fields.ts';
 import { phaseForDay } from '#domain/ramp.ts';
-import type { Db, Executor } from '#server/db/client.ts';
+import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { RAMP_TASK_OWNERS, rampTasks, type RampPlan, type RampTask } from '#server/db/schema.ts';
 import { invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
-import { fromCtx, recordChange, taskSnapshot, touchPlan } from './history.ts';
-import { editablePlan, taskOfPlan } from './loading.ts';
+import { fromCtx, recordChange, taskSnapshot, touchPlan, type ChangeRecord } from './history.ts';
+import { taskOfPlan, withEditablePlan } from './loading.ts';
 import { buddyCandidates } from './queries.ts';
 
 // --- editing tasks ---------------------------------------------------------------------------
+
+type TaskChange = Pick<ChangeRecord, 'action' | 'before' | 'after'> & { taskId: number };
 
 const OWNER_ERROR = 'Choose who owns this task: the new hire, the manager or a buddy.';
 
@@ -57,6 +59,26 @@ async function parseTask(tx: Executor, plan: RampPlan, form: FormValues, catalog
   return parseInput(taskSchema(catalog, buddies), form);
 }
 
+/** withEditablePlan, narrowed to one of the plan's tasks: a task of another plan is "not found". */
+function withEditableTask<T>(
+  db: Db,
+  ctx: ActionContext,
+  rawPlanId: string | number | undefined,
+  rawTaskId: string | number | undefined,
+  edit: (tx: Tx, plan: RampPlan, task: RampTask) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  return withEditablePlan(db, ctx.actor, rawPlanId, async (tx, plan) => {
+    const task = await taskOfPlan(tx, plan.id, rawTaskId);
+    return task ? edit(tx, plan, task) : notFound();
+  });
+}
+
+/** Every task edit is kept in the plan's history and moves the plan's updated_at. */
+async function recordTaskChange(tx: Executor, ctx: ActionContext, plan: RampPlan, change: TaskChange): Promise<void> {
+  await recordChange(tx, { plan, ...change, ...fromCtx(ctx) });
+  await touchPlan(tx, plan.id, ctx.now);
+}
+
 async function nextPosition(tx: Executor, planId: number): Promise<number> {
   const [row] = await tx
     .select({ top: max(rampTasks.position) })
@@ -73,10 +95,7 @@ export async function addTask(
   form: FormValues,
   catalog: RampCatalog,
 ): Promise<Outcome<RampTask>> {
-  return db.transaction(async (tx) => {
-    const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
-    if (!loaded.ok) return loaded;
-    const { plan } = loaded.value;
+  return withEditablePlan(db, ctx.actor, rawPlanId, async (tx, plan) => {
     const parsed = await parseTask(tx, plan, form, catalog);
     if (!parsed.ok) return parsed;
     const v = parsed.value;
@@ -97,8 +116,7 @@ export async function addTask(
         updatedAt: ctx.now,
       })
       .returning();
-    await recordChange(tx, { plan, action: 'task.added', taskId: task!.id, after: taskSnapshot(task!), ...fromCtx(ctx) });
-    await touchPlan(tx, plan.id, ctx.now);
+    await recordTaskChange(tx, ctx, plan, { action: 'task.added', taskId: task!.id, after: taskSnapshot(task!) });
     return ok(task!);
   });
 }
@@ -112,12 +130,7 @@ export async function updateTask(
   form: FormValues,
   catalog: RampCatalog,
 ): Promise<Outcome<RampTask>> {
-  return db.transaction(async (tx) => {
-    const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
-    if (!loaded.ok) return loaded;
-    const { plan } = loaded.value;
-    const task = await taskOfPlan(tx, plan.id, rawTaskId);
-    if (!task) return notFound();
+  return withEditableTask(db, ctx, rawPlanId, rawTaskId, async (tx, plan, task) => {
     const parsed = await parseTask(tx, plan, form, catalog);
     if (!parsed.ok) return parsed;
     const before = taskSnapshot(task);
@@ -135,16 +148,13 @@ export async function updateTask(
       })
       .where(eq(rampTasks.id, task.id))
       .returning();
-    await recordChange(tx, {
-      plan,
+    await recordTaskChange(tx, ctx, plan, {
       action: 'task.updated',
       taskId: task.id,
       // The title always travels with "before", so the history can name the task.
       before: { title: task.title, ...Object.fromEntries(changed.map((k) => [k, before[k]])) },
       after: Object.fromEntries(changed.map((k) => [k, after[k]])),
-      ...fromCtx(ctx),
     });
-    await touchPlan(tx, plan.id, ctx.now);
     return ok(updated!);
   });
 }
@@ -160,12 +170,7 @@ export async function moveTask(
   rawTaskId: string | number | undefined,
   direction: string | undefined,
 ): Promise<Outcome<RampTask>> {
-  return db.transaction(async (tx) => {
-    const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
-    if (!loaded.ok) return loaded;
-    const { plan } = loaded.value;
-    const task = await taskOfPlan(tx, plan.id, rawTaskId);
-    if (!task) return notFound();
+  return withEditableTask(db, ctx, rawPlanId, rawTaskId, async (tx, plan, task) => {
     if (direction !== 'up' && direction !== 'down') return invalid({ direction: 'Move a task up or down.' });
     const siblings = await tx
       .select()
@@ -187,15 +192,12 @@ export async function moveTask(
         await tx.update(rampTasks).set({ position, updatedAt: ctx.now }).where(eq(rampTasks.id, t.id));
       }
     }
-    await recordChange(tx, {
-      plan,
+    await recordTaskChange(tx, ctx, plan, {
       action: 'task.moved',
       taskId: task.id,
       before: { title: task.title, index },
       after: { title: task.title, direction, index: target },
-      ...fromCtx(ctx),
     });
-    await touchPlan(tx, plan.id, ctx.now);
     const [moved] = await tx.select().from(rampTasks).where(eq(rampTasks.id, task.id));
     return ok(moved!);
   });
@@ -208,21 +210,13 @@ export async function removeTask(
   rawPlanId: string | number | undefined,
   rawTaskId: string | number | undefined,
 ): Promise<Outcome<RampTask>> {
-  return db.transaction(async (tx) => {
-    const loaded = await editablePlan(tx, ctx.actor, rawPlanId);
-    if (!loaded.ok) return loaded;
-    const { plan } = loaded.value;
-    const task = await taskOfPlan(tx, plan.id, rawTaskId);
-    if (!task) return notFound();
+  return withEditableTask(db, ctx, rawPlanId, rawTaskId, async (tx, plan, task) => {
     await tx.delete(rampTasks).where(eq(rampTasks.id, task.id));
-    await recordChange(tx, {
-      plan,
+    await recordTaskChange(tx, ctx, plan, {
       action: 'task.removed',
       taskId: task.id,
       before: { ...taskSnapshot(task), done: task.doneAt !== null },
-      ...fromCtx(ctx),
     });
-    await touchPlan(tx, plan.id, ctx.now);
     return ok(task);
   });
 }

@@ -8,7 +8,7 @@ import type { SkillEntry } from '#catalog/catalogs.ts';
 import { isAdmin, type Actor } from '#domain/access.ts';
 import { choiceOf, requiredText, type FormValues } from '#domain/fields.ts';
 import { CATEGORY_LABELS, skillIdFromName, type SkillCategory } from '#domain/skills-matrix.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit, writeAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { SKILL_CATEGORY_VALUES, skills, type Skill } from '#server/db/schema.ts';
 import { forbidden, invalid, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -151,12 +151,7 @@ export async function createSkill(db: Db, ctx: ActionContext, form: FormValues):
         updatedAt: ctx.now,
       })
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'skill.created',
-      target: { type: 'skill', id },
-      after: { ...input },
-    });
+    await writeActorAudit(tx, ctx, 'skill.created', { type: 'skill', id }, { after: { ...input } });
     return ok(created!);
   });
 }

@@ -8,7 +8,7 @@ import { canOverseeTeams, isAdmin, ratingKindFor, type Actor } from '#domain/acc
 import { parseCsv } from '#domain/csv.ts';
 import { cellKey } from '#domain/skills-matrix.ts';
 import { importIdentity, validateImport, type ImportProblem } from '#domain/skills-import.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db } from '#server/db/client.ts';
 import { skillRatings, users } from '#server/db/schema.ts';
 import { forbidden, invalid, ok, type FieldErrors, type Outcome } from '#server/outcome.ts';
@@ -190,12 +190,13 @@ export async function importRatings(db: Db, ctx: ActionContext, text: string, fi
     const result = { rows: checked.rows.length, written, skipped: checked.rows.length - written };
     // Nothing written, nothing to audit: a repeated import leaves the database exactly as it was.
     if (written > 0) {
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'skill.ratings_imported',
-        target: { type: 'organisation', id: actor.orgId },
-        after: { ...result, fileName, sha256: sha256(text) },
-      });
+      await writeActorAudit(
+        tx,
+        ctx,
+        'skill.ratings_imported',
+        { type: 'organisation', id: actor.orgId },
+        { after: { ...result, fileName, sha256: sha256(text) } },
+      );
     }
     return ok(result);
   });

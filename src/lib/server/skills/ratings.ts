@@ -6,7 +6,7 @@ import { and, eq, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ladder } from '#domain/skills.ts';
 import { canViewUser, ratingKindFor } from '#domain/access.ts';
-import { choiceOf, optionalText, optionalWebLink, parseId } from '#domain/fields.ts';
+import { choiceOf, optionalText, optionalWebLink, parseId, requiredText } from '#domain/fields.ts';
 import type { Level } from '#domain/scale.ts';
 import {
   MAX_NOTE_LENGTH,
@@ -17,7 +17,7 @@ import {
   targetsFor,
   type SkillMatrixCell,
 } from '#domain/skills-matrix.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db } from '#server/db/client.ts';
 import { skillRatings, skills, users, type SkillRating } from '#server/db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -31,11 +31,7 @@ const LEVEL_CHOICES = ['0', '1', '2', '3', '4'] as const;
 const CHOOSE_LEVEL = 'Choose a level from 0 to 4.';
 
 export const ratingInput = z.object({
-  skillId: z
-    .string({ error: 'Choose a skill.' })
-    .trim()
-    .min(1, { error: 'Choose a skill.' })
-    .max(100, { error: 'Choose a skill from the list.' }),
+  skillId: requiredText(100, 'Choose a skill.', 'Choose a skill from the list.'),
   // The form posts the level as text, the matrix's editor as a number.
   level: z
     .union([z.string(), z.number()], { error: CHOOSE_LEVEL })
@@ -100,12 +96,13 @@ export async function recordRating(
         createdAt: ctx.now,
       })
       .returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'skill.rated',
-      target: { type: 'user', id: subject.id },
-      after: { ratingId: rating!.id, skillId: skill.id, kind, level: value.level, note: value.note, evidenceUrl: value.evidenceUrl },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'skill.rated',
+      { type: 'user', id: subject.id },
+      { after: { ratingId: rating!.id, skillId: skill.id, kind, level: value.level, note: value.note, evidenceUrl: value.evidenceUrl } },
+    );
     return ok({ rating: rating!, subject: { id: subject.id, jobRole: subject.jobRole, tier: subject.tier } });
   });
 }

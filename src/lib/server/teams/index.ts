@@ -6,8 +6,8 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { canAdministerOrganisation, canBeTeamManager } from '#domain/access.ts';
 import { optionalRecordId, parseId, requiredText, type FormValues } from '#domain/fields.ts';
-import { auditedBy, writeAudit } from '#server/audit/index.ts';
-import type { Db, Executor } from '#server/db/client.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
+import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { isUniqueViolation } from '#server/db/errors.ts';
 import { teams, users, type Team } from '#server/db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -74,12 +74,7 @@ export async function createTeam(db: Db, ctx: ActionContext, form: FormValues): 
         .insert(teams)
         .values({ orgId: ctx.actor.orgId, name, managerUserId, createdAt: ctx.now, updatedAt: ctx.now })
         .returning();
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'team.created',
-        target: { type: 'team', id: team!.id },
-        after: { name, managerUserId },
-      });
+      await writeActorAudit(tx, ctx, 'team.created', { type: 'team', id: team!.id }, { after: { name, managerUserId } });
       return ok(team!);
     }),
   );
@@ -94,49 +89,48 @@ async function teamForAdmin(tx: Executor, ctx: ActionContext, rawId: string | un
   return ok(team);
 }
 
+/** Runs an admin's edit of a team (teamForAdmin) with its parsed form, in one transaction. */
+function editTeamAsAdmin<S extends z.ZodType, T>(
+  db: Db,
+  ctx: ActionContext,
+  rawTeamId: string | undefined,
+  form: FormValues,
+  schema: S,
+  edit: (tx: Tx, team: Team, input: z.infer<S>) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  return db.transaction(async (tx) => {
+    const found = await teamForAdmin(tx, ctx, rawTeamId);
+    if (!found.ok) return found;
+    const parsed = parseInput(schema, form);
+    return parsed.ok ? edit(tx, found.value, parsed.value) : parsed;
+  });
+}
+
 export async function renameTeam(db: Db, ctx: ActionContext, rawTeamId: string | undefined, form: FormValues): Promise<Outcome<Team>> {
   return nameDecidedByIndex(() =>
-    db.transaction(async (tx) => {
-      const found = await teamForAdmin(tx, ctx, rawTeamId);
-      if (!found.ok) return found;
-      const parsed = parseInput(z.object({ name: teamName }), form);
-      if (!parsed.ok) return parsed;
-      const team = found.value;
-      const { name } = parsed.value;
+    editTeamAsAdmin(db, ctx, rawTeamId, form, z.object({ name: teamName }), async (tx, team, { name }) => {
       if (name === team.name) return ok(team);
       if (await nameTaken(tx, team.orgId, name, team.id)) return nameTakenRefusal();
       const [updated] = await tx.update(teams).set({ name, updatedAt: ctx.now }).where(eq(teams.id, team.id)).returning();
-      await writeAudit(tx, {
-        ...auditedBy(ctx),
-        action: 'team.renamed',
-        target: { type: 'team', id: team.id },
-        before: { name: team.name },
-        after: { name },
-      });
+      await writeActorAudit(tx, ctx, 'team.renamed', { type: 'team', id: team.id }, { before: { name: team.name }, after: { name } });
       return ok(updated!);
     }),
   );
 }
 
 export async function setTeamManager(db: Db, ctx: ActionContext, rawTeamId: string | undefined, form: FormValues): Promise<Outcome<Team>> {
-  return db.transaction(async (tx) => {
-    const found = await teamForAdmin(tx, ctx, rawTeamId);
-    if (!found.ok) return found;
-    const parsed = parseInput(z.object({ managerUserId: managerField }), form);
-    if (!parsed.ok) return parsed;
-    const team = found.value;
-    const { managerUserId } = parsed.value;
+  return editTeamAsAdmin(db, ctx, rawTeamId, form, z.object({ managerUserId: managerField }), async (tx, team, { managerUserId }) => {
     if (managerUserId === team.managerUserId) return ok(team);
     const problem = await managerProblem(tx, managerUserId, team);
     if (problem) return invalid({ managerUserId: problem });
     const [updated] = await tx.update(teams).set({ managerUserId, updatedAt: ctx.now }).where(eq(teams.id, team.id)).returning();
-    await writeAudit(tx, {
-      ...auditedBy(ctx),
-      action: 'team.manager_changed',
-      target: { type: 'team', id: team.id },
-      before: { managerUserId: team.managerUserId },
-      after: { managerUserId },
-    });
+    await writeActorAudit(
+      tx,
+      ctx,
+      'team.manager_changed',
+      { type: 'team', id: team.id },
+      { before: { managerUserId: team.managerUserId }, after: { managerUserId } },
+    );
     return ok(updated!);
   });
 }
