@@ -155,7 +155,7 @@ function htmlMessage(html: string): string | null {
   const patterns = [
     /<div class="form-error" role="alert"[^>]*>\s*<p[^>]*>(?:<strong[^>]*>)?\s*([^<\s][^<]*)/,
     /<p class="field-error"[^>]*>\s*([^<\s][^<]*)/,
-    /<h1[^>]*>(Not found|Not available to you)<\/h1>/,
+    /<h1[^>]*>(Not found|Not available to you|Page not found)<\/h1>/,
     // Astro's own page for a method a route does not answer (e.g. PUT /logout).
     /<title>(404: Not Found)<\/title>/,
   ];
