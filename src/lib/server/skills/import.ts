@@ -13,6 +13,7 @@ import type { Db } from '#server/db/client.ts';
 import { skillRatings, users } from '#server/db/schema.ts';
 import { forbidden, invalid, ok, type FieldErrors, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
+import { readBody } from '#server/request/body.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
 import { listOrgSkills } from './queries.ts';
 
@@ -41,29 +42,12 @@ export async function readUploadedCsv(request: Request, field = 'file'): Promise
     status: 413,
     message: `The file is too large (${megabytes(size)}). The limit is ${megabytes(MAX_IMPORT_BYTES)}: split it into smaller files and import them one after another.`,
   });
-  const cap = MAX_IMPORT_BYTES + MULTIPART_OVERHEAD;
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > cap) {
-    await request.body?.cancel().catch(() => {});
-    return tooLarge(declared);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body?.getReader();
-  if (!reader) return { ok: false, status: 400, message: 'Choose a CSV file to import.' };
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > cap) {
-      await reader.cancel().catch(() => {});
-      return tooLarge(size);
-    }
-    chunks.push(value);
-  }
+  if (!request.body) return { ok: false, status: 400, message: 'Choose a CSV file to import.' };
+  const body = await readBody(request, MAX_IMPORT_BYTES + MULTIPART_OVERHEAD);
+  if (!body.ok) return tooLarge(body.size);
   let form: FormData;
   try {
-    form = await new Response(new Blob(chunks as BlobPart[]), { headers: { 'content-type': type } }).formData();
+    form = await new Response(new Blob([body.bytes as BlobPart]), { headers: { 'content-type': type } }).formData();
   } catch {
     return { ok: false, status: 400, message: 'The upload could not be read. Choose the file again and send the form.' };
   }
