@@ -44,19 +44,20 @@ async function feedToken(email: string, password: string): Promise<string> {
 
 type Fetched = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
-/** A GET with exactly these headers (fetch will not send another Host). */
-function get(path: string, headers: Record<string, string> = {}): Promise<Fetched> {
+/** A request with exactly these headers (fetch will not send another Host). */
+function send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const req = request(baseUrl() + path, { headers }, (res) => {
+    const req = request(baseUrl() + path, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
+const get = (path: string, headers: Record<string, string> = {}) => send('GET', path, headers);
 
 const header = (f: Fetched, name: string) => String(f.headers[name.toLowerCase()] ?? '');
 
@@ -224,6 +225,24 @@ describe('calendar feeds read by ical.js, node-ical and python icalendar', () =>
     const parsed = parse(res.body);
     expect(parsed.events).toEqual([]);
     expect(parsed.calendarName).toMatch(/^Certifications: /);
+  });
+});
+
+describe('the subscription address', () => {
+  it('is on PUBLIC_URL when the page is asked under another Host', async () => {
+    const person = await createPerson(database, { label: 'feeds-alias', orgId: org.orgId, teamId: org.team.id });
+    const visitor = await new Visitor().signIn(person.email, person.password);
+    const alias = 'http://alias.opspath.test';
+    const res = await send(
+      'POST',
+      '/app/certifications/me/',
+      { host: 'alias.opspath.test', origin: alias, cookie: visitor.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+      new URLSearchParams({ intent: 'feed-create' }).toString(),
+    );
+    expect(res.status).toBe(200);
+    const shown = /<code class="secret" data-feed="me"[^>]*>\s*([^<\s]+)\s*<\/code>/.exec(res.body)?.[1];
+    expect(shown).toMatch(new RegExp(`^${baseUrl().replaceAll('.', '\\.')}/calendar/[a-z2-7]{24}-[a-z2-7]{24}\\.ics$`));
+    expect(res.body).not.toContain(`${alias}/calendar/`);
   });
 });
 
