@@ -49,7 +49,13 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { NODE_ENV: 'production', DATABASE_URL: `file:${join(work, 'data', 'opspath.db')}`, HOST: '127.0.0.1', PORT: String(port) };
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: `file:${join(work, 'data', 'opspath.db')}`,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  };
   const node = process.execPath;
   console.log(run(node, ['src/cli/migrate.ts'], env).trim());
   const password = 'first-admin-password-1';

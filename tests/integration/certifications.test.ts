@@ -43,6 +43,7 @@ import {
 } from '#server/certifications/index.ts';
 import { listRecordsOf, loadCertificationSettings, loadComplianceMatrix } from '#server/certifications/queries.ts';
 import { organisationToday } from '#domain/calendar.ts';
+import { utcDateTime } from '#domain/ical.ts';
 import { toCsv } from '#domain/csv.ts';
 import { notFound, type Outcome } from '#server/outcome.ts';
 import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
@@ -487,7 +488,7 @@ describe('settings and requirements', () => {
 });
 
 describe('calendar feed token', () => {
-  const feed = (token: string, team: string | null = null) => calendarFeed(t.db, token, team, content, NOW, 'opspath.test');
+  const feed = (token: string, team: string | null = null) => calendarFeed(t.db, token, team, content, 'https://opspath.test');
 
   it("stores only a hash of the secret and serves the holder's events", async () => {
     const created = await createCalendarToken(t.db, ctx('ioana'));
@@ -554,6 +555,32 @@ describe('calendar feed token', () => {
     expect(team.value.body).toContain('SUMMARY:Ioana Popescu: ITIL 4 Foundation expires');
     expect(team.value.body).toContain('X-WR-CALNAME:Certifications: Warehouse Operations');
     expect((await feed(admin.value.token, String(customer))).ok).toBe(true);
+  });
+
+  it('is the same feed on every fetch; Last-Modified and DTSTAMP come from the data, and move with a change of lead times', async () => {
+    const created = unwrap(await createCalendarToken(t.db, ctx('ioana')));
+    const first = unwrap(await feed(created.token));
+    const second = unwrap(await feed(created.token));
+    expect(second.body).toBe(first.body);
+    expect(second.lastModified).toEqual(first.lastModified);
+    expect(first.body).toMatch(/^UID:cert-\d+-expiry@opspath\.test\r$/m);
+    const [record] = (await listRecordsOf(t.db, [actors.ioana.id])).filter((r) => r.expiresOn === '2028-10-22');
+    expect(first.body).toContain(`UID:cert-${record!.id}-expiry@opspath.test\r\nDTSTAMP:${utcDateTime(record!.updatedAt)}`);
+    expect(first.body).toContain(`CREATED:${utcDateTime(record!.createdAt)}`);
+    // A change of lead times touches no row the feed reads: the audit trail dates it.
+    const later = new Date(first.lastModified.getTime() + 3_600_000);
+    unwrap(await updateCertificationSettings(t.db, ctx('admin', later), { leadDays: '45' }));
+    const changed = unwrap(await feed(created.token));
+    expect(changed.lastModified).toEqual(later);
+    expect(changed.body).toContain('expires in 45 days');
+    unwrap(await updateCertificationSettings(t.db, ctx('admin', later), { leadDays: '90, 60, 30, 7' }));
+  });
+
+  it('writes UIDs and links from the public URL it is given', async () => {
+    const created = unwrap(await createCalendarToken(t.db, ctx('ioana')));
+    const body = unwrap(await calendarFeed(t.db, created.token, null, content, 'http://calendar.opspath.test:8080')).body;
+    expect(body).toMatch(/^UID:cert-\d+-expiry@calendar\.opspath\.test\r$/m);
+    expect(body).toContain('URL:http://calendar.opspath.test:8080/app/certifications/me\r\n');
   });
 
   it('stops working when the holder is deactivated', async () => {

@@ -12,6 +12,8 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'opspath-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Production needs the public address (src/lib/server/env.ts).
+const PRODUCTION = { NODE_ENV: 'production', PUBLIC_URL: 'https://opspath.test' } as const;
 
 function run(script: string, env: Record<string, string>, args: string[] = [], input?: string) {
   const result = spawnSync(process.execPath, [`src/cli/${script}`, ...args], {
@@ -56,7 +58,7 @@ describe('db-prepare (run by the start command)', () => {
 
   it('never creates demo data in production, and says how to create the first admin', async () => {
     const url = `file:${join(dir, 'prod.db')}`;
-    const result = run('db-prepare.ts', { DATABASE_URL: url, NODE_ENV: 'production' });
+    const result = run('db-prepare.ts', { DATABASE_URL: url, ...PRODUCTION });
     expect(result.status, result.out).toBe(0);
     expect(result.out).toContain('npm run admin:create');
     expect(await query(url, 'select count(*) as n from users')).toEqual([expect.objectContaining({ n: 0 })]);
@@ -73,7 +75,7 @@ describe('admin:create', () => {
   const url = `file:${join(dir, 'admin.db')}`;
 
   it('refuses a password flag outright', () => {
-    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production' }, [
+    const result = run('admin-create.ts', { DATABASE_URL: url, ...PRODUCTION }, [
       '--email',
       'a@b.test',
       '--name',
@@ -87,7 +89,7 @@ describe('admin:create', () => {
   });
 
   it('creates the organisation and an admin from flags plus OPSPATH_ADMIN_PASSWORD', async () => {
-    const result = run('admin-create.ts', { DATABASE_URL: url, NODE_ENV: 'production', OPSPATH_ADMIN_PASSWORD: 'a strong passphrase' }, [
+    const result = run('admin-create.ts', { DATABASE_URL: url, ...PRODUCTION, OPSPATH_ADMIN_PASSWORD: 'a strong passphrase' }, [
       '--email',
       'Owner@Acme.test',
       '--name',
@@ -105,7 +107,7 @@ describe('admin:create', () => {
   it('reads the password from standard input when piped, into the existing organisation', async () => {
     const result = run(
       'admin-create.ts',
-      { DATABASE_URL: url, NODE_ENV: 'production', OPSPATH_ADMIN_EMAIL: 'second@acme.test', OPSPATH_ADMIN_NAME: 'Sam Second' },
+      { DATABASE_URL: url, ...PRODUCTION, OPSPATH_ADMIN_EMAIL: 'second@acme.test', OPSPATH_ADMIN_NAME: 'Sam Second' },
       [],
       'piped passphrase\n',
     );

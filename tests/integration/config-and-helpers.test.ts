@@ -29,7 +29,33 @@ describe('parseEnv', () => {
       HOST: '0.0.0.0',
       SHUTDOWN_GRACE_MS: 25_000,
       WEB_CONCURRENCY: 1,
+      PUBLIC_URL: 'http://localhost:4321',
     });
+  });
+
+  it('derives PUBLIC_URL from HOST and PORT outside production, and requires it in production', () => {
+    expect(parseEnv({ HOST: '127.0.0.1', PORT: '8080' }).PUBLIC_URL).toBe('http://127.0.0.1:8080');
+    expect(parseEnv({ HOST: '::1' }).PUBLIC_URL).toBe('http://[::1]:4321');
+    expect(parseEnv({ HOST: '::' }).PUBLIC_URL).toBe('http://localhost:4321');
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: must be set when NODE_ENV=production/);
+    expect(parseEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://Ops.Example.com/' }).PUBLIC_URL).toBe('https://ops.example.com');
+    expect(parseEnv({ PUBLIC_URL: 'http://ops.example.com:8443' }).PUBLIC_URL).toBe('http://ops.example.com:8443');
+  });
+
+  it('takes PUBLIC_URL only as an absolute http(s) address without path, query or fragment', () => {
+    for (const PUBLIC_URL of [
+      'ops.example.com',
+      '/app',
+      'ftp://ops.example.com',
+      'https://ops.example.com/opspath',
+      'https://ops.example.com/?a=1',
+      'https://ops.example.com/?',
+      'https://ops.example.com/#top',
+      'https://user:pw@ops.example.com',
+      'javascript:alert(1)',
+    ]) {
+      expect(() => parseEnv({ PUBLIC_URL }), PUBLIC_URL).toThrow(/PUBLIC_URL: must be an absolute/);
+    }
   });
 
   it('takes a worker count from 1 to 64', () => {
@@ -48,7 +74,14 @@ describe('parseEnv', () => {
   });
 
   it('accepts a libSQL server with a token', () => {
-    expect(parseEnv({ DATABASE_URL: 'libsql://db.example.turso.io', DATABASE_AUTH_TOKEN: 'tok', NODE_ENV: 'production' })).toMatchObject({
+    expect(
+      parseEnv({
+        DATABASE_URL: 'libsql://db.example.turso.io',
+        DATABASE_AUTH_TOKEN: 'tok',
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://opspath.test',
+      }),
+    ).toMatchObject({
       DATABASE_URL: 'libsql://db.example.turso.io',
       DATABASE_AUTH_TOKEN: 'tok',
       NODE_ENV: 'production',

@@ -351,6 +351,8 @@ describe('calendarEvents', () => {
     ]);
     expect(events[2]!.title).toBe('PMP expires');
     expect(new Set(events.map((e) => e.uid)).size).toBe(3);
+    // The feed dates each event by its record's timestamps.
+    expect(events.map((e) => e.recordId)).toEqual([renewal.id, renewal.id, renewal.id]);
     const team = calendarEvents({ id: 7, name: 'Tom' }, [renewal], CATALOG, [30], { includeName: true, uidDomain: 'test' });
     expect(team[1]!.title).toBe('Tom: PMP expires');
   });

@@ -275,6 +275,8 @@ export function describeDaysLeft(daysLeft: number): string {
 
 export type CalendarEvent = {
   uid: string;
+  /** The record the event is about (its times date the event). */
+  recordId: number;
   date: IsoDate;
   kind: 'expiry' | 'reminder';
   title: string;
@@ -303,6 +305,7 @@ export function calendarEvents(
     const who = options.includeName ? `${person.name}: ` : '';
     events.push({
       uid: `cert-${current.id}-expiry@${options.uidDomain}`,
+      recordId: current.id,
       date: current.expiresOn,
       kind: 'expiry',
       title: `${who}${entry?.shortName ?? certId} expires`,
@@ -311,6 +314,7 @@ export function calendarEvents(
     for (const r of reminderDates(current.expiresOn, leadDays)) {
       events.push({
         uid: `cert-${current.id}-reminder-${r.date}@${options.uidDomain}`,
+        recordId: current.id,
         date: r.date,
         kind: 'reminder',
         title: `${who}${entry?.shortName ?? certId} expires in ${r.leadDays} days`,

@@ -37,11 +37,49 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
     // Web processes sharing the port (src/http/supervisor.mjs); one per core suits a busy server.
     WEB_CONCURRENCY: intFromEnv(1, 64, 1),
+    // The address people reach the site at. Calendar event UIDs and links come
+    // from it, never from a request's Host header, so a proxy, an alias or a
+    // domain move does not make subscribers see every event deleted and re-created.
+    PUBLIC_URL: z
+      .string()
+      .trim()
+      .refine(isPublicUrl, {
+        error: 'must be an absolute http:// or https:// address with no path, query or fragment, e.g. https://opspath.example.com',
+      })
+      .transform((url) => new URL(url).origin)
+      .optional(),
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
     error: 'must not be longer than SESSION_ABSOLUTE_DAYS',
     path: ['SESSION_INACTIVITY_HOURS'],
-  });
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.PUBLIC_URL !== undefined, {
+    error: 'must be set when NODE_ENV=production (the address people use, e.g. https://opspath.example.com)',
+    path: ['PUBLIC_URL'],
+  })
+  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? localPublicUrl(env.HOST, env.PORT) }));
+
+function isPublicUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !/[?#]/.test(value)
+  );
+}
+
+/** Outside production: where this server listens, with a wildcard address named localhost. */
+function localPublicUrl(host: string, port: number): string {
+  const name =
+    host === '0.0.0.0' || host === '::' || host === '[::]' ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return new URL(`http://${name}:${port}`).origin;
+}
 
 export type Env = z.infer<typeof envSchema>;
 

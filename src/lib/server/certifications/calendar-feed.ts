@@ -2,19 +2,20 @@
 // credential of a feed URL (calendar applications have no session): only the
 // SHA-256 of its secret is stored, creating one revokes the previous one, and
 // every failure of the feed is the same 404.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, notLike } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { createEvents, type EventAttributes } from 'ics';
 import { calendarEvents } from '#domain/certifications.ts';
-import { addDays, type IsoDate } from '#domain/calendar.ts';
+import { writeCalendar, type IcalEvent } from '#domain/ical.ts';
 import { canKeepOwnCertifications, canManageTeam } from '#domain/access.ts';
 import { parseId } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
-import { calendarFeedTokens, teams, users } from '#server/db/schema.ts';
+import { auditLog, calendarFeedTokens, teams, users } from '#server/db/schema.ts';
+import { readInSlices } from '#server/db/chunks.ts';
+import { env } from '#server/env.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
 import { asCertRecord, listRecordsOf, loadCertificationSettings, peopleOfTeams } from './queries.ts';
@@ -74,7 +75,13 @@ async function feedTokenOwner(db: Executor, rawToken: string) {
   const [row] = await db
     .select({
       token: calendarFeedTokens,
-      user: { id: users.id, orgId: users.orgId, role: users.role, active: users.active, displayName: users.displayName },
+      user: {
+        id: users.id,
+        orgId: users.orgId,
+        role: users.role,
+        active: users.active,
+        displayName: users.displayName,
+      },
     })
     .from(calendarFeedTokens)
     .innerJoin(users, eq(users.id, calendarFeedTokens.userId))
@@ -87,22 +94,36 @@ async function feedTokenOwner(db: Executor, rawToken: string) {
 
 // --- the feed --------------------------------------------------------------------------
 
-export type CalendarFeed = { body: string; filename: string };
+export type CalendarFeed = {
+  body: string;
+  filename: string;
+  /**
+   * The latest change to what the feed shows, from the data (never the time of
+   * the request): the records, the people and team named, and the
+   * organisation's latest audited change (which dates what leaves no row
+   * timestamp the feed reads, such as a change of lead times).
+   */
+  lastModified: Date;
+};
+
+/** How often a subscriber should fetch again; a repeat fetch of an unchanged feed is a 304. */
+export const FEED_REFRESH_INTERVAL = 'PT1H';
 
 /**
  * The .ics feed behind /calendar/<token>.ics: the holder's own certifications,
  * or with ?team=<id> a team the holder manages (admins: any team of their
  * organisation). Every failure is the same 404, so a feed URL reveals nothing.
  * The events are calendar dates (expiry and reminder days, past ones
- * included), so the feed needs no "today"; `now` only stamps when it was made.
+ * included), so the feed needs no "today", and its bytes depend only on the
+ * data: fetched twice, it is the same feed. UIDs and links come from
+ * `publicUrl` (PUBLIC_URL), so they stay the same whatever host was asked.
  */
 export async function calendarFeed(
   db: Executor,
   rawToken: string,
   rawTeam: string | null,
   content: CertificationContent,
-  now: Date,
-  uidDomain: string,
+  publicUrl: string,
 ): Promise<Outcome<CalendarFeed>> {
   const owner = await feedTokenOwner(db, rawToken);
   if (!owner) return notFound();
@@ -110,6 +131,7 @@ export async function calendarFeed(
   let people: { id: number; name: string }[];
   let calName: string;
   let filename: string;
+  const changes: Date[] = [];
   if (rawTeam === null) {
     people = [{ id: owner.id, name: owner.displayName }];
     calName = `Certifications: ${owner.displayName}`;
@@ -121,40 +143,104 @@ export async function calendarFeed(
     people = await peopleOfTeams(db, [team]);
     calName = `Certifications: ${team.name}`;
     filename = `team-${team.id}-certifications.ics`;
+    changes.push(team.updatedAt);
   }
-  const records = (
-    await listRecordsOf(
-      db,
-      people.map((p) => p.id),
-    )
-  ).map(asCertRecord);
-  const events = people.flatMap((person) =>
+  const personIds = people.map((p) => p.id);
+  const personChanged = new Map(
+    (
+      await readInSlices(personIds, (slice) =>
+        db.select({ id: users.id, updatedAt: users.updatedAt }).from(users).where(inArray(users.id, slice)),
+      )
+    ).map((u) => [u.id, u.updatedAt]),
+  );
+  const rows = await listRecordsOf(db, personIds);
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+  const records = rows.map(asCertRecord);
+  const uidDomain = new URL(publicUrl).hostname;
+  const link = `${publicUrl}/app/certifications/${rawTeam === null ? 'me' : ''}`;
+  const events: IcalEvent[] = people.flatMap((person) =>
     calendarEvents(
       person,
       records.filter((r) => r.userId === person.id),
       content.catalog,
       settings.leadDays,
       { includeName: rawTeam !== null, uidDomain },
-    ),
+    ).map((e): IcalEvent => {
+      const row = rowById.get(e.recordId)!;
+      const nameChanged = personChanged.get(person.id);
+      return {
+        uid: e.uid,
+        date: e.date,
+        summary: e.title,
+        description: e.description,
+        categories: [e.kind === 'expiry' ? 'Certification expiry' : 'Certification reminder'],
+        created: row.createdAt,
+        // The holder's name is in the description (and a team feed's summary).
+        lastModified: latest([row.updatedAt, ...(nameChanged ? [nameChanged] : [])]),
+        // A deadline marker does not make its day busy for scheduling; the alarm is what alerts.
+        transparent: true,
+        url: link,
+        alarms: [alarmFor(e.kind, e.title)],
+      };
+    }),
   );
-  const attributes: EventAttributes[] = events.map((e) => {
-    return {
-      uid: e.uid,
-      // All-day events: DTSTART;VALUE=DATE, and DTEND the (exclusive) next day.
-      start: dateArray(e.date),
-      end: dateArray(addDays(e.date, 1)),
-      title: e.title,
-      description: e.description,
-      categories: [e.kind === 'expiry' ? 'Certification expiry' : 'Certification reminder'],
-      transp: 'TRANSPARENT',
-      busyStatus: 'FREE',
-      // DTSTAMP: when the feed was produced; stable UIDs let calendars update events in place.
-      created: now.getTime(),
-    };
+  changes.push(...rows.map((r) => r.updatedAt), ...personChanged.values());
+  const [lastAudited] = await db
+    .select({ at: auditLog.at })
+    .from(auditLog)
+    // Sign-ins change nothing a feed shows; skipping them keeps Last-Modified still.
+    .where(and(eq(auditLog.orgId, owner.orgId), notLike(auditLog.action, 'auth.%')))
+    .orderBy(desc(auditLog.at))
+    .limit(1);
+  if (lastAudited) changes.push(lastAudited.at);
+  const body = writeCalendar({
+    prodId: '-//OpsPath//Certification tracker//EN',
+    name: calName,
+    refreshInterval: FEED_REFRESH_INTERVAL,
+    url: link,
+    events,
   });
-  const { error, value } = createEvents(attributes, { productId: '-//OpsPath//Certification tracker//EN', calName });
-  if (error || value === null) throw error ?? new Error('ics produced no output');
-  return ok({ body: value, filename });
+  return ok({ body, filename, lastModified: latest(changes) });
 }
 
-const dateArray = (date: IsoDate) => date.split('-').map(Number) as [number, number, number];
+/**
+ * One display alarm per event. The reminder events already sit on the
+ * organisation's lead days before expiry, so each alerts at 09:00 on its own
+ * day (an all-day event starts at midnight); the expiry event alerts at 09:00
+ * the day before. One alarm each, so nobody is alerted twice for one date.
+ */
+function alarmFor(kind: 'expiry' | 'reminder', title: string) {
+  return kind === 'reminder' ? { trigger: 'PT9H', description: title } : { trigger: '-PT15H', description: `Tomorrow: ${title}` };
+}
+
+const latest = (dates: readonly Date[]) => new Date(Math.max(0, ...dates.map((d) => d.getTime())));
+
+/** The address a calendar application subscribes to, on PUBLIC_URL whatever host the page was asked under. */
+export const calendarFeedUrl = (token: string, publicUrl = env().PUBLIC_URL) => `${publicUrl}/calendar/${token}.ics`;
+
+// --- conditional requests ----------------------------------------------------------------
+
+/**
+ * A weak ETag (the response may be compressed on the way) from the SHA-256 of
+ * the feed's bytes, which depend only on the data it shows.
+ */
+export const feedEtag = (body: string) => `W/"${encodeBase32LowerCaseNoPadding(sha256(new TextEncoder().encode(body)).slice(0, 20))}"`;
+
+const opaqueTag = (tag: string) => tag.trim().replace(/^W\//, '');
+
+/**
+ * Whether a GET may answer 304 (RFC 9110 13.1.2, 13.1.3): If-None-Match by weak
+ * comparison when present (If-Modified-Since is then ignored), otherwise
+ * If-Modified-Since against Last-Modified at the one-second precision of HTTP dates.
+ */
+export function isNotModified(headers: Headers, etag: string, lastModified: Date): boolean {
+  const ifNoneMatch = headers.get('if-none-match');
+  if (ifNoneMatch !== null) {
+    const tags = ifNoneMatch.split(',').map((t) => t.trim());
+    return tags.includes('*') || tags.some((t) => opaqueTag(t) === opaqueTag(etag));
+  }
+  const ifModifiedSince = headers.get('if-modified-since');
+  if (ifModifiedSince === null) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
+}
