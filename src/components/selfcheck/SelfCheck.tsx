@@ -12,7 +12,9 @@ import {
   rate,
   selfCheckView,
   type Ladder,
+  type RatedSkill,
   type SelfCheckState,
+  type SelfCheckView,
 } from '#domain/skills.ts';
 import type { Level } from '#domain/scale.ts';
 import { formatYears } from '#domain/format.ts';
@@ -47,6 +49,19 @@ export default function SelfCheck({ ladders, skills }: Props) {
   const update = (next: SelfCheckState) => setLoaded(next);
   const ladder = ladders.find((l) => l.slug === state.role);
   const view = selfCheckView(state, ladders);
+  // One rating row a skill of the group: the tier's own targets, or those only the next tier asks for.
+  const ratingRows = (shown: SelfCheckView, group: RatedSkill['group']) =>
+    shown.skills
+      .filter((s) => s.group === group)
+      .map((s) => (
+        <RatingRow
+          key={s.skill}
+          row={s}
+          info={skills[s.skill]}
+          hasNext={shown.next !== null}
+          onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))}
+        />
+      ));
 
   return (
     <div className="self-check">
@@ -96,33 +111,13 @@ export default function SelfCheck({ ladders, skills }: Props) {
             </p>
             <h3 id="sc-tier-skills">Skills for this tier</h3>
             <ul className="sc-skills" aria-labelledby="sc-tier-skills">
-              {view.skills
-                .filter((s) => s.group === 'tier')
-                .map((s) => (
-                  <RatingRow
-                    key={s.skill}
-                    row={s}
-                    info={skills[s.skill]}
-                    hasNext={view.next !== null}
-                    onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))}
-                  />
-                ))}
+              {ratingRows(view, 'tier')}
             </ul>
             {view.next && view.skills.some((s) => s.group === 'next') && (
               <>
                 <h3 id="sc-next-skills">Skills only the next tier asks for</h3>
                 <ul className="sc-skills" aria-labelledby="sc-next-skills">
-                  {view.skills
-                    .filter((s) => s.group === 'next')
-                    .map((s) => (
-                      <RatingRow
-                        key={s.skill}
-                        row={s}
-                        info={skills[s.skill]}
-                        hasNext
-                        onRate={(level: Level | null) => update(rate(state, ladders, s.skill, level))}
-                      />
-                    ))}
+                  {ratingRows(view, 'next')}
                 </ul>
               </>
             )}
