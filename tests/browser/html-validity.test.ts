@@ -1,0 +1,108 @@
+// The W3C Nu HTML Checker (vnu-jar, on the machine's Java) on one page of each
+// type: every public page type, and every page under src/pages/app found on
+// disk (tests/support/routes.ts), each reached by following links from the
+// dashboard as an admin and as a manager, so a new page is checked the day it
+// is linked. One checker run reads all of them; any error fails with its page
+// and message.
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { discoverRoutes } from '../support/routes.ts';
+import { signedIn, Visitor } from '../support/app.ts';
+
+const vnuJar = join(createRequire(import.meta.url).resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
+
+const PUBLIC_PAGES = [
+  '/',
+  '/roles/',
+  '/roles/operations-manager/',
+  '/compare/',
+  '/compare/operations-assistant/operations-manager/',
+  '/salaries/',
+  '/certifications/',
+  '/playbook/',
+  '/self-check/',
+  '/login',
+  '/no-such-page/',
+];
+
+const appPatterns = discoverRoutes(['app'])
+  .filter((r) => r.kind === 'page')
+  .map((r) => ({ pattern: r.pattern, regex: new RegExp(`^${r.pattern.replace(/\[[^\]]+\]/g, '[^/]+')}?$`) }));
+
+/** One URL per app page pattern, following the links of each page from the dashboard. */
+async function samplesOfEveryAppPage(visitors: Visitor[]): Promise<Map<string, { path: string; visitor: Visitor }>> {
+  const samples = new Map<string, { path: string; visitor: Visitor }>();
+  for (const visitor of visitors) {
+    const seen = new Set<string>();
+    const queue = ['/app/'];
+    while (queue.length > 0 && seen.size < 400) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const pattern = appPatterns.find((p) => p.regex.test(path.split('?')[0]!))?.pattern;
+      const res = await visitor.get(path);
+      if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/html')) continue;
+      if (pattern && !samples.has(pattern)) samples.set(pattern, { path, visitor });
+      for (const match of (await res.text()).matchAll(/href="(\/app\/[^"#?]*)"/g)) {
+        if (!seen.has(match[1]!)) queue.push(match[1]!);
+      }
+    }
+  }
+  return samples;
+}
+
+type VnuMessage = { type: string; subType?: string; url: string; message: string; extract?: string; lastLine?: number };
+
+function vnu(files: string[]): Promise<VnuMessage[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'java',
+      ['-jar', vnuJar, '--format', 'json', '--exit-zero-always', ...files],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (error) return reject(error);
+        resolve((JSON.parse(stderr) as { messages: VnuMessage[] }).messages);
+      },
+    );
+  });
+}
+
+describe('the Nu HTML Checker', () => {
+  it('finds no error on one page of each type', { timeout: 180_000 }, async () => {
+    const admin = await signedIn('admin@demo.opspath.test');
+    const manager = await signedIn('manager@demo.opspath.test');
+    const samples = await samplesOfEveryAppPage([admin, manager]);
+    expect(
+      appPatterns.map((p) => p.pattern).filter((p) => !samples.has(p)),
+      'app pages no link reaches',
+    ).toEqual([]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'opspath-vnu-'));
+    try {
+      const files = new Map<string, string>();
+      const pages = [...PUBLIC_PAGES.map((path) => ({ path, visitor: new Visitor() })), ...[...samples.values()]];
+      for (const [i, { path, visitor }] of pages.entries()) {
+        const res = await visitor.get(path);
+        expect([200, 404], path).toContain(res.status);
+        expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+        const file = join(dir, `${i}.html`);
+        writeFileSync(file, await res.text());
+        files.set(`file:${file}`, path);
+      }
+      const messages = await vnu([...files.keys()].map((url) => url.slice('file:'.length)));
+      const errors = messages
+        .filter((m) => m.type === 'error' || m.subType === 'fatal')
+        .map(
+          (m) => `${files.get(m.url) ?? m.url}:${m.lastLine ?? '?'}: ${m.message}${m.extract ? ` [${m.extract.trim().slice(0, 80)}]` : ''}`,
+        );
+      expect(errors).toEqual([]);
+      expect(files.size).toBeGreaterThanOrEqual(PUBLIC_PAGES.length + appPatterns.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
