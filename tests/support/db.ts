@@ -5,11 +5,13 @@ import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database, type Db } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
 import { buildCatalog, type JobRoleCatalog } from '#domain/job-roles.ts';
 import { seedDemoOrganisation } from '#server/demo/index.ts';
 import { createLoginThrottle } from '#server/auth/rate-limit.ts';
+import { signIn } from '#server/auth/index.ts';
 import type { SessionPolicy } from '#server/auth/session.ts';
 import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
@@ -31,6 +33,17 @@ export async function createTestDatabase(name = 'test'): Promise<TestDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A database holding the demo organisation for the whole test file: created before its tests, removed after. */
+export function demoDatabaseForFile(name: string): TestDatabase {
+  const database = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(database, await createTestDatabase(name));
+    await seedDemo(database.db);
+  });
+  afterAll(() => database.cleanup());
+  return database;
 }
 
 /**
@@ -129,6 +142,11 @@ export function testClock(start = new Date('2026-11-02T09:00:00Z')) {
 
 /** A throttle of its own per test, so tests do not share buckets. */
 export const freshThrottle = () => createLoginThrottle();
+
+/** Signs in from no known address, with a throttle of its own so earlier attempts in the file do not count. */
+export function signInFresh(db: Db, email: string, password: string) {
+  return signIn(db, { email, password }, { ip: null, now: new Date() }, { throttle: freshThrottle() });
+}
 
 export async function seedDemo(db: Db, now = new Date('2026-11-22T09:00:00Z')) {
   return seedDemoOrganisation(db, { ...loadCatalogsFromDisk(), jobRoles: TEST_CATALOG }, now);
