@@ -87,32 +87,17 @@ describe('schemas reject bad content with the field named', () => {
     expect(r.error!.issues.map((i) => i.path.join('.'))).toContain('summary');
   });
 
+  // A valid tier; each case below breaks one thing about it.
+  const tier = { id: 'x', title: 'X', yearsMin: 0, yearsMax: 2, payLevel: null, description: 'd', focus: ['f'], targets: {} };
+
   it('rejects a tier whose years run backwards', () => {
-    const r = tierSchema.safeParse({
-      id: 'x',
-      title: 'X',
-      yearsMin: 5,
-      yearsMax: 2,
-      payLevel: null,
-      description: 'd',
-      focus: ['f'],
-      targets: {},
-    });
+    const r = tierSchema.safeParse({ ...tier, yearsMin: 5, yearsMax: 2 });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['yearsMax']);
   });
 
   it('rejects target levels outside the 0-4 scale', () => {
-    const r = tierSchema.safeParse({
-      id: 'x',
-      title: 'X',
-      yearsMin: 0,
-      yearsMax: 2,
-      payLevel: null,
-      description: 'd',
-      focus: ['f'],
-      targets: { 'sql-basics': 5 },
-    });
+    const r = tierSchema.safeParse({ ...tier, targets: { 'sql-basics': 5 } });
     expect(r.success).toBe(false);
   });
 
