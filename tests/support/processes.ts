@@ -27,8 +27,9 @@ export function serverEnv(databaseUrl: string, extra: Record<string, string> = {
 }
 
 /**
- * (Also used by the browser tests.) A form POST with the path sent exactly as written (fetch and URL would
+ * A form POST with the path sent exactly as written (fetch and URL would
  * normalise dots, slashes and encodings); resolves to the status code.
+ * The browser tests use it too, for spellings of a path.
  */
 export function postFormRaw(
   target: { host: string; port: number | string; path: string; agent?: Agent | false },
