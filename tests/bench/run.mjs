@@ -37,6 +37,7 @@ import {
 } from './lib.mjs';
 import { addBenchFixtures } from './fixtures.mjs';
 import { describeLoad, loadOk, runScale, toggleRequests } from './scale.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.mjs';
 
 const SECTIONS = ['load', 'features', 'js', 'lighthouse', 'scale'];
 const only = process.argv.slice(2);
@@ -96,20 +97,9 @@ async function lighthouseRun(url, headers) {
 }
 
 async function lighthouseOnce(url, headers) {
-  const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
   // chrome-launcher emits an unhandled 'error' (killing the process) for a missing binary.
-  if (!existsSync(chromePath)) throw new Error(`no Chromium at ${chromePath} (set CHROME_PATH)`);
-  const chrome = await chromeLauncher.launch({
-    chromePath,
-    chromeFlags: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHROME_PATH)`);
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS });
   try {
     const r = await lighthouse(url, {
       port: chrome.port,

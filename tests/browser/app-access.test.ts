@@ -7,7 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, gt, max } from 'drizzle-orm';
 import { auditLog, users } from '#server/db/schema.ts';
 import type { Database } from '#server/db/client.ts';
-import { createPerson, serverDatabase, signedIn, teamId, uniqueEmail, Visitor } from '../support/app.ts';
+import {
+  accessVisitors,
+  casesPerPersona,
+  createPerson,
+  expectRejectedForm,
+  expectSignInRedirect,
+  type FormPostRow,
+  serverDatabase,
+  signedIn,
+  teamId,
+  uniqueEmail,
+  Visitor,
+} from '../support/app.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';
@@ -29,11 +41,7 @@ beforeAll(async () => {
   // A fresh member (not a demo account), so other test files' demo logins are unaffected.
   const member = await createPerson(database, { label: 'access-member', team: 'Warehouse Operations' });
   memberId = member.id;
-  visitors.anonymous = new Visitor();
-  visitors.member = await signedIn(member.email, member.password);
-  visitors.otherManager = await signedIn('manager2@demo.opspath.test');
-  visitors.manager = await signedIn('manager@demo.opspath.test');
-  visitors.admin = await signedIn('admin@demo.opspath.test');
+  Object.assign(visitors, await accessVisitors(member, ['otherManager', 'manager', 'admin']));
 });
 afterAll(() => database?.close());
 
@@ -48,11 +56,6 @@ async function unchangedBy(request: () => Promise<Response>) {
   expect(newRows.filter((r) => !r.action.startsWith('auth.'))).toEqual([]);
   return res;
 }
-
-const toLogin = (res: Response) => {
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toMatch(/^\/login\?next=/);
-};
 
 describe('pages (GET)', () => {
   type Row = [path: () => string, expected: Record<Persona, number>];
@@ -71,7 +74,7 @@ describe('pages (GET)', () => {
     async (path, persona, status) => {
       const res = await unchangedBy(() => visitors[persona].get(path()));
       expect(res.status).toBe(status);
-      if (status === 303) toLogin(res);
+      if (status === 303) expectSignInRedirect(res);
     },
   );
 
@@ -88,7 +91,7 @@ describe('pages (GET)', () => {
 });
 
 describe('form actions (POST), denied', () => {
-  type Row = [label: string, path: () => string, form: () => Record<string, string>, expected: Partial<Record<Persona, number>>];
+  type Row = FormPostRow<Persona>;
   const profile = { intent: 'update', displayName: 'Hacked', position: 'operations-officer/junior', startDate: '2020-01-01' };
   const rows: Row[] = [
     ['edit a Warehouse member', () => `/app/team/${memberId}/`, () => profile, { anonymous: 303, member: 403, otherManager: 404 }],
@@ -173,14 +176,10 @@ describe('form actions (POST), denied', () => {
     ],
     ['sign out everywhere, anonymously', () => '/app/account/', () => ({ intent: 'sign-out-everywhere' }), { anonymous: 303 }],
   ];
-  it.each(
-    rows.flatMap(([label, path, form, expected]) =>
-      (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [label, p, s, path, form] as const),
-    ),
-  )('%s as %s -> %i, nothing changed', async (_label, persona, status, path, form) => {
+  it.each(casesPerPersona(rows))('%s as %s -> %i, nothing changed', async (_label, persona, status, path, form) => {
     const res = await unchangedBy(() => visitors[persona].post(path(), form()));
     expect(res.status).toBe(status);
-    if (status === 303) toLogin(res);
+    if (status === 303) expectSignInRedirect(res);
   });
 });
 
@@ -201,7 +200,7 @@ describe('form actions (POST), allowed', () => {
 
     const deactivated = await visitors.manager.post(path, { intent: 'deactivate' });
     expect(deactivated.headers.get('location')).toBe(`${path}?done=deactivated`);
-    toLogin(await theirBrowser.get('/app/'));
+    expectSignInRedirect(await theirBrowser.get('/app/'));
     expect((await new Visitor().post('/login', { email: person.email, password: person.password })).status).toBe(400);
 
     expect((await visitors.manager.post(path, { intent: 'activate' })).status).toBe(303);
@@ -214,7 +213,7 @@ describe('form actions (POST), allowed', () => {
     const res = await visitors.admin.post('/app/admin/', { intent: 'change-role', userId: String(person.id), role: 'manager' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/app/admin/?done=role-changed');
-    toLogin(await theirBrowser.get('/app/'));
+    expectSignInRedirect(await theirBrowser.get('/app/'));
   });
 
   it('a manager adds a person with a generated password, shown once and not cached', async () => {
@@ -245,10 +244,7 @@ describe('form actions (POST), allowed', () => {
       passwordMode: 'set',
       password: 'short-secret',
     });
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('value="Kept Name"');
-    expect(html).toContain('value="not-an-email"');
+    const html = await expectRejectedForm(res, ['value="Kept Name"', 'value="not-an-email"']);
     expect(html).not.toContain('short-secret');
     expect(html).toMatch(/id="email-error"/);
     expect(html).toMatch(/id="position-error"/);
@@ -340,6 +336,6 @@ describe('sign-in, cookies and sign-out', () => {
     // The old cookie is dead on the server, not just deleted in the browser.
     const replay = new Visitor();
     replay.cookie = stolenCookie;
-    toLogin(await replay.get('/app/'));
+    expectSignInRedirect(await replay.get('/app/'));
   });
 });

@@ -1,23 +1,12 @@
 // The workspace pages in Chromium, per role: what each role sees, forms that
 // work with JavaScript switched off, field errors, and axe on every state.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkA11y, launchBrowser } from '../support/browser.ts';
-import type { Database } from '#server/db/client.ts';
-import { baseUrl, createPerson, DEMO_PASSWORD, serverDatabase, uniqueEmail } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { checkA11y, signedInPage } from '../support/browser.ts';
+import { baseUrl, browserAndServerDatabase, createPerson, DEMO_PASSWORD, uniqueEmail } from '../support/app.ts';
 
-let browser: Browser;
-let database: Database;
+const fixture = browserAndServerDatabase();
 const base = baseUrl();
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  database = serverDatabase();
-});
-afterAll(async () => {
-  await browser?.close();
-  database?.close();
-});
 
 /**
  * A signed-in browser. axe needs JavaScript, so it is on by default; the pages
@@ -28,15 +17,7 @@ async function as(
   email: string,
   options: { password?: string; javaScript?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const password = options.password ?? DEMO_PASSWORD;
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/app/`);
-  return { context, page };
+  return signedInPage(fixture.browser, base, email, options.password ?? DEMO_PASSWORD, { javaScriptEnabled: options.javaScript ?? true });
 }
 
 describe('admin', () => {
@@ -122,7 +103,7 @@ describe('manager', () => {
   });
 
   it('gets the “not found” page for another team’s person', async () => {
-    const outsider = await createPerson(database, { label: 'outsider', team: 'Customer Operations' });
+    const outsider = await createPerson(fixture.database, { label: 'outsider', team: 'Customer Operations' });
     const { page } = await as('manager@demo.opspath.test');
     const res = await page.goto(`${base}/app/team/${outsider.id}/`);
     expect(res?.status()).toBe(404);

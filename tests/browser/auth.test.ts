@@ -1,33 +1,23 @@
 // Sign-in, sign-out and change password in Chromium, with axe on every state.
 // The forms post without JavaScript, so these also cover the no-JS path.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { checkA11y, launchBrowser } from '../support/browser.ts';
-import type { Database } from '#server/db/client.ts';
-import { baseUrl, createPerson, serverDatabase } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkA11y, submitSignIn } from '../support/browser.ts';
+import { baseUrl, browserAndServerDatabase, createPerson } from '../support/app.ts';
 
-let browser: Browser;
-let database: Database;
+const fixture = browserAndServerDatabase();
 const base = baseUrl();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  database = serverDatabase();
-});
-afterAll(async () => {
-  await browser?.close();
-  database?.close();
-});
-
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await fixture.browser.newContext();
   return context.newPage();
 }
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function submitPasswordChange(page: Page, current: string, next: string) {
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('New password again').fill(next);
+  await page.getByRole('button', { name: 'Change password' }).click();
 }
 
 describe('sign in', () => {
@@ -39,7 +29,7 @@ describe('sign in', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await checkA11y(page, 'login');
 
-    await signIn(page, 'newhire@demo.opspath.test', 'opspath-demo');
+    await submitSignIn(page, 'newhire@demo.opspath.test', 'opspath-demo');
     await page.waitForURL(`${base}/app/account/`);
     await expect(page.getByRole('heading', { level: 1, name: 'Your account' }).isVisible()).resolves.toBe(true);
   });
@@ -47,7 +37,7 @@ describe('sign in', () => {
   it('shows the new hire their own dashboard', async () => {
     const page = await newPage();
     await page.goto(`${base}/login`);
-    await signIn(page, 'NewHire@demo.opspath.test', 'opspath-demo');
+    await submitSignIn(page, 'NewHire@demo.opspath.test', 'opspath-demo');
     await page.waitForURL(`${base}/app/`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Welcome, Nina Patel');
     const text = await page.locator('main').textContent();
@@ -66,7 +56,7 @@ describe('sign in', () => {
     await expect(page.getByLabel('Email').getAttribute('aria-invalid')).resolves.toBe('true');
     await checkA11y(page, 'login with field errors');
 
-    await signIn(page, 'manager@demo.opspath.test', 'not-my-password');
+    await submitSignIn(page, 'manager@demo.opspath.test', 'not-my-password');
     const alert = page.getByRole('alert');
     await expect(alert.textContent()).resolves.toBe('That email and password do not match an active account.');
     // What was typed stays (except the password).
@@ -80,7 +70,7 @@ describe('sign out', () => {
   it('signs out with the button (a POST) and protects the pages again', async () => {
     const page = await newPage();
     await page.goto(`${base}/login`);
-    await signIn(page, 'manager2@demo.opspath.test', 'opspath-demo');
+    await submitSignIn(page, 'manager2@demo.opspath.test', 'opspath-demo');
     await page.waitForURL(`${base}/app/`);
     await checkA11y(page, 'manager dashboard');
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -94,31 +84,29 @@ describe('sign out', () => {
 
 describe('change password', () => {
   it('needs the current password, ends the other sessions, keeps this one, and the new password works', async () => {
-    const person = await createPerson(database, { label: 'change-password', team: 'Warehouse Operations', password: 'first-password' });
+    const person = await createPerson(fixture.database, {
+      label: 'change-password',
+      team: 'Warehouse Operations',
+      password: 'first-password',
+    });
     const other = await newPage();
     await other.goto(`${base}/login`);
-    await signIn(other, person.email, 'first-password');
+    await submitSignIn(other, person.email, 'first-password');
     await other.waitForURL(`${base}/app/`);
 
     const page = await newPage();
     await page.goto(`${base}/login?next=/app/account/`);
-    await signIn(page, person.email, 'first-password');
+    await submitSignIn(page, person.email, 'first-password');
     await page.waitForURL(`${base}/app/account/`);
     await expect(page.locator('main').textContent()).resolves.toContain('in 2 places');
     await checkA11y(page, 'account');
 
     // Wrong current password: field error, nothing changes.
-    await page.getByLabel('Current password').fill('not-it');
-    await page.getByLabel('New password', { exact: true }).fill('second-password');
-    await page.getByLabel('New password again').fill('second-password');
-    await page.getByRole('button', { name: 'Change password' }).click();
+    await submitPasswordChange(page, 'not-it', 'second-password');
     await expect(page.locator('#current-password-error').textContent()).resolves.toBe('That is not your current password.');
     await checkA11y(page, 'account with a field error');
 
-    await page.getByLabel('Current password').fill('first-password');
-    await page.getByLabel('New password', { exact: true }).fill('second-password');
-    await page.getByLabel('New password again').fill('second-password');
-    await page.getByRole('button', { name: 'Change password' }).click();
+    await submitPasswordChange(page, 'first-password', 'second-password');
     await page.waitForURL(`${base}/app/account/?done=password`);
     await expect(page.getByRole('status').textContent()).resolves.toContain('Password changed');
     await expect(page.locator('main').textContent()).resolves.toContain('in 1 place');
@@ -126,21 +114,21 @@ describe('change password', () => {
     // The other browser was signed out by the change.
     await other.goto(`${base}/app/`);
     expect(new URL(other.url()).pathname).toBe('/login');
-    await signIn(other, person.email, 'first-password');
+    await submitSignIn(other, person.email, 'first-password');
     await expect(other.getByRole('alert').textContent()).resolves.toContain('do not match');
-    await signIn(other, person.email, 'second-password');
+    await submitSignIn(other, person.email, 'second-password');
     await other.waitForURL(`${base}/app/`);
   });
 
   it('sign out everywhere ends every session, this one included', async () => {
-    const person = await createPerson(database, { label: 'everywhere', team: 'Customer Operations' });
+    const person = await createPerson(fixture.database, { label: 'everywhere', team: 'Customer Operations' });
     const first = await newPage();
     await first.goto(`${base}/login`);
-    await signIn(first, person.email, person.password);
+    await submitSignIn(first, person.email, person.password);
     await first.waitForURL(`${base}/app/`);
     const second = await newPage();
     await second.goto(`${base}/login?next=/app/account/`);
-    await signIn(second, person.email, person.password);
+    await submitSignIn(second, person.email, person.password);
     await second.waitForURL(`${base}/app/account/`);
     await second.getByRole('button', { name: 'Sign out everywhere' }).click();
     await second.waitForURL(`${base}/login?signedout=1`);

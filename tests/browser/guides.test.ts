@@ -13,8 +13,10 @@ const baseUrl = inject('baseUrl');
 let browser: Browser;
 let context: BrowserContext;
 
+const contentFile = (...path: string[]) => readFileSync(join(import.meta.dirname, '..', '..', 'content', ...path), 'utf8');
+
 function role(slug: string): Role {
-  const src = readFileSync(join(import.meta.dirname, '..', '..', 'content', 'roles', `${slug}.md`), 'utf8');
+  const src = contentFile('roles', `${slug}.md`);
   return roleSchema.parse(yaml.load(/^---\n([\s\S]*?)\n---/.exec(src)![1]!));
 }
 
@@ -158,17 +160,10 @@ describe('portal pages', () => {
 
   it('playbook lists every KPI and the RAG guide', async () => {
     const page = await open('/playbook/');
-    for (const id of [
-      'sla-adherence',
-      'backlog-volume',
-      'backlog-aging',
-      'first-contact-resolution',
-      'cycle-time',
-      'defect-rate',
-      'rework-rate',
-      'on-time-delivery',
-      'forecast-accuracy',
-    ]) {
+    // Read straight from the content file, not through the catalog loader the page uses.
+    const kpis = yaml.load(contentFile('playbook', 'kpis.yaml')) as { id: string }[];
+    expect(kpis.length).toBeGreaterThan(0);
+    for (const { id } of kpis) {
       await expect(page.locator(`#${id}`).count(), id).resolves.toBe(1);
     }
     const rag = await page.locator('#rag-guide').innerText();

@@ -18,8 +18,19 @@ import http from 'node:http';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users } from '#server/db/schema.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from '../support/app.ts';
+import {
+  accessVisitors,
+  baseUrl,
+  casesPerPersona,
+  createPerson,
+  expectSignInRedirect,
+  type FormPostRow,
+  serverDatabase,
+  teamId,
+  type Visitor,
+} from '../support/app.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
+import { postFormRaw } from '../support/processes.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin' | 'newHire';
 const PERSONAS: Persona[] = ['anonymous', 'member', 'otherManager', 'manager', 'admin', 'newHire'];
@@ -70,12 +81,7 @@ beforeAll(async () => {
   // A fresh member of Warehouse Operations (not a demo account), with a certification record of their own.
   const member = await createPerson(database, { label: 'variants-member', team: 'Warehouse Operations' });
   id.member = member.id;
-  visitors.anonymous = new Visitor();
-  visitors.member = await signedIn(member.email, member.password);
-  visitors.otherManager = await signedIn('manager2@demo.opspath.test');
-  visitors.manager = await signedIn('manager@demo.opspath.test');
-  visitors.admin = await signedIn('admin@demo.opspath.test');
-  visitors.newHire = await signedIn('newhire@demo.opspath.test');
+  Object.assign(visitors, await accessVisitors(member, ['otherManager', 'manager', 'admin', 'newHire']));
   expect(
     (await visitors.member.post('/app/certifications/me/', { intent: 'add', certificationId: 'pmi-pmp', status: 'planned' })).status,
   ).toBe(303);
@@ -97,11 +103,6 @@ async function unchangedBy<T>(request: () => Promise<T>): Promise<T> {
   expect(await database.db.all(audit)).toEqual(auditBefore);
   return result;
 }
-
-const toLogin = (res: Response) => {
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toMatch(/^\/login\?next=/);
-};
 
 // --- 1. the authorization table --------------------------------------------------------
 
@@ -159,14 +160,14 @@ describe('feature pages and endpoints (GET)', () => {
   )('GET %s as %s -> %i', async (_shown, persona, status, path) => {
     const res = await unchangedBy(() => visitors[persona].get(path()));
     expect(res.status).toBe(status);
-    if (status === 303 && persona === 'anonymous') toLogin(res);
+    if (status === 303 && persona === 'anonymous') expectSignInRedirect(res);
     if (status === 303 && persona === 'member') expect(res.headers.get('location')).toBe('/app/skills/me/');
     if (status === 401) expect(await res.text()).toMatch(/^Sign in/);
   });
 });
 
 describe('feature form actions (POST), denied: nothing changes', () => {
-  type Row = [label: string, path: () => string, form: () => Record<string, string>, expected: Partial<Record<Persona, number>>];
+  type Row = FormPostRow<Persona>;
   const rate = () => ({ intent: 'rate', skillId: 'spreadsheets', level: '4', note: 'denied' });
   const task = () => ({ intent: 'add', title: 'Denied task', owner: 'new-hire', dueDay: '5' });
   const rows: Row[] = [
@@ -272,14 +273,10 @@ describe('feature form actions (POST), denied: nothing changes', () => {
     ],
     ['close Jonas’s plan', () => `/app/ramp/${id.jonasPlan}/`, () => ({ intent: 'close' }), { manager: 404, newHire: 404 }],
   ];
-  it.each(
-    rows.flatMap(([label, path, form, expected]) =>
-      (Object.entries(expected) as [Persona, number][]).map(([p, s]) => [label, p, s, path, form] as const),
-    ),
-  )('%s as %s -> %i', async (_label, persona, status, path, form) => {
+  it.each(casesPerPersona(rows))('%s as %s -> %i', async (_label, persona, status, path, form) => {
     const res = await unchangedBy(() => visitors[persona].post(path(), form()));
     expect(res.status).toBe(status);
-    if (status === 303) toLogin(res);
+    if (status === 303) expectSignInRedirect(res);
   });
 
   it('a CSV import by anonymous or a member writes nothing', async () => {
@@ -535,32 +532,12 @@ describe('URL-encoding variants of protected paths', () => {
 
   it('with a member’s session, a form post to any spelling of the admin area changes nothing', async () => {
     for (const variant of variants('/app/admin/')) {
-      const res = await unchangedBy(
-        () =>
-          new Promise<number>((resolve, reject) => {
-            const { hostname, port } = new URL(base);
-            const body = 'intent=create-team&name=Shadow+team';
-            const req = http.request(
-              {
-                host: hostname,
-                port,
-                path: variant,
-                method: 'POST',
-                headers: {
-                  cookie: visitors.member.cookie!,
-                  origin: base,
-                  'content-type': 'application/x-www-form-urlencoded',
-                  'content-length': Buffer.byteLength(body),
-                },
-              },
-              (r) => {
-                r.resume();
-                r.on('end', () => resolve(r.statusCode!));
-              },
-            );
-            req.on('error', reject);
-            req.end(body);
-          }),
+      const { hostname, port } = new URL(base);
+      const res = await unchangedBy(() =>
+        postFormRaw({ host: hostname, port, path: variant }, 'intent=create-team&name=Shadow+team', {
+          cookie: visitors.member.cookie!,
+          origin: base,
+        }),
       );
       expect([400, 403, 404], variant).toContain(res);
     }

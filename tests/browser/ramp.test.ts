@@ -12,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkA11y, launchBrowser } from '../support/browser.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, Visitor } from '../support/app.ts';
+import {
+  accessVisitors,
+  baseUrl,
+  createPerson,
+  expectRejectedForm,
+  expectSignInRedirect,
+  serverDatabase,
+  type Visitor,
+} from '../support/app.ts';
 import type { Database } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users } from '#server/db/schema.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';
@@ -70,23 +78,13 @@ beforeAll(async () => {
     team: 'Warehouse Operations',
     jobRole: 'operations-assistant',
   });
-  visitors.anonymous = new Visitor();
-  visitors.member = await signedIn(member.email, member.password);
-  visitors.otherManager = await signedIn('manager2@demo.opspath.test');
-  visitors.newHire = await signedIn('newhire@demo.opspath.test');
-  visitors.manager = await signedIn('manager@demo.opspath.test');
-  visitors.admin = await signedIn('admin@demo.opspath.test');
+  Object.assign(visitors, await accessVisitors(member, ['otherManager', 'newHire', 'manager', 'admin']));
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   database?.close();
 });
-
-const toLogin = (res: Response) => {
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toMatch(/^\/login\?next=/);
-};
 
 describe('access over HTTP', () => {
   const pages: [string, () => string, Record<Persona, number>][] = [
@@ -125,7 +123,7 @@ describe('access over HTTP', () => {
     it(`GET ${name}`, async () => {
       for (const persona of Object.keys(expected) as Persona[]) {
         const res = await visitors[persona].get(path());
-        if (expected[persona] === 303) toLogin(res);
+        if (expected[persona] === 303) expectSignInRedirect(res);
         else expect(res.status, `${persona} ${path()}`).toBe(expected[persona]);
       }
     });
@@ -173,7 +171,7 @@ describe('access over HTTP', () => {
     it(`POST ${name} on Nina’s plan is refused and changes nothing`, async () => {
       for (const [persona, status] of Object.entries(expected) as [Persona, number][]) {
         const res = await unchangedBy(() => visitors[persona].post(`/app/ramp/${ninaPlan}/`, form()));
-        if (status === 303) toLogin(res);
+        if (status === 303) expectSignInRedirect(res);
         else expect(res.status, persona).toBe(status);
       }
     });
@@ -189,7 +187,7 @@ describe('access over HTTP', () => {
   it('starting a plan: members 403, another team’s manager 404, and a cross-site post is refused', async () => {
     const [someone] = await database.db.select().from(users).where(eq(users.email, 'lena.fischer@demo.opspath.test'));
     const form = { intent: 'start', personId: String(someone!.id), startDate: organisationToday(new Date(), DEMO_TIME_ZONE) };
-    toLogin(await unchangedBy(() => visitors.anonymous.post('/app/ramp/', form)));
+    expectSignInRedirect(await unchangedBy(() => visitors.anonymous.post('/app/ramp/', form)));
     expect((await unchangedBy(() => visitors.member.post('/app/ramp/', form))).status).toBe(403);
     expect((await unchangedBy(() => visitors.otherManager.post('/app/ramp/', form))).status).toBe(404);
     expect((await unchangedBy(() => visitors.manager.post('/app/ramp/', form, { origin: 'https://evil.example' }))).status).toBe(403);
@@ -199,12 +197,12 @@ describe('access over HTTP', () => {
     const res = await unchangedBy(() =>
       visitors.manager.post('/app/ramp/', { intent: 'start', personId: '', templateRole: 'astronaut', startDate: '2026-02-31' }),
     );
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('Choose the person the plan is for.');
-    expect(html).toContain('Choose a template from the list.');
-    expect(html).toContain('Enter a real date as YYYY-MM-DD.');
-    expect(html).toContain('value="2026-02-31"');
+    await expectRejectedForm(res, [
+      'Choose the person the plan is for.',
+      'Choose a template from the list.',
+      'Enter a real date as YYYY-MM-DD.',
+      'value="2026-02-31"',
+    ]);
   });
 
   it('editing with bad input shows the errors next to the fields and saves nothing', async () => {
@@ -217,12 +215,12 @@ describe('access over HTTP', () => {
         dueDay: '120',
       }),
     );
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('Enter a task title.');
-    expect(html).toContain('Choose who owns this task: the new hire, the manager or a buddy.');
-    expect(html).toContain('The plan has 90 days: enter a due day from 1 to 90.');
-    expect(html).toContain('value="120"');
+    await expectRejectedForm(res, [
+      'Enter a task title.',
+      'Choose who owns this task: the new hire, the manager or a buddy.',
+      'The plan has 90 days: enter a due day from 1 to 90.',
+      'value="120"',
+    ]);
   });
 
   describe('JSON toggle endpoint', () => {

@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { and, desc, eq, gt, max, sql } from 'drizzle-orm';
-import { launchBrowser, checkA11y } from '../support/browser.ts';
+import { checkA11y, launchBrowser, signedInPage } from '../support/browser.ts';
 import { auditLog, skillRatings, users } from '#server/db/schema.ts';
 import { seedSkillsBenchmarkOrg } from '#server/demo/skills.ts';
 import type { Database } from '#server/db/client.ts';
 import { hashPassword } from '#server/auth/password.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, teamId, Visitor } from '../support/app.ts';
+import { accessVisitors, baseUrl, createPerson, expectRejectedForm, serverDatabase, teamId, type Visitor } from '../support/app.ts';
 
 type Persona = 'anonymous' | 'member' | 'otherManager' | 'manager' | 'admin';
 const PERSONAS: Persona[] = ['anonymous', 'member', 'otherManager', 'manager', 'admin'];
@@ -38,11 +38,7 @@ beforeAll(async () => {
     jobRole: 'operations-coordinator',
     tier: 'junior',
   });
-  visitors.anonymous = new Visitor();
-  visitors.member = await signedIn(member.email, member.password);
-  visitors.otherManager = await signedIn('manager2@demo.opspath.test');
-  visitors.manager = await signedIn('manager@demo.opspath.test');
-  visitors.admin = await signedIn('admin@demo.opspath.test');
+  Object.assign(visitors, await accessVisitors(member, ['otherManager', 'manager', 'admin']));
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -268,24 +264,14 @@ describe('form posts, denied', () => {
         redirect: 'manual',
       }),
     );
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('Nothing was imported');
-    expect(html).toContain(`No one with the email ${member.email} in your teams.`);
+    await expectRejectedForm(res, ['Nothing was imported', `No one with the email ${member.email} in your teams.`]);
   });
 });
 
 // --- in the browser --------------------------------------------------------------
 
 async function as(email: string, password: string, javaScript = true): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/app/`);
-  return { context, page };
+  return signedInPage(browser, base, email, password, { javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } });
 }
 
 /** The matrix cell link for a person and a skill. */
@@ -408,32 +394,24 @@ describe('in Chromium', () => {
     await checkA11y(page, 'person skills');
 
     await page.goto(`${base}/app/skills/import`);
-    await page.setInputFiles('#file', {
-      name: 'bad.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(
-        `email,skill,level,date\n${member.email},spreadsheets,3,2020-01-01\nghost@nowhere.test,spreadsheets,3,\n${member.email},juggling,9,2999-01-01\n`,
-      ),
-    });
-    await page.getByRole('button', { name: 'Check and import' }).click();
+    const importFile = async (name: string, csv: string) => {
+      await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Check and import' }).click();
+    };
+    await importFile(
+      'bad.csv',
+      `email,skill,level,date\n${member.email},spreadsheets,3,2020-01-01\nghost@nowhere.test,spreadsheets,3,\n${member.email},juggling,9,2999-01-01\n`,
+    );
     await expect(page.getByRole('alert').innerText()).resolves.toContain('Nothing was imported: 2 lines have a problem.');
     const problems = page.getByRole('region', { name: 'Problems by line' });
     await expect(problems.getByRole('rowheader').allInnerTexts()).resolves.toEqual(['3', '4']);
     await checkA11y(page, 'import with problems');
 
-    await page.setInputFiles('#file', {
-      name: 'good.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`),
-    });
-    await page.getByRole('button', { name: 'Check and import' }).click();
+    // The same file twice: written the first time, skipped as already there the second.
+    const good = `email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`;
+    await importFile('good.csv', good);
     await page.waitForURL(`${base}/app/skills/import?written=1&skipped=0`);
-    await page.setInputFiles('#file', {
-      name: 'good.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(`email,skill,level,date\n${member.email},spreadsheets,4,2020-01-01\n`),
-    });
-    await page.getByRole('button', { name: 'Check and import' }).click();
+    await importFile('good.csv', good);
     await page.waitForURL(`${base}/app/skills/import?written=0&skipped=1`);
 
     await page.goto(`${base}/app/skills/catalog/`);

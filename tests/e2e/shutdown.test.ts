@@ -6,26 +6,20 @@ import { describe, it, expect, inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
 import { freePort, waitForServer } from '../support/global-setup.ts';
+import { postFormRaw, root, serverEnv } from '../support/processes.ts';
 
-const root = join(import.meta.dirname, '..', '..');
+/** The production server on the shared test database, as a primary with this many workers. */
+const spawnServer = (port: number, workers: number) =>
+  spawn(process.execPath, ['src/http/server.mjs'], {
+    cwd: root,
+    env: serverEnv(inject('databaseUrl'), { PORT: String(port), WEB_CONCURRENCY: String(workers) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 async function startServer(workers: number) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/http/server.mjs'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: inject('databaseUrl'),
-      NODE_ENV: 'test',
-      WEB_CONCURRENCY: String(workers),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServer(port, workers);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -127,31 +121,10 @@ describe('cluster', () => {
     const { port, child, exited } = await startServer(2);
     await until(() => (childrenOf(child.pid!).length === 2 ? true : undefined));
     const email = `cluster-throttle-${Date.now()}@example.test`;
+    const body = new URLSearchParams({ email, password: 'not-the-password' }).toString();
+    // A new connection each time (agent: false), so the primary hands attempts to both workers.
     const attempt = () =>
-      new Promise<number>((resolve, reject) => {
-        const body = new URLSearchParams({ email, password: 'not-the-password' }).toString();
-        // A new connection each time (agent: false), so the primary hands attempts to both workers.
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/login',
-            method: 'POST',
-            agent: false,
-            headers: {
-              origin: `http://127.0.0.1:${port}`,
-              'content-type': 'application/x-www-form-urlencoded',
-              'content-length': Buffer.byteLength(body),
-            },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode!));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
+      postFormRaw({ host: '127.0.0.1', port, path: '/login', agent: false }, body, { origin: `http://127.0.0.1:${port}` });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push(await attempt());
     expect(statuses.slice(0, 5).every((s) => s !== 429)).toBe(true);
@@ -162,18 +135,7 @@ describe('cluster', () => {
 
   it('stops with exit code 1 when its workers cannot listen (the port is taken)', async () => {
     const { port, child, exited } = await startServer(1);
-    const second = spawn(process.execPath, ['src/http/server.mjs'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: inject('databaseUrl'),
-        NODE_ENV: 'test',
-        WEB_CONCURRENCY: '2',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const second = spawnServer(port, 2);
     let errors = '';
     second.stderr!.on('data', (d) => (errors += d));
     const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));

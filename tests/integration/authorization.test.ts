@@ -4,106 +4,43 @@
 // change the database and write an audit row naming the actor; denied ones
 // answer 403/404 and leave every table byte-for-byte as it was.
 // (Anonymous requests and the pages themselves: tests/browser/app-access.test.ts.)
-import { mkdtempSync, rmSync } from 'node:fs';
 import { testContext } from '../support/context.ts';
 import { changedTables, describeChanges, tableSnapshot } from '../support/db-state.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc } from 'drizzle-orm';
-import { openDatabase, type Database } from '#server/db/client.ts';
-import { migrateDatabase } from '#server/db/migrate.ts';
-import { auditLog, organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
+import type { Database } from '#server/db/client.ts';
+import { auditLog } from '#server/db/schema.ts';
 import type { Actor } from '#domain/access.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { addPerson, changeUserRole, setPersonActive, updatePerson } from '#server/people/index.ts';
-import { findUserByEmail } from '#server/people/queries.ts';
 import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
 import type { Outcome } from '#server/outcome.ts';
-import { seedDemo, TEST_CATALOG } from '../support/db.ts';
+import { actorByEmail, demoPersonas, seedDemo, seedOtherOrganisation, templateDatabase, TEST_CATALOG } from '../support/db.ts';
 import type { ActionContext } from '#server/request/context.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'opspath-authz-'));
-const templatePath = join(dir, 'template.db');
+const template = templateDatabase('authz');
+const freshCopy = template.freshCopy;
 
-type Ids = {
-  admin: Actor;
-  manager: Actor;
-  otherManager: Actor;
-  member: Actor;
-  foreignAdmin: Actor;
-  teamWarehouse: number;
-  teamCustomer: number;
-  teamForeign: number;
-  warehouseMember: number;
-  customerMember: number;
-  foreignMember: number;
-};
+type Ids = Awaited<ReturnType<typeof demoPersonas>> & { foreignAdmin: Actor; teamForeign: number; foreignMember: number };
 let ids: Ids;
 
 beforeAll(async () => {
-  const template = openDatabase({ url: `file:${templatePath}` });
-  await migrateDatabase(template, `file:${templatePath}`);
-  const { db } = template;
+  const { db } = await template.open();
   await seedDemo(db);
-  // A second organisation, to prove nobody reaches across.
-  const now = new Date();
-  const [org] = await db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: now }).returning();
-  const hash = await hashPassword('other-org-password');
-  await db
-    .insert(users)
-    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: hash, role: 'admin' })
-    .returning();
-  const [foreignMember] = await db
-    .insert(users)
-    .values({
-      orgId: org!.id,
-      email: 'member@other.test',
-      displayName: 'Other Member',
-      passwordHash: hash,
-      role: 'member',
-      jobRole: 'operations-assistant',
-      tier: 'junior',
-      startDate: '2026-01-05',
-    })
-    .returning();
-  const [foreignTeam] = await db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
-  await db.insert(teamMemberships).values({ teamId: foreignTeam!.id, userId: foreignMember!.id });
+  const other = await seedOtherOrganisation(db, {
+    now: new Date(),
+    passwordHash: await hashPassword('other-org-password'),
+    memberStartDate: '2026-01-05',
+  });
 
-  const actor = async (email: string): Promise<Actor> => {
-    const u = (await findUserByEmail(db, email))!;
-    return { id: u.id, orgId: u.orgId, role: u.role, active: u.active };
-  };
-  const allTeams = await db.select().from(teams);
   ids = {
-    admin: await actor('admin@demo.opspath.test'),
-    manager: await actor('manager@demo.opspath.test'),
-    otherManager: await actor('manager2@demo.opspath.test'),
-    member: await actor('newhire@demo.opspath.test'),
-    foreignAdmin: await actor('admin@other.test'),
-    teamWarehouse: allTeams.find((t) => t.name === 'Warehouse Operations')!.id,
-    teamCustomer: allTeams.find((t) => t.name === 'Customer Operations')!.id,
-    teamForeign: foreignTeam!.id,
-    warehouseMember: (await actor('tom.becker@demo.opspath.test')).id,
-    customerMember: (await actor('priya.raman@demo.opspath.test')).id,
-    foreignMember: foreignMember!.id,
+    ...(await demoPersonas(db)),
+    foreignAdmin: await actorByEmail(db, 'admin@other.test'),
+    teamForeign: other.team.id,
+    foreignMember: other.member.id,
   };
-  templateDb = template;
 });
-afterAll(() => {
-  templateDb?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let templateDb: Database | undefined;
-let copies = 0;
-/** A private copy of the seeded database for one case, so allowed changes do not leak into others. */
-async function freshCopy(): Promise<Database> {
-  const path = join(dir, `case-${++copies}.db`);
-  // VACUUM INTO copies a consistent snapshot, WAL contents included (a file copy would miss them).
-  await templateDb!.client.execute({ sql: 'VACUUM INTO ?', args: [path] });
-  return openDatabase({ url: `file:${path}` });
-}
+afterAll(() => template.cleanup());
 
 type Persona = 'admin' | 'manager' | 'otherManager' | 'member' | 'foreignAdmin';
 type Expect = 'allow' | 403 | 404;

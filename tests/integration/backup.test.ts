@@ -3,19 +3,13 @@
 // rows, and people can sign in to it.
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { backupDatabase, checkIntegrity } from '#server/backup.ts';
-import { signIn } from '#server/auth/index.ts';
-import { createTestDatabase, freshThrottle, seedDemo, type TestDatabase } from '../support/db.ts';
+import { demoDatabaseForFile, signInFresh } from '../support/db.ts';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase('backup');
-  await seedDemo(t.db);
-});
-afterAll(() => t.cleanup());
+const t = demoDatabaseForFile('backup');
 
 async function tableCounts(url: string) {
   const database = openDatabase({ url });
@@ -66,12 +60,7 @@ describe('backupDatabase', () => {
 
     const database = openDatabase({ url: restoredUrl });
     try {
-      const login = await signIn(
-        database.db,
-        { email: 'manager@demo.opspath.test', password: 'opspath-demo' },
-        { ip: null, now: new Date() },
-        { throttle: freshThrottle() },
-      );
+      const login = await signInFresh(database.db, 'manager@demo.opspath.test', 'opspath-demo');
       expect(login.ok).toBe(true);
       // The triggers came along too: the restored audit log is still append-only.
       await expect(database.client.execute('delete from audit_log')).rejects.toThrow(/append-only/);

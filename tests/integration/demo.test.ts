@@ -5,9 +5,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TIME_ZONE, isDatabaseEmpty, seedDemo
 import { isValidPosition } from '#domain/job-roles.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';
-import { signIn } from '#server/auth/index.ts';
 import { ROLE_SLUGS } from '#content/schema.ts';
-import { createTestDatabase, freshThrottle, type TestDatabase } from '../support/db.ts';
+import { createTestDatabase, signInFresh, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 const now = new Date('2026-11-22T10:00:00Z');
@@ -30,12 +29,7 @@ describe('demo organisation', () => {
 
   it('has the four documented accounts, all signing in with the demo password', async () => {
     for (const account of DEMO_ACCOUNTS) {
-      const result = await signIn(
-        t.db,
-        { email: account.email, password: DEMO_PASSWORD },
-        { ip: null, now: new Date() },
-        { throttle: freshThrottle() },
-      );
+      const result = await signInFresh(t.db, account.email, DEMO_PASSWORD);
       expect(result.ok, account.email).toBe(true);
     }
     const roles = Object.fromEntries((await t.db.select().from(users)).map((u) => [u.email, u.role]));

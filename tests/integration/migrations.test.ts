@@ -9,10 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '#server/db/client.ts';
 import { MIGRATIONS_FOLDER, migrateDatabase } from '#server/db/migrate.ts';
-import { signIn } from '#server/auth/index.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { listTeams } from '#server/teams/queries.ts';
-import { freshThrottle } from '../support/db.ts';
+import { signInFresh } from '../support/db.ts';
 import { latestCells } from '#server/skills/queries.ts';
 import { latestRatings, type RatingRecord } from '#domain/skills-matrix.ts';
 import type { Level } from '#domain/scale.ts';
@@ -101,14 +100,7 @@ describe('committed migrations', () => {
       expect(Number((await database.client.execute('select count(*) from __drizzle_migrations')).rows[0]![0])).toBe(journal.entries.length);
 
       // The data written under the first schema works with today's code.
-      expect(
-        await signIn(
-          database.db,
-          { email: 'ANN@stepwise.test', password: 'stepwise-password' },
-          { ip: null, now: new Date() },
-          { throttle: freshThrottle() },
-        ),
-      ).toMatchObject({ ok: true });
+      expect(await signInFresh(database.db, 'ANN@stepwise.test', 'stepwise-password')).toMatchObject({ ok: true });
       expect(await listTeams(database.db, 1)).toEqual([expect.objectContaining({ name: 'Floor', managerName: 'Boss', memberCount: 1 })]);
       const [org] = (await database.client.execute('select settings from organisations')).rows;
       expect(JSON.parse(String(org![0]))).toEqual({ certificationReminderDays: [60, 30] });

@@ -1,22 +1,17 @@
 // The organisation's time zone is an organisation setting, set by admins on
 // the admin page: it decides "today" for everyone in the organisation, and a
 // signed-in person's next request already sees the new date.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { createSession, validateSessionToken } from '#server/auth/session.ts';
 import { auditLog, organisations, users } from '#server/db/schema.ts';
 import { organisationSettings, setOrganisationTimeZone } from '#server/organisation/index.ts';
 import { actionContext } from '#server/request/context.ts';
 import { testContext } from '../support/context.ts';
-import { createTestDatabase, seedDemo, TEST_POLICY, type TestDatabase } from '../support/db.ts';
+import { demoDatabaseForFile, TEST_POLICY } from '../support/db.ts';
 
-let t: TestDatabase;
+const t = demoDatabaseForFile('organisation');
 const person = async (email: string) => (await t.db.select().from(users).where(eq(users.email, email)))[0]!;
-beforeAll(async () => {
-  t = await createTestDatabase('organisation');
-  await seedDemo(t.db);
-});
-afterAll(() => t.cleanup());
 
 describe('the organisation time zone', () => {
   it('is shown to admins only, with every zone to choose from', async () => {

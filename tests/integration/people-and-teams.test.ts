@@ -5,7 +5,6 @@ import { testContext } from '../support/context.ts';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditLog, sessions, teamMemberships, teams, users } from '#server/db/schema.ts';
 import type { Actor } from '#domain/access.ts';
-import { signIn } from '#server/auth/index.ts';
 import { createSession } from '#server/auth/session.ts';
 import {
   addPerson,
@@ -20,7 +19,7 @@ import {
 import { findUserByEmail, listPeopleInTeams, orgCounts } from '#server/people/queries.ts';
 import { createTeam, renameTeam, setTeamManager } from '#server/teams/index.ts';
 import { listManageableTeams, listTeams, loadTeamContext } from '#server/teams/queries.ts';
-import { createTestDatabase, freshThrottle, seedDemo, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
+import { createTestDatabase, seedDemo, signInFresh, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
 import type { ActionContext } from '#server/request/context.ts';
 
 let t: TestDatabase;
@@ -75,14 +74,7 @@ describe('addPerson', () => {
     expect(audit.map((a) => a.action).sort()).toEqual(['team.member_added', 'user.created']);
     expect(JSON.stringify(audit)).not.toMatch(/argon2|first-password/);
     // The password they were given works.
-    expect(
-      await signIn(
-        t.db,
-        { email: 'casey.jordan@demo.opspath.test', password: 'first-password' },
-        { ip: null, now: new Date() },
-        { throttle: freshThrottle() },
-      ),
-    ).toMatchObject({ ok: true });
+    expect(await signInFresh(t.db, 'casey.jordan@demo.opspath.test', 'first-password')).toMatchObject({ ok: true });
   });
 
   it('refuses the same email in another case (409) and creates nothing', async () => {
@@ -101,14 +93,7 @@ describe('addPerson', () => {
     );
     expect(result.ok).toBe(true);
     if (!result.ok || !result.value.generatedPassword) throw new Error('no generated password');
-    expect(
-      await signIn(
-        t.db,
-        { email: 'gen@demo.opspath.test', password: result.value.generatedPassword },
-        { ip: null, now: new Date() },
-        { throttle: freshThrottle() },
-      ),
-    ).toMatchObject({ ok: true });
+    expect(await signInFresh(t.db, 'gen@demo.opspath.test', result.value.generatedPassword)).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -156,16 +141,12 @@ describe('updatePerson and setPersonActive', () => {
     expect(await t.db.select().from(sessions).where(eq(sessions.userId, ana.id))).toHaveLength(0);
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.deactivated')).orderBy(desc(auditLog.id)).limit(1);
     expect(audit?.after).toEqual({ active: false, endedSessions: 2 });
-    expect(
-      await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() }),
-    ).toMatchObject({
+    expect(await signInFresh(t.db, ana.email, 'opspath-demo')).toMatchObject({
       ok: false,
     });
 
     expect(await setPersonActive(t.db, ctx(manager), String(ana.id), true)).toMatchObject({ ok: true, value: { active: true } });
-    expect(
-      await signIn(t.db, { email: ana.email, password: 'opspath-demo' }, { ip: null, now: new Date() }, { throttle: freshThrottle() }),
-    ).toMatchObject({
+    expect(await signInFresh(t.db, ana.email, 'opspath-demo')).toMatchObject({
       ok: true,
     });
   });

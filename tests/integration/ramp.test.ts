@@ -359,22 +359,17 @@ describe('editing a plan', () => {
 
   it('edits a task: moving its due day into another phase moves the task, and history keeps before/after', async () => {
     const task = byTemplateId(await tasksOf(ninaPlanId), 'document-quick-wins');
-    const r = await updateTask(
-      t.db,
-      ctx('managerA'),
-      String(ninaPlanId),
-      String(task.id),
-      {
-        title: 'Write up three quick wins',
-        detail: task.detail ?? '',
-        owner: task.owner,
-        dueDay: '33',
-        buddyUserId: '',
-        skillId: task.skillId ?? '',
-        kpiId: '',
-      },
-      catalog,
-    );
+    const edit = {
+      title: 'Write up three quick wins',
+      detail: task.detail ?? '',
+      owner: task.owner,
+      dueDay: '33',
+      buddyUserId: '',
+      skillId: task.skillId ?? '',
+      kpiId: '',
+    };
+    const saveEdit = () => updateTask(t.db, ctx('managerA'), String(ninaPlanId), String(task.id), edit, catalog);
+    const r = await saveEdit();
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toMatchObject({ title: 'Write up three quick wins', dueDay: 33, phaseId: 'days-31-60' });
@@ -387,22 +382,7 @@ describe('editing a plan', () => {
     expect(JSON.parse(audit!.before)).toMatchObject({ taskId: task.id, dueDay: task.dueDay });
     // Saving without a change records nothing.
     const count = (await planHistory(t.db, ninaPlanId)).length;
-    const same = await updateTask(
-      t.db,
-      ctx('managerA'),
-      String(ninaPlanId),
-      String(task.id),
-      {
-        title: 'Write up three quick wins',
-        detail: task.detail ?? '',
-        owner: task.owner,
-        dueDay: '33',
-        buddyUserId: '',
-        skillId: task.skillId ?? '',
-        kpiId: '',
-      },
-      catalog,
-    );
+    const same = await saveEdit();
     expect(same.ok).toBe(true);
     expect((await planHistory(t.db, ninaPlanId)).length).toBe(count);
   });

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { auditLog, sessions, users } from '#server/db/schema.ts';
 import { changeOwnPassword, signIn, signOut, signOutEverywhere, SIGN_IN_FAILED } from '#server/auth/index.ts';
 import { validateSessionToken } from '#server/auth/session.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
-import { createTestDatabase, freshThrottle, seedDemo, TEST_POLICY, type TestDatabase } from '../support/db.ts';
+import { demoDatabaseForFile, freshThrottle, TEST_POLICY } from '../support/db.ts';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase('signin');
-  await seedDemo(t.db);
-});
-afterAll(() => t.cleanup());
+const t = demoDatabaseForFile('signin');
 
 const meta = { ip: '198.51.100.7', now: new Date() };
 const lastAudit = async () => (await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1))[0]!;

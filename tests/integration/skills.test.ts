@@ -5,23 +5,18 @@
 // ids; allowed actions write the rating and its audit row together, denied
 // ones answer 403/404 and leave every table exactly as it was.
 // (The pages and endpoints over HTTP, anonymous requests included: tests/browser/skills.test.ts.)
-import { mkdtempSync, rmSync } from 'node:fs';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 const readSkillCatalogFile = () => [...loadCatalogsFromDisk().skills.values()];
 import { testContext } from '../support/context.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '#server/db/client.ts';
-import { migrateDatabase } from '#server/db/migrate.ts';
-import { auditLog, organisations, skillRatings, skills, teamMemberships, teams, users } from '#server/db/schema.ts';
+import { auditLog, skillRatings, skills, users } from '#server/db/schema.ts';
+import type { Database } from '#server/db/client.ts';
 import type { Actor } from '#domain/access.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import type { Outcome } from '#server/outcome.ts';
-import { findUserByEmail } from '#server/people/queries.ts';
 import { setPersonActive } from '#server/people/index.ts';
 import { createSkill, loadMatrixFor, recordRating } from '#server/skills/index.ts';
 import { syncSkillCatalog } from '#server/skills/catalog.ts';
@@ -37,21 +32,17 @@ import {
 } from '#domain/skills-matrix.ts';
 import { parseCsv, toCsv, type CsvCell } from '#domain/csv.ts';
 import type { Level } from '#domain/scale.ts';
-import { seedDemo } from '../support/db.ts';
+import { actorByEmail, demoPersonas, seedDemo, seedOtherOrganisation, templateDatabase } from '../support/db.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'opspath-skills-'));
-const templatePath = join(dir, 'template.db');
+const template = templateDatabase('skills');
+const freshCopy = template.freshCopy;
 let templateDb: Database | undefined;
-let copies = 0;
 
 type Persona = 'admin' | 'manager' | 'otherManager' | 'member' | 'foreignAdmin';
-type Ids = Record<Persona, Actor> & {
-  warehouseMember: number;
-  customerMember: number;
+type Ids = Awaited<ReturnType<typeof demoPersonas>> & {
+  foreignAdmin: Actor;
   foreignMember: number;
   deactivatedMember: number;
-  teamWarehouse: number;
-  teamCustomer: number;
   teamForeign: number;
   foreignSkill: string;
 };
@@ -59,30 +50,11 @@ let ids: Ids;
 const NOW = new Date('2026-11-22T10:00:00Z');
 
 beforeAll(async () => {
-  const template = openDatabase({ url: `file:${templatePath}` });
-  await migrateDatabase(template, `file:${templatePath}`);
-  const { db } = template;
+  templateDb = await template.open();
+  const { db } = templateDb;
   await seedDemo(db, NOW);
-  const [org] = await db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
-  const [foreignAdmin] = await db
-    .insert(users)
-    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' })
-    .returning();
-  const [foreignMember] = await db
-    .insert(users)
-    .values({
-      orgId: org!.id,
-      email: 'member@other.test',
-      displayName: 'Other Member',
-      passwordHash: 'x',
-      role: 'member',
-      jobRole: 'operations-assistant',
-      tier: 'junior',
-    })
-    .returning();
-  const [foreignTeam] = await db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
-  await db.insert(teamMemberships).values({ teamId: foreignTeam!.id, userId: foreignMember!.id });
-  const foreignActor: Actor = { id: foreignAdmin!.id, orgId: org!.id, role: 'admin', active: true };
+  const other = await seedOtherOrganisation(db, { now: NOW, passwordHash: 'x' });
+  const foreignActor: Actor = { id: other.admin.id, orgId: other.orgId, role: 'admin', active: true };
   const foreignSkill = await createSkill(db, testContext(foreignActor, NOW), {
     name: 'Other org secret skill',
     category: 'technical',
@@ -90,41 +62,18 @@ beforeAll(async () => {
   });
   if (!foreignSkill.ok) throw new Error('could not create the foreign skill');
 
-  const actor = async (email: string): Promise<Actor> => {
-    const u = (await findUserByEmail(db, email))!;
-    return { id: u.id, orgId: u.orgId, role: u.role, active: u.active };
-  };
-  const allTeams = await db.select().from(teams);
   ids = {
-    admin: await actor('admin@demo.opspath.test'),
-    manager: await actor('manager@demo.opspath.test'),
-    otherManager: await actor('manager2@demo.opspath.test'),
-    member: await actor('newhire@demo.opspath.test'),
+    ...(await demoPersonas(db)),
     foreignAdmin: foreignActor,
-    warehouseMember: (await actor('tom.becker@demo.opspath.test')).id,
-    customerMember: (await actor('priya.raman@demo.opspath.test')).id,
-    deactivatedMember: (await actor('lena.fischer@demo.opspath.test')).id,
-    foreignMember: foreignMember!.id,
-    teamWarehouse: allTeams.find((t) => t.name === 'Warehouse Operations')!.id,
-    teamCustomer: allTeams.find((t) => t.name === 'Customer Operations')!.id,
-    teamForeign: foreignTeam!.id,
+    deactivatedMember: (await actorByEmail(db, 'lena.fischer@demo.opspath.test')).id,
+    foreignMember: other.member.id,
+    teamForeign: other.team.id,
     foreignSkill: foreignSkill.value.id,
   };
   const deactivated = await setPersonActive(db, testContext(ids.admin, NOW), String(ids.deactivatedMember), false);
   if (!deactivated.ok) throw new Error('could not deactivate');
-  templateDb = template;
 });
-afterAll(() => {
-  templateDb?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** A private copy of the seeded database for one case. */
-async function freshCopy(): Promise<Database> {
-  const path = join(dir, `case-${++copies}.db`);
-  await templateDb!.client.execute({ sql: 'VACUUM INTO ?', args: [path] });
-  return openDatabase({ url: `file:${path}` });
-}
+afterAll(() => template.cleanup());
 
 const ctxFor = (actor: Actor): ActionContext => testContext(actor, NOW, '203.0.113.9');
 const PERSONAS: Persona[] = ['admin', 'manager', 'otherManager', 'member', 'foreignAdmin'];

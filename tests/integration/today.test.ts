@@ -1,20 +1,15 @@
 // "Today" reaches every request through the session: validating a session
 // joins the person's organisation, so the signed-in user carries its time
 // zone, and actionContext turns that into the organisation's date.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createSession, validateSessionToken } from '#server/auth/session.ts';
 import { organisations, users } from '#server/db/schema.ts';
 import { DEMO_TIME_ZONE } from '#server/demo/index.ts';
 import { actionContext } from '#server/request/context.ts';
-import { createTestDatabase, seedDemo, TEST_POLICY, type TestDatabase } from '../support/db.ts';
+import { demoDatabaseForFile, TEST_POLICY } from '../support/db.ts';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase('today');
-  await seedDemo(t.db);
-});
-afterAll(() => t.cleanup());
+const t = demoDatabaseForFile('today');
 
 describe('the signed-in user carries the organisation’s time zone', () => {
   it('for the demo organisation (Bucharest), whose date runs ahead of UTC late in the evening', async () => {

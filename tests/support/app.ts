@@ -1,7 +1,9 @@
 // Helpers for tests against the running server (tests/support/global-setup.ts):
 // an HTTP visitor that keeps its session cookie, and direct access to the
 // server's database for fixtures and "nothing changed" checks.
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
@@ -17,6 +19,20 @@ export function baseUrl(): string {
 /** The server's own database (WAL: safe to read and write beside it). */
 export function serverDatabase(): Database {
   return openDatabase({ url: inject('databaseUrl') });
+}
+
+/** Chromium and the server's database for the whole test file: opened before its tests, closed after them. */
+export function browserAndServerDatabase() {
+  const fixture = {} as { browser: Browser; database: Database };
+  beforeAll(async () => {
+    fixture.browser = await launchBrowser();
+    fixture.database = serverDatabase();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+    fixture.database?.close();
+  });
+  return fixture;
 }
 
 const SESSION_COOKIE = /^(?:__Host-)?opspath_session=([^;]*)/;
@@ -74,6 +90,56 @@ export class Visitor {
 
 export async function signedIn(email: string, password = DEMO_PASSWORD) {
   return new Visitor().signIn(email, password);
+}
+
+/** A refused request sends the visitor to sign in, remembering where they were going. */
+export function expectSignInRedirect(res: Response) {
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toMatch(/^\/login\?next=/);
+}
+
+/** A form posted with bad input comes back as 400 with each of these texts in the page; returns the page for more checks. */
+export async function expectRejectedForm(res: Response, texts: string[]): Promise<string> {
+  expect(res.status).toBe(400);
+  const html = await res.text();
+  for (const text of texts) expect(html).toContain(text);
+  return html;
+}
+
+/** A row of a form-post access table: what the post does, where to, what it sends, and the status each persona named gets. */
+export type FormPostRow<P extends string> = [
+  label: string,
+  path: () => string,
+  form: () => Record<string, string>,
+  expected: Partial<Record<P, number>>,
+];
+
+/** One case per persona a row names, as [label, persona, status, path, form]. */
+export function casesPerPersona<P extends string>(rows: FormPostRow<P>[]) {
+  return rows.flatMap(([label, path, form, expected]) =>
+    (Object.entries(expected) as [P, number][]).map(([persona, status]) => [label, persona, status, path, form] as const),
+  );
+}
+
+/** The demo accounts access tests sign in as, by the part they play. */
+export const DEMO_ACCOUNTS = {
+  otherManager: 'manager2@demo.opspath.test',
+  manager: 'manager@demo.opspath.test',
+  admin: 'admin@demo.opspath.test',
+  newHire: 'newhire@demo.opspath.test',
+} as const;
+
+/** An anonymous visitor, the given member and the demo accounts named, signed in one after another in that order. */
+export async function accessVisitors<A extends keyof typeof DEMO_ACCOUNTS>(
+  member: { email: string; password: string },
+  accounts: readonly A[],
+): Promise<Record<'anonymous' | 'member' | A, Visitor>> {
+  const visitors = { anonymous: new Visitor(), member: await signedIn(member.email, member.password) } as Record<
+    'anonymous' | 'member' | A,
+    Visitor
+  >;
+  for (const account of accounts) visitors[account] = await signedIn(DEMO_ACCOUNTS[account]);
+  return visitors;
 }
 
 /** A unique email per run, so test files sharing the server never collide. */
@@ -147,20 +213,10 @@ export async function createOrganisation(database: Database, label: string) {
     .values({ name: `Scratch ${label} ${Date.now().toString(36)}`, settings: {} })
     .returning();
   const orgId = org!.id;
-  const admin = await createPerson(database, {
-    label: `${label}-admin`,
-    role: 'admin',
-    orgId,
-    jobRole: 'operations-manager',
-    tier: 'manager',
-  });
-  const manager = await createPerson(database, {
-    label: `${label}-manager`,
-    role: 'manager',
-    orgId,
-    jobRole: 'operations-manager',
-    tier: 'manager',
-  });
+  const leader = (role: 'admin' | 'manager') =>
+    createPerson(database, { label: `${label}-${role}`, role, orgId, jobRole: 'operations-manager', tier: 'manager' });
+  const admin = await leader('admin');
+  const manager = await leader('manager');
   const [team] = await database.db
     .insert(teams)
     .values({ orgId, name: `${label} team`, managerUserId: manager.id })

@@ -1,25 +1,35 @@
 // Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core
 // (Playwright cannot download its own browsers here).
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
 
-export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, '--disable-sync', '--disable-quic'] });
+}
+
+/** Fills in and submits the sign-in form on the page, which must already show it. */
+export async function submitSignIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A new browser context signed in through the login page, waiting until it lands on the workspace home. */
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await submitSignIn(page, email, password);
+  await page.waitForURL(`${base}/app/`);
+  return { context, page };
 }
 
 /** Runs axe-core (WCAG 2.0-2.2 A/AA rules) and fails with a readable list of violations. */

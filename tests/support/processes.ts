@@ -2,6 +2,7 @@
 // each test file prepares its own database file and runs its own server
 // processes on it, never the shared server's database.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request, type Agent } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,33 @@ export function tempDir(label: string) {
 
 export function serverEnv(databaseUrl: string, extra: Record<string, string> = {}) {
   return { ...process.env, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, NODE_ENV: 'test', ...extra } as NodeJS.ProcessEnv;
+}
+
+/**
+ * A form POST with the path sent exactly as written (fetch and URL would
+ * normalise dots, slashes and encodings); resolves to the status code.
+ * The browser tests use it too, for spellings of a path.
+ */
+export function postFormRaw(
+  target: { host: string; port: number | string; path: string; agent?: Agent | false },
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        ...target,
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** `node src/cli/db-prepare.ts` as the start command runs it: migrate, sync the catalog, seed the demo. */

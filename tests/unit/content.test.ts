@@ -35,42 +35,23 @@ describe('content', () => {
   });
 
   it('carries the seed pay figures exactly into the guides', () => {
-    const expected = {
-      'operations-support-specialist': {
-        range: { min: 45000, max: 75000 },
-        median: 60000,
-        entry: 49500,
-        mid: 60000,
-        senior: 70500,
-        top10From: 75000,
-      },
-      'operations-coordinator': {
-        range: { min: 45000, max: 75000 },
-        median: 60000,
-        entry: 49500,
-        mid: 60000,
-        senior: 70500,
-        top10From: 75000,
-      },
+    // Support specialists and coordinators share one seed pay band.
+    const entryBand = { range: { min: 45000, max: 75000 }, median: 60000, entry: 49500, mid: 60000, senior: 70500, top10From: 75000 };
+    const levels = {
+      'operations-support-specialist': entryBand,
+      'operations-coordinator': entryBand,
       'operations-officer': { range: { min: 55000, max: 95000 }, median: 75000, entry: 61000, mid: 75000, senior: 89000, top10From: 95000 },
     } as const;
-    for (const [slug, levels] of Object.entries(expected)) {
-      expect(roleSchema.parse(frontmatter(slug)).pay.levels, slug).toEqual(levels);
+    for (const [slug, expected] of Object.entries(levels)) {
+      expect(roleSchema.parse(frontmatter(slug)).pay.levels, slug).toEqual(expected);
     }
-    expect(roleSchema.parse(frontmatter('operations-manager')).pay.percentiles).toEqual({
-      p10: 50090,
-      p25: 72320,
-      p50: 105770,
-      p75: 167280,
-      p90: 253390,
-    });
-    expect(roleSchema.parse(frontmatter('operations-assistant')).pay.percentiles).toEqual({
-      p10: 33280,
-      p25: 38830,
-      p50: 47540,
-      p75: 58000,
-      p90: 66350,
-    });
+    const percentiles = {
+      'operations-manager': { p10: 50090, p25: 72320, p50: 105770, p75: 167280, p90: 253390 },
+      'operations-assistant': { p10: 33280, p25: 38830, p50: 47540, p75: 58000, p90: 66350 },
+    } as const;
+    for (const [slug, expected] of Object.entries(percentiles)) {
+      expect(roleSchema.parse(frontmatter(slug)).pay.percentiles, slug).toEqual(expected);
+    }
   });
 
   it('carries the seed tier years exactly', () => {
@@ -106,32 +87,17 @@ describe('schemas reject bad content with the field named', () => {
     expect(r.error!.issues.map((i) => i.path.join('.'))).toContain('summary');
   });
 
+  // A valid tier; each case below breaks one thing about it.
+  const tier = { id: 'x', title: 'X', yearsMin: 0, yearsMax: 2, payLevel: null, description: 'd', focus: ['f'], targets: {} };
+
   it('rejects a tier whose years run backwards', () => {
-    const r = tierSchema.safeParse({
-      id: 'x',
-      title: 'X',
-      yearsMin: 5,
-      yearsMax: 2,
-      payLevel: null,
-      description: 'd',
-      focus: ['f'],
-      targets: {},
-    });
+    const r = tierSchema.safeParse({ ...tier, yearsMin: 5, yearsMax: 2 });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['yearsMax']);
   });
 
   it('rejects target levels outside the 0-4 scale', () => {
-    const r = tierSchema.safeParse({
-      id: 'x',
-      title: 'X',
-      yearsMin: 0,
-      yearsMax: 2,
-      payLevel: null,
-      description: 'd',
-      focus: ['f'],
-      targets: { 'sql-basics': 5 },
-    });
+    const r = tierSchema.safeParse({ ...tier, targets: { 'sql-basics': 5 } });
     expect(r.success).toBe(false);
   });
 
