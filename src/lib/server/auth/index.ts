@@ -12,6 +12,7 @@ import { createDatabaseLoginThrottle, type LoginThrottle } from './rate-limit.ts
 import { createSession, invalidateSession, invalidateUserSessions, type SessionOptions, type UserProfile } from './session.ts';
 import { normaliseEmail } from '#domain/fields.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
+import { revokeFeedTokensOf } from '#server/certifications/index.ts';
 import { fieldErrors, invalid, ok, throttled, type Outcome } from '#server/outcome.ts';
 
 /** The one message for every failed sign-in: it must not say which part was wrong or whether the account exists. */
@@ -101,6 +102,7 @@ export async function signOut(db: Db, session: Session, user: UserProfile, meta:
 export async function signOutEverywhere(db: Db, user: UserProfile, meta: RequestMeta): Promise<number> {
   return db.transaction(async (tx) => {
     const ended = await invalidateUserSessions(tx, user.id);
+    await revokeFeedTokensOf(tx, { actor: user, ...meta }, user.id);
     await auditOwnAccount(tx, user, meta, 'auth.sign_out_everywhere', { after: { endedSessions: ended } });
     return ended;
   });
@@ -148,6 +150,7 @@ export async function changeOwnPassword(
   const created = await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id));
     const ended = await invalidateUserSessions(tx, user.id);
+    await revokeFeedTokensOf(tx, { actor: user, ...meta }, user.id);
     await auditOwnAccount(tx, user, meta, 'auth.password_changed', { after: { endedSessions: ended } });
     return createSession(tx, user.id, sessionOptions);
   });

@@ -19,4 +19,4 @@ export { addRequirement, removeRequirement } from './requirements.ts';
 export { addRecord, ownCertificationsView, renewRecord, updateRecord, type CertificationGroup, type OwnCertifications } from './records.ts';
 export { complianceCsvRows, complianceMatrixView, type ComplianceFilters, type ComplianceView } from './compliance.ts';
 export { dueRemindersFor, markReminderHandled, type DueReminderItem, type DueReminders } from './reminders.ts';
-export { calendarFeed, createCalendarToken, revokeCalendarToken, type CalendarFeed } from './calendar-feed.ts';
+export { calendarFeed, createCalendarToken, revokeCalendarToken, revokeFeedTokensOf, type CalendarFeed } from './calendar-feed.ts';
