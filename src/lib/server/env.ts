@@ -37,6 +37,12 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
     // Web processes sharing the port (src/http/supervisor.mjs); one per core suits a busy server.
     WEB_CONCURRENCY: intFromEnv(1, 64, 1),
+    // Signs device cookies (auth/device.ts); every process and host must share it. Required by the production server.
+    DEVICE_COOKIE_SECRET: z
+      .string()
+      .trim()
+      .min(32, { error: 'must be at least 32 characters (for example: openssl rand -base64 32)' })
+      .optional(),
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
     error: 'must not be longer than SESSION_ABSOLUTE_DAYS',
@@ -64,6 +70,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(withoutBlanks(source));
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+}
+
+/**
+ * The web server's configuration: parseEnv, and in production also the
+ * secrets only the server needs (command-line tools run without them).
+ */
+export function parseServerEnv(source: Record<string, string | undefined>): Env {
+  const config = parseEnv(source);
+  if (config.NODE_ENV === 'production' && !config.DEVICE_COOKIE_SECRET) {
+    throw new ConfigError(['DEVICE_COOKIE_SECRET: must be set in production (for example: openssl rand -base64 32)']);
+  }
+  return config;
 }
 
 let cached: Env | undefined;
