@@ -31,18 +31,18 @@ const envSchema = z
     SESSION_INACTIVITY_HOURS: intFromEnv(2, 24 * 90, 72),
     // A session ends this long after sign-in, however active it is.
     SESSION_ABSOLUTE_DAYS: intFromEnv(1, 365, 30),
-    // Where the production server listens, and how long SIGTERM waits for in-flight requests.
-    PORT: intFromEnv(1, 65_535, 4321),
-    HOST: z.string().trim().min(1, { error: 'must not be empty when set' }).default('0.0.0.0'),
-    SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
-    // Web processes sharing the port (src/http/supervisor.mjs); one per core suits a busy server.
-    WEB_CONCURRENCY: intFromEnv(1, 64, 1),
     // Signs device cookies (auth/device.ts); every process and host must share it. Required by the production server.
     DEVICE_COOKIE_SECRET: z
       .string()
       .trim()
       .min(32, { error: 'must be at least 32 characters (for example: openssl rand -base64 32)' })
       .optional(),
+    // Where the production server listens, and how long SIGTERM waits for in-flight requests.
+    PORT: intFromEnv(1, 65_535, 4321),
+    HOST: z.string().trim().min(1, { error: 'must not be empty when set' }).default('0.0.0.0'),
+    SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
+    // Web processes sharing the port (src/http/supervisor.mjs); one per core suits a busy server.
+    WEB_CONCURRENCY: intFromEnv(1, 64, 1),
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
     error: 'must not be longer than SESSION_ABSOLUTE_DAYS',

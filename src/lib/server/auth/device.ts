@@ -2,7 +2,7 @@
 // guessing someone's password from elsewhere cannot lock them out: a browser
 // that signed in to an account before holds a cookie naming that account,
 // and its failed attempts count against its own allowance instead of the
-// account's (rate-limit.ts). docs/decisions/017-device-cookies-against-lockout.md.
+// account's (rate-limit.ts). docs/decisions/018-device-cookies-against-lockout.md.
 //
 // The cookie is `v1.<nonce>.<mac>`: a random nonce and HMAC-SHA256 over the
 // account's normalised email and the nonce, keyed by DEVICE_COOKIE_SECRET.

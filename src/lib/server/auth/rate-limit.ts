@@ -105,7 +105,7 @@ export type LoginThrottle = {
  * The account limit applies to unknown devices only: a browser holding a
  * device cookie of the account (device.ts) has its own bucket of the same
  * size instead, so an attacker who spends the account's allowance does not
- * lock its owner out (OWASP device cookies; ADR 017).
+ * lock its owner out (OWASP device cookies; ADR 018).
  */
 export const IP_POLICY: BucketPolicy = { max: 30, refillIntervalMs: 2_000 };
 export const ACCOUNT_POLICY: BucketPolicy = { max: 5, refillIntervalMs: 60_000 };

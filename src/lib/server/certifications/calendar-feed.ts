@@ -12,7 +12,7 @@ import { addDays, type IsoDate } from '#domain/calendar.ts';
 import { canKeepOwnCertifications, canManageTeam } from '#domain/access.ts';
 import { parseId } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
-import { writeActorAudit, type auditedBy } from '#server/audit/index.ts';
+import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { calendarFeedTokens, teams, users } from '#server/db/schema.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -21,7 +21,8 @@ import { asCertRecord, listRecordsOf, loadCertificationSettings, peopleOfTeams }
 
 // --- tokens ----------------------------------------------------------------------------
 
-type AuditContext = Parameters<typeof auditedBy>[0];
+/** Who acted, from where and when: the audit rows name them. */
+type AuditContext = Parameters<typeof writeActorAudit>[1];
 
 const TOKEN = /^([a-z2-7]{24})-([a-z2-7]{24})$/;
 
