@@ -2,12 +2,15 @@
 // only for members: against the real server, the skills page of a manager or
 // an admin who sits in the team offers no rating form, and a posted rating is
 // refused (403) without writing anything; a member's page still has the form.
-// The same for certification reminders: listed, but no "Mark handled" form.
+// The same for certification reminders: listed, but no "Mark handled" form,
+// and in the skills matrix (Chromium): their cells open their page, not the
+// inline rating editor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, skillRatings, users } from '#server/db/schema.ts';
-import { createPerson, serverDatabase, signedIn, type Visitor } from '../support/app.ts';
+import { baseUrl, createPerson, serverDatabase, signedIn, teamId, type Visitor } from '../support/app.ts';
+import { launchBrowser } from '../support/browser.ts';
 
 let database: Database;
 let manager: Visitor;
@@ -87,5 +90,41 @@ describe('a manager and the certification reminders of their team', () => {
     expect(reminderOn).toBeTruthy();
     const posted = await manager.post('/app/certifications/reminders', { recordId: String(record!.id), reminderOn: reminderOn! });
     expect(posted.status).toBe(403);
+  });
+});
+
+describe('the skills matrix in Chromium', () => {
+  it('opens the inline editor for a member of the team, and the person’s page for a manager who sits in it', async () => {
+    const member = await createPerson(database, { label: 'matrix-member', team: 'Warehouse Operations' });
+    const seated = await createPerson(database, {
+      label: 'matrix-seated',
+      role: 'manager',
+      team: 'Warehouse Operations',
+      jobRole: 'operations-manager',
+      tier: 'manager',
+    });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${baseUrl()}/login`);
+      await page.getByLabel('Email').fill('manager@demo.opspath.test');
+      await page.getByLabel('Password', { exact: true }).fill('opspath-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${baseUrl()}/app/`);
+      await page.goto(`${baseUrl()}/app/skills/?team=${await teamId(database, 'Warehouse Operations')}`);
+      const dialogOpen = () => page.locator('#rating-editor').evaluate((d) => (d as HTMLDialogElement).open);
+
+      await page.locator(`tr[data-p="${member.id}"] td.c > a`).first().click();
+      await expect(dialogOpen()).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await expect(dialogOpen()).resolves.toBe(false);
+
+      await expect(page.locator(`tr[data-p="${seated.id}"]`).getAttribute('data-readonly')).resolves.toBe('');
+      await page.locator(`tr[data-p="${seated.id}"] td.c > a`).first().click();
+      await page.waitForURL((url) => url.pathname === `/app/skills/people/${seated.id}/`);
+      await expect(page.getByText('You can see these ratings but not add one.').isVisible()).resolves.toBe(true);
+    } finally {
+      await browser.close();
+    }
   });
 });
