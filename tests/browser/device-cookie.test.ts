@@ -4,16 +4,27 @@
 // which signed in before and holds a device cookie, still signs in with the
 // right password. A forged cookie or another account's does not help.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
+import { rateLimitBuckets } from '#server/db/schema.ts';
 import { baseUrl, createPerson, serverDatabase } from '../support/app.ts';
 
 const DEVICE_COOKIE = /^(?:__Host-)?opspath_device=([^;]+)/;
 
+// Every test file signs in from 127.0.0.1, so they share one per-IP allowance.
+// This file's guesses are about the account and device buckets: it starts and
+// leaves the per-IP buckets full, so it neither starves nor is starved by others.
+const refillIpBuckets = () => database.db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.scope, 'ip'));
+
 let database: Database;
-beforeAll(() => {
+beforeAll(async () => {
   database = serverDatabase();
+  await refillIpBuckets();
 });
-afterAll(() => database?.close());
+afterAll(async () => {
+  await refillIpBuckets();
+  database?.close();
+});
 
 /** A sign-in form post, as a browser sends it, with the cookies given; the device cookie it was handed, if any. */
 async function postLogin(email: string, password: string, cookie?: string) {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
 import { auditLog } from '#server/db/schema.ts';
-import { createPerson, serverDatabase, signedIn, Visitor } from '../support/app.ts';
+import { createPerson, serverDatabase, Visitor } from '../support/app.ts';
+import { visitorWithSession } from '../support/sessions.ts';
 
 let database: Database;
 let admin: Visitor;
@@ -14,7 +15,7 @@ let admin: Visitor;
 beforeAll(async () => {
   database = serverDatabase();
   const person = await createPerson(database, { label: 'feed-admin', role: 'admin', jobRole: 'operations-manager', tier: 'manager' });
-  admin = await signedIn(person.email, person.password);
+  admin = await visitorWithSession(database, person.id);
 });
 afterAll(() => database?.close());
 
@@ -32,7 +33,7 @@ const feedStatus = async (path: string) => (await new Visitor().get(path)).statu
 
 async function personWithFeed(label: string) {
   const person = await createPerson(database, { label, team: 'Warehouse Operations' });
-  const visitor = await signedIn(person.email, person.password);
+  const visitor = await visitorWithSession(database, person.id);
   return { person, visitor, feed: await createFeed(visitor) };
 }
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, skillRatings, users } from '#server/db/schema.ts';
-import { baseUrl, createPerson, serverDatabase, signedIn, teamId, type Visitor } from '../support/app.ts';
+import { baseUrl, createPerson, serverDatabase, teamId, type Visitor } from '../support/app.ts';
+import { visitorWithSession } from '../support/sessions.ts';
 import { launchBrowser } from '../support/browser.ts';
 
 let database: Database;
@@ -17,7 +18,8 @@ let manager: Visitor;
 
 beforeAll(async () => {
   database = serverDatabase();
-  manager = await signedIn('manager@demo.opspath.test');
+  const [row] = await database.db.select().from(users).where(eq(users.email, 'manager@demo.opspath.test'));
+  manager = await visitorWithSession(database, row!.id);
 });
 afterAll(() => database?.close());
 
@@ -83,7 +85,7 @@ describe('a manager and the certification reminders of their team', () => {
     // Members of the team keep their forms.
     expect(html).toMatch(/name="recordId" value="\d+"/);
 
-    const own = await (await signedIn(seated.email, seated.password)).get('/app/certifications/reminders');
+    const own = await (await visitorWithSession(database, seated.id)).get('/app/certifications/reminders');
     const reminderOn = new RegExp(`name="recordId" value="${record!.id}"[^]*?name="reminderOn" value="([0-9-]+)"`).exec(
       await own.text(),
     )?.[1];
@@ -105,12 +107,10 @@ describe('the skills matrix in Chromium', () => {
     });
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`${baseUrl()}/login`);
-      await page.getByLabel('Email').fill('manager@demo.opspath.test');
-      await page.getByLabel('Password', { exact: true }).fill('opspath-demo');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(`${baseUrl()}/app/`);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const [name, value] = manager.cookie!.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: baseUrl(), httpOnly: true, sameSite: 'Lax' }]);
+      const page = await context.newPage();
       await page.goto(`${baseUrl()}/app/skills/?team=${await teamId(database, 'Warehouse Operations')}`);
       const dialogOpen = () => page.locator('#rating-editor').evaluate((d) => (d as HTMLDialogElement).open);
 
