@@ -3,14 +3,14 @@
 // variable, before anything listens), then serves in this process, or, with
 // WEB_CONCURRENCY above 1, starts that many worker processes on one port.
 import cluster from 'node:cluster';
-import { ConfigError, parseEnv } from '#server/env.ts';
+import { ConfigError, parseServerEnv } from '#server/env.ts';
 
 /** @typedef {import('#server/env.ts').Env} Env */
 
 /** @type {Env} */
 let config;
 try {
-  config = parseEnv(process.env);
+  config = parseServerEnv(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  canActAsManagerOf,
   canOverseeTeams,
   canAddMemberTo,
   canAdministerOrganisation,
@@ -13,6 +14,7 @@ import {
   canSetUserActive,
   canViewUser,
   manageableTeams,
+  ratingKindFor,
   type Actor,
   type TeamContext,
 } from '#domain/access.ts';
@@ -113,5 +115,33 @@ describe('teams', () => {
     expect(canBeTeamManager(member, teamA)).toBe(false);
     expect(canBeTeamManager({ ...otherManager, active: false }, teamA)).toBe(false);
     expect(canBeTeamManager({ ...otherManager, orgId: 2 }, teamA)).toBe(false);
+  });
+});
+
+describe('acting as someone’s manager (manager ratings, marking reminders handled)', () => {
+  // An admin who also sits in the manager's team: seen by the manager, but not theirs to act for.
+  const adminInTeam: Actor = { id: 9, orgId: 1, role: 'admin', active: true };
+  const withAdmin: TeamContext = { ...ctx, memberships: [...ctx.memberships, { teamId: teamA.id, userId: adminInTeam.id }] };
+
+  it.each([
+    ['a manager for a member of their team', manager, member, true],
+    ['a manager for another manager who sits in their team', manager, managerInTeam, false],
+    ['a manager for an admin who sits in their team', manager, adminInTeam, false],
+    ['a manager for another team’s member', manager, otherTeamMember, false],
+    ['a demoted manager for their old team', demotedManager, teammate, false],
+    ['an admin for a manager', admin, managerInTeam, true],
+    ['an admin for another admin', admin, adminInTeam, true],
+    ['nobody for themselves', admin, admin, false],
+    ['no admin across organisations', foreignAdmin, member, false],
+  ])('%s', (_, actor, subject, expected) => {
+    expect(canActAsManagerOf(actor, subject, withAdmin)).toBe(expected);
+  });
+
+  it('decides the kind of rating: managers rate only members as their manager', () => {
+    expect(ratingKindFor(manager, member, withAdmin)).toBe('manager');
+    expect(ratingKindFor(manager, managerInTeam, withAdmin)).toBeNull();
+    expect(ratingKindFor(manager, adminInTeam, withAdmin)).toBeNull();
+    expect(ratingKindFor(manager, manager, withAdmin)).toBe('self');
+    expect(ratingKindFor(admin, managerInTeam, withAdmin)).toBe('manager');
   });
 });

@@ -436,6 +436,31 @@ describe('reminders', () => {
     expect(unwrap(await dueRemindersFor(t.db, { ...marcus }, content, later)).items).toEqual([expect.objectContaining({ leadDays: 60 })]);
   });
 
+  it('are marked by a manager only for members of their team, not for a manager or an admin who sits in it', async () => {
+    // manager2 and the admin join the Warehouse team (managed by `manager`) holding a due reminder like Marcus's.
+    const marcus = (await findUserByEmail(t.db, 'marcus.reid@demo.opspath.test'))!;
+    const { id: _id, ...cssbb } = (await recordsOf(marcus.id, 'asq-cssbb'))[0]!;
+    const forms: Record<string, { recordId: string; reminderOn: string }> = {};
+    for (const who of ['manager2', 'admin'] as const) {
+      await t.db.insert(teamMemberships).values({ teamId: warehouse, userId: actors[who].id });
+      const [row] = await t.db
+        .insert(certificationRecords)
+        .values({ ...cssbb, userId: actors[who].id })
+        .returning();
+      const own = unwrap(await dueRemindersFor(t.db, actors[who], content, TODAY)).items.find((i) => i.recordId === row!.id)!;
+      forms[who] = { recordId: String(row!.id), reminderOn: own.date };
+    }
+    const seen = unwrap(await dueRemindersFor(t.db, actors.manager, content, TODAY)).items;
+    // Seen, but offered no form; a member's reminder still has one.
+    expect(seen.filter((i) => i.person.id === actors.manager2.id).map((i) => i.mayMarkHandled)).toEqual([false]);
+    expect(seen.find((i) => i.person.id === actors.ioana.id)).toMatchObject({ mayMarkHandled: true });
+    await expectDenied(403, () => markReminderHandled(t.db, ctx('manager'), forms.manager2!));
+    await expectDenied(403, () => markReminderHandled(t.db, ctx('manager'), forms.admin!));
+    // Admins keep their rights, and the holder marks their own.
+    expect((await markReminderHandled(t.db, ctx('admin'), forms.manager2!)).ok).toBe(true);
+    expect((await markReminderHandled(t.db, ctx('admin'), forms.admin!)).ok).toBe(true);
+  });
+
   it('of a renewed record no longer applies (409)', async () => {
     const [old] = await recordsOf(actors.tom.id, 'pmi-capm');
     await expectDenied(409, () => markReminderHandled(t.db, ctx('tom'), { recordId: String(old!.id), reminderOn: '2026-11-13' }));

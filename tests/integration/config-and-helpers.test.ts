@@ -6,7 +6,7 @@ import { CONTENT_DIR, loadCatalogsFromDisk, readContentEntries } from '#catalog/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '#server/env.ts';
+import { ConfigError, parseEnv, parseServerEnv } from '#server/env.ts';
 import { safeNextPath, loginPath } from '#server/request/context.ts';
 import { isSameOriginRequest } from '#server/request/origin.ts';
 import { buildCatalog, describePosition, FALLBACK_TIERS, isValidPosition, parsePosition, positionValue } from '#domain/job-roles.ts';
@@ -86,6 +86,16 @@ describe('parseEnv', () => {
       DATABASE_AUTH_TOKEN: 'tok',
       NODE_ENV: 'production',
     });
+  });
+
+  it('needs DEVICE_COOKIE_SECRET (32 characters or more) for the production server only', () => {
+    const secret = 'x'.repeat(32);
+    expect(() => parseServerEnv({ NODE_ENV: 'production' })).toThrow(/DEVICE_COOKIE_SECRET: must be set in production/);
+    expect(parseServerEnv({ NODE_ENV: 'production', DEVICE_COOKIE_SECRET: secret }).DEVICE_COOKIE_SECRET).toBe(secret);
+    expect(() => parseEnv({ DEVICE_COOKIE_SECRET: 'short' })).toThrow(/DEVICE_COOKIE_SECRET: must be at least 32 characters/);
+    // Command-line tools and development need none.
+    expect(parseEnv({ NODE_ENV: 'production' }).DEVICE_COOKIE_SECRET).toBeUndefined();
+    expect(parseServerEnv({ NODE_ENV: 'development' }).DEVICE_COOKIE_SECRET).toBeUndefined();
   });
 
   it('lists every bad variable at once, by name', () => {

@@ -111,6 +111,29 @@ describe.each<Store>(['memory', 'database'])('login throttle (%s)', (store) => {
     await throttle.succeeded('me@x.test');
     expect((await throttle.attempt('10.3.3.3', 'me@x.test')).allowed).toBe(true);
   });
+
+  it('a known device has its own allowance: the account’s being spent does not refuse it, nor it the account', async () => {
+    const c = clock();
+    const throttle = await throttleIn(store, c.now);
+    const device = 'owner@x.test:device-one';
+    for (let i = 0; i < 5; i++) expect((await throttle.attempt(`10.4.4.${i}`, 'owner@x.test')).allowed).toBe(true);
+    expect(await throttle.attempt('10.4.4.9', 'owner@x.test')).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    // The owner's device still gets its five, then one a minute like an account.
+    for (let i = 0; i < 5; i++) expect((await throttle.attempt('10.4.5.1', 'owner@x.test', device)).allowed).toBe(true);
+    expect(await throttle.attempt('10.4.5.1', 'owner@x.test', device)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    // Another device of the same account is not refused for the first one's failures.
+    expect((await throttle.attempt('10.4.5.2', 'owner@x.test', 'owner@x.test:device-two')).allowed).toBe(true);
+    // Success on the device clears the device only: the account stays throttled for unknown devices.
+    await throttle.succeeded('owner@x.test', device);
+    expect((await throttle.attempt('10.4.5.1', 'owner@x.test', device)).allowed).toBe(true);
+    expect((await throttle.attempt('10.4.4.10', 'owner@x.test')).allowed).toBe(false);
+  });
+
+  it('keeps the per-IP limit for known devices too', async () => {
+    const throttle = await throttleIn(store, clock().now);
+    for (let i = 0; i < 30; i++) await throttle.attempt('10.5.5.5', `d${i}@x.test`);
+    expect(await throttle.attempt('10.5.5.5', 'd0@x.test', 'd0@x.test:device')).toEqual({ allowed: false, retryAfterSeconds: 2 });
+  });
 });
 
 describe('login throttle in the database', () => {

@@ -1,3 +1,4 @@
+import { deviceCookieName, deviceCookieOptions, issueDeviceCookie, knownDevice } from '#server/auth/device.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext } from '../support/context.ts';
 import { eq, sql } from 'drizzle-orm';
@@ -186,6 +187,31 @@ describe('all of a user’s sessions end', () => {
     const sneaky = await createSession(t.db, user.id, opts(clock));
     expect(await validateSessionToken(t.db, sneaky.token, opts(clock))).toBeNull();
     await t.db.update(users).set({ active: true }).where(eq(users.id, user.id));
+  });
+});
+
+describe('device cookie', () => {
+  it('uses the __Host- prefix and Secure in production only, and lasts a year', () => {
+    expect(deviceCookieName(true)).toBe('__Host-opspath_device');
+    expect(deviceCookieName(false)).toBe('opspath_device');
+    const year = 365 * 24 * 60 * 60;
+    expect(deviceCookieOptions(true)).toEqual({ httpOnly: true, sameSite: 'lax', path: '/', secure: true, maxAge: year });
+    expect(deviceCookieOptions(false)).toMatchObject({ secure: false, maxAge: year });
+  });
+
+  it('is known only for the account it was issued for, and only untampered', () => {
+    const cookie = issueDeviceCookie('a@x.test');
+    expect(knownDevice(cookie, 'a@x.test')).toBe(`a@x.test:${cookie.split('.')[1]}`);
+    expect(knownDevice(cookie, 'b@x.test')).toBeNull();
+    expect(
+      knownDevice(
+        cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+        'a@x.test',
+      ),
+    ).toBeNull();
+    expect(knownDevice(`${cookie}x`, 'a@x.test')).toBeNull();
+    expect(knownDevice(null, 'a@x.test')).toBeNull();
+    expect(issueDeviceCookie('a@x.test')).not.toBe(cookie);
   });
 });
 

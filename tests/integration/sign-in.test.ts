@@ -81,6 +81,67 @@ describe('signIn', () => {
   });
 });
 
+describe('device cookies keep the owner in (OWASP)', () => {
+  const owner = 'tom.becker@demo.opspath.test';
+  const other = 'newhire@demo.opspath.test';
+  const from = (ip: string) => ({ ...meta, ip });
+
+  it('an attacker who spends the account’s allowance stays throttled; the owner’s known browser signs in', async () => {
+    const throttle = freshThrottle();
+    // Earlier: the owner signs in on their own browser, which keeps the device cookie it is given.
+    const before = await signIn(t.db, { email: owner, password: 'opspath-demo' }, from('203.0.113.1'), { throttle });
+    if (!before.ok) throw new Error('expected the first sign-in to work');
+    const ownDevice = before.value.deviceCookie;
+    expect(ownDevice).toMatch(/^v1\.[a-z2-7]{24}\.[A-Za-z0-9_-]{43}$/);
+    const otherSignIn = await signIn(t.db, { email: other, password: 'opspath-demo' }, from('203.0.113.2'), { throttle });
+    if (!otherSignIn.ok) throw new Error('expected the other sign-in to work');
+
+    // The attacker, from elsewhere and without a device cookie, guesses until refused.
+    for (let i = 0; i < 5; i++) {
+      expect(await signIn(t.db, { email: owner, password: `guess-${i}` }, from(`192.0.2.${i}`), { throttle })).toMatchObject({
+        status: 400,
+      });
+    }
+    const refused = await signIn(t.db, { email: owner, password: 'opspath-demo' }, from('192.0.2.50'), { throttle });
+    expect(refused).toMatchObject({ ok: false, status: 429 });
+
+    // The owner's browser: a typo costs its own allowance, then the right password works.
+    expect(
+      await signIn(t.db, { email: owner, password: 'typo' }, from('203.0.113.1'), { throttle, deviceCookie: ownDevice }),
+    ).toMatchObject({ status: 400 });
+    const back = await signIn(t.db, { email: owner, password: 'opspath-demo' }, from('203.0.113.1'), { throttle, deviceCookie: ownDevice });
+    expect(back.ok).toBe(true);
+
+    // Forged, tampered or another account's cookies count as no cookie: still 429, for the right password too.
+    const [, nonce] = ownDevice.split('.');
+    for (const deviceCookie of [
+      otherSignIn.value.deviceCookie,
+      `v1.${nonce}.${'A'.repeat(43)}`,
+      `v1.${'a'.repeat(24)}.${ownDevice.split('.')[2]}`,
+      'garbage',
+    ]) {
+      const r = await signIn(t.db, { email: owner, password: 'opspath-demo' }, from('192.0.2.60'), { throttle, deviceCookie });
+      expect(r).toMatchObject({ ok: false, status: 429 });
+      if (!r.ok && r.status === 429) expect(r.retryAfterSeconds).toBeGreaterThan(0);
+    }
+    // The owner's success did not lift the attacker's throttle.
+    expect(await signIn(t.db, { email: owner, password: 'guess-9' }, from('192.0.2.70'), { throttle })).toMatchObject({ status: 429 });
+  });
+
+  it('lets the owner change their password from their known browser while the account is throttled', async () => {
+    const throttle = freshThrottle();
+    const email = 'ioana.popescu@demo.opspath.test';
+    const first = await signIn(t.db, { email, password: 'opspath-demo' }, from('203.0.113.3'), { throttle });
+    if (!first.ok) throw new Error('expected ok');
+    for (let i = 0; i < 6; i++) await signIn(t.db, { email, password: `guess-${i}` }, from(`192.0.2.${100 + i}`), { throttle });
+    const user = first.value.user;
+    const form = { currentPassword: 'opspath-demo', newPassword: 'a different passphrase', confirmPassword: 'a different passphrase' };
+    expect(await changeOwnPassword(t.db, user, form, from('203.0.113.3'), { throttle })).toMatchObject({ status: 429 });
+    const changed = await changeOwnPassword(t.db, user, form, from('203.0.113.3'), { throttle, deviceCookie: first.value.deviceCookie });
+    expect(changed.ok).toBe(true);
+  });
+});
+
 describe('signing out', () => {
   it('signOut ends this session; signOutEverywhere ends all, each audited', async () => {
     const throttle = freshThrottle();

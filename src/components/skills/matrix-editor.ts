@@ -47,6 +47,9 @@ export function enhanceMatrix(doc: Document): void {
     el instanceof HTMLAnchorElement &&
     (el.parentElement?.classList.contains('c') === true || (el.parentElement?.matches('tbody th[scope="row"]') ?? false));
 
+  /** A row of someone the viewer sees but may not rate (MatrixTable's data-readonly). */
+  const readOnly = (a: HTMLAnchorElement) => a.closest('tr')?.hasAttribute('data-readonly') === true;
+
   let active: HTMLAnchorElement | null = null;
   let ready = false;
   /** One tab stop for the whole grid (roving tabindex), set up on first use. */
@@ -128,7 +131,7 @@ export function enhanceMatrix(doc: Document): void {
         next = linkAt(event.ctrlKey ? body.rows.length - 1 : row, last);
         break;
       case 'Enter':
-        if (onName) return; // the name opens the person's page, as a link does
+        if (onName || readOnly(a)) return; // the link opens the person's page
         event.preventDefault();
         open(a);
         return;
@@ -143,6 +146,7 @@ export function enhanceMatrix(doc: Document): void {
   table.addEventListener('click', (event) => {
     const a = (event.target as Element | null)?.closest?.('td.c > a');
     if (!(a instanceof HTMLAnchorElement) || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    if (readOnly(a)) return; // someone the viewer may not rate: their page, as without JavaScript
     event.preventDefault();
     focusCell(a);
     open(a);

@@ -84,19 +84,31 @@ export const canCreateUserWithoutTeam = (actor: Actor) => isAdmin(actor);
 export const canBeTeamManager = (person: Person, team: TeamRef) =>
   person.active && person.orgId === team.orgId && person.role === 'manager';
 
+/**
+ * Writing as someone's manager: a manager rating, marking their certification
+ * reminder handled. Admins for anyone else in their organisation; managers only
+ * for members of a team they manage, never for another manager or an admin who
+ * sits in that team (seeing them is allowed, acting for them is not).
+ */
+export function canActAsManagerOf(actor: Actor, subject: Person, ctx: TeamContext): boolean {
+  if (!sameOrg(actor, subject) || actor.id === subject.id) return false;
+  return isAdmin(actor) || (subject.role === 'member' && managesPerson(actor, subject.id, ctx));
+}
+
 // --- skills -------------------------------------------------------------------------
 
 export type RatingKind = 'self' | 'manager';
 
 /**
  * Which rating the actor gives this person: their own is a self rating; an
- * admin, or a manager of one of the person's teams, gives a manager rating.
+ * admin, or a manager of a team the person is a member in, gives a manager
+ * rating (canActAsManagerOf).
  * Null when they may not rate them at all.
  */
 export function ratingKindFor(actor: Actor, subject: Person, ctx: TeamContext): RatingKind | null {
   if (!sameOrg(actor, subject) || !subject.active) return null;
   if (actor.id === subject.id) return 'self';
-  if (isAdmin(actor) || managesPerson(actor, subject.id, ctx)) return 'manager';
+  if (canActAsManagerOf(actor, subject, ctx)) return 'manager';
   return null;
 }
 

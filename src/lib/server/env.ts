@@ -31,6 +31,12 @@ const envSchema = z
     SESSION_INACTIVITY_HOURS: intFromEnv(2, 24 * 90, 72),
     // A session ends this long after sign-in, however active it is.
     SESSION_ABSOLUTE_DAYS: intFromEnv(1, 365, 30),
+    // Signs device cookies (auth/device.ts); every process and host must share it. Required by the production server.
+    DEVICE_COOKIE_SECRET: z
+      .string()
+      .trim()
+      .min(32, { error: 'must be at least 32 characters (for example: openssl rand -base64 32)' })
+      .optional(),
     // Where the production server listens, and how long SIGTERM waits for in-flight requests.
     PORT: intFromEnv(1, 65_535, 4321),
     HOST: z.string().trim().min(1, { error: 'must not be empty when set' }).default('0.0.0.0'),
@@ -102,6 +108,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(withoutBlanks(source));
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+}
+
+/**
+ * The web server's configuration: parseEnv, and in production also the
+ * secrets only the server needs (command-line tools run without them).
+ */
+export function parseServerEnv(source: Record<string, string | undefined>): Env {
+  const config = parseEnv(source);
+  if (config.NODE_ENV === 'production' && !config.DEVICE_COOKIE_SECRET) {
+    throw new ConfigError(['DEVICE_COOKIE_SECRET: must be set in production (for example: openssl rand -base64 32)']);
+  }
+  return config;
 }
 
 let cached: Env | undefined;

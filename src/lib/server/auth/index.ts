@@ -8,10 +8,12 @@ import type { Db, Executor } from '#server/db/client.ts';
 import { users, type Session } from '#server/db/schema.ts';
 import { requiredText, type FormValues } from '#domain/fields.ts';
 import { hashPassword, needsRehash, PASSWORD_MAX, passwordSchema, verifyDummyPassword, verifyPassword } from './password.ts';
+import { issueDeviceCookie, knownDevice } from './device.ts';
 import { createDatabaseLoginThrottle, type LoginThrottle } from './rate-limit.ts';
 import { createSession, invalidateSession, invalidateUserSessions, type SessionOptions, type UserProfile } from './session.ts';
 import { normaliseEmail } from '#domain/fields.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
+import { revokeFeedTokensOf } from '#server/certifications/index.ts';
 import { fieldErrors, invalid, ok, throttled, type Outcome } from '#server/outcome.ts';
 
 /** The one message for every failed sign-in: it must not say which part was wrong or whether the account exists. */
@@ -35,17 +37,16 @@ const auditOwnAccount = (
   change?: Pick<AuditEvent, 'after'>,
 ) => writeActorAudit(db, { actor: user, ...meta }, action, { type: 'user', id: user.id }, change);
 
-export type SignedIn = { token: string; session: Session; user: UserProfile };
+/** `deviceCookie`: the device cookie to give this browser now (device.ts). */
+export type SignedIn = { token: string; session: Session; user: UserProfile; deviceCookie: string };
+
+/** What a sign-in or password change needs besides the form: `deviceCookie` is the browser's device cookie, if it sent one. */
+export type AuthOptions = { throttle?: LoginThrottle; session?: SessionOptions; deviceCookie?: string | null };
 
 /** "Wait 40 seconds" or "Wait 3 minutes". */
 const waitFor = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
-export async function signIn(
-  db: Db,
-  form: FormValues,
-  meta: RequestMeta,
-  options: { throttle?: LoginThrottle; session?: SessionOptions } = {},
-): Promise<Outcome<SignedIn>> {
+export async function signIn(db: Db, form: FormValues, meta: RequestMeta, options: AuthOptions = {}): Promise<Outcome<SignedIn>> {
   const parsed = signInSchema.safeParse(form);
   // The field errors say it all: no message above the form.
   if (!parsed.success) return invalid(fieldErrors(parsed.error), '');
@@ -53,8 +54,10 @@ export async function signIn(
   const { password } = parsed.data;
 
   // Throttle before hashing: every verification holds 19 MiB and ~20 ms of CPU.
+  // A browser that signed in to this account before spends its own allowance, not the account's.
   const throttle = options.throttle ?? createDatabaseLoginThrottle(db);
-  const decision = await throttle.attempt(meta.ip ?? 'unknown', email);
+  const device = knownDevice(options.deviceCookie, email);
+  const decision = await throttle.attempt(meta.ip ?? 'unknown', email, device);
   if (!decision.allowed) {
     const wait = decision.retryAfterSeconds;
     return throttled(wait, `Too many sign-in attempts. Wait ${waitFor(wait)}, then try again.`);
@@ -76,7 +79,7 @@ export async function signIn(
     return invalid({}, SIGN_IN_FAILED);
   }
 
-  await throttle.succeeded(email);
+  await throttle.succeeded(email, device);
   // Upgrade hashes made with older parameters while the plain password is at hand.
   const rehashed = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
 
@@ -88,7 +91,7 @@ export async function signIn(
     return created;
   });
   const { passwordHash: _omit, ...safeUser } = user;
-  return ok({ token, session, user: safeUser });
+  return ok({ token, session, user: safeUser, deviceCookie: issueDeviceCookie(email) });
 }
 
 export async function signOut(db: Db, session: Session, user: UserProfile, meta: RequestMeta): Promise<void> {
@@ -101,6 +104,7 @@ export async function signOut(db: Db, session: Session, user: UserProfile, meta:
 export async function signOutEverywhere(db: Db, user: UserProfile, meta: RequestMeta): Promise<number> {
   return db.transaction(async (tx) => {
     const ended = await invalidateUserSessions(tx, user.id);
+    await revokeFeedTokensOf(tx, { actor: user, ...meta }, user.id);
     await auditOwnAccount(tx, user, meta, 'auth.sign_out_everywhere', { after: { endedSessions: ended } });
     return ended;
   });
@@ -127,13 +131,16 @@ export async function changeOwnPassword(
   user: UserProfile,
   form: FormValues,
   meta: RequestMeta,
-  options: { throttle?: LoginThrottle; session?: SessionOptions } = {},
+  options: AuthOptions = {},
 ): Promise<Outcome<{ token: string; session: Session }>> {
   const parsed = changePasswordSchema.safeParse(form);
   if (!parsed.success) return invalid(fieldErrors(parsed.error));
   // Guessing the current password here is as good as guessing at /login: same throttle.
+  // The owner's own browser keeps its allowance while someone else spends the account's.
   const throttle = options.throttle ?? createDatabaseLoginThrottle(db);
-  const decision = await throttle.attempt(meta.ip ?? 'unknown', user.email);
+  const account = normaliseEmail(user.email);
+  const device = knownDevice(options.deviceCookie, account);
+  const decision = await throttle.attempt(meta.ip ?? 'unknown', account, device);
   if (!decision.allowed) return throttled(decision.retryAfterSeconds);
 
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).limit(1);
@@ -148,9 +155,10 @@ export async function changeOwnPassword(
   const created = await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id));
     const ended = await invalidateUserSessions(tx, user.id);
+    await revokeFeedTokensOf(tx, { actor: user, ...meta }, user.id);
     await auditOwnAccount(tx, user, meta, 'auth.password_changed', { after: { endedSessions: ended } });
     return createSession(tx, user.id, sessionOptions);
   });
-  await throttle.succeeded(user.email);
+  await throttle.succeeded(account, device);
   return ok(created);
 }

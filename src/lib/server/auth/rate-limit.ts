@@ -84,10 +84,14 @@ export class TokenBucketLimiter<K> {
 }
 
 export type LoginThrottle = {
-  /** Takes a token for this IP and this account; the first refusal wins, and a refusal takes nothing. */
-  attempt(ip: string, account: string): Promise<Decision>;
-  /** A correct password clears the account's failures (not the IP's). */
-  succeeded(account: string): Promise<void>;
+  /**
+   * Takes a token for this IP and, from a known device (`device`: knownDevice's
+   * key), that device's bucket, else the account's; the first refusal wins,
+   * and a refusal takes nothing.
+   */
+  attempt(ip: string, account: string, device?: string | null): Promise<Decision>;
+  /** A correct password clears the bucket the attempt was counted in: the device's, else the account's (never the IP's). */
+  succeeded(account: string, device?: string | null): Promise<void>;
 };
 
 /**
@@ -98,26 +102,34 @@ export type LoginThrottle = {
  * whatever the IP, so spreading guesses over many addresses does not help.
  * Accounts are keyed by the normalised email whether or not it exists, so
  * throttling reveals nothing about which accounts exist.
+ * The account limit applies to unknown devices only: a browser holding a
+ * device cookie of the account (device.ts) has its own bucket of the same
+ * size instead, so an attacker who spends the account's allowance does not
+ * lock its owner out (OWASP device cookies; ADR 018).
  */
 export const IP_POLICY: BucketPolicy = { max: 30, refillIntervalMs: 2_000 };
 export const ACCOUNT_POLICY: BucketPolicy = { max: 5, refillIntervalMs: 60_000 };
+export const DEVICE_POLICY: BucketPolicy = ACCOUNT_POLICY;
 
 /** The throttle with buckets in this process's memory. */
 export function createLoginThrottle(now: () => number = Date.now): LoginThrottle {
   const byIp = new TokenBucketLimiter<string>(IP_POLICY.max, IP_POLICY.refillIntervalMs, now);
   const byAccount = new TokenBucketLimiter<string>(ACCOUNT_POLICY.max, ACCOUNT_POLICY.refillIntervalMs, now);
+  const byDevice = new TokenBucketLimiter<string>(DEVICE_POLICY.max, DEVICE_POLICY.refillIntervalMs, now);
   return {
-    async attempt(ip, account) {
+    async attempt(ip, account, device) {
+      const [limiter, key] = device ? [byDevice, device] : [byAccount, account];
       // Check both before taking from either, so a refusal costs nothing.
       const ipCheck = byIp.check(ip);
       if (!ipCheck.allowed) return ipCheck;
-      const accountCheck = byAccount.check(account);
-      if (!accountCheck.allowed) return accountCheck;
+      const ownCheck = limiter.check(key);
+      if (!ownCheck.allowed) return ownCheck;
       byIp.consume(ip);
-      return byAccount.consume(account);
+      return limiter.consume(key);
     },
-    async succeeded(account) {
-      byAccount.reset(account);
+    async succeeded(account, device) {
+      if (device) byDevice.reset(device);
+      else byAccount.reset(account);
     },
   };
 }
@@ -134,10 +146,12 @@ let attemptsSinceSweep = 0;
  */
 export function createDatabaseLoginThrottle(db: Db, now: () => number = Date.now): LoginThrottle {
   return {
-    async attempt(ip, account) {
+    async attempt(ip, account, device) {
       const at = now();
       const ipKey = hashKey(ip);
-      const accountKey = hashKey(account);
+      const [scope, policy, ownKey] = device
+        ? (['device', DEVICE_POLICY, hashKey(device)] as const)
+        : (['account', ACCOUNT_POLICY, hashKey(account)] as const);
       const decision = await db.transaction(async (tx) => {
         const rows = await tx
           .select()
@@ -145,19 +159,19 @@ export function createDatabaseLoginThrottle(db: Db, now: () => number = Date.now
           .where(
             or(
               and(eq(rateLimitBuckets.scope, 'ip'), eq(rateLimitBuckets.key, ipKey)),
-              and(eq(rateLimitBuckets.scope, 'account'), eq(rateLimitBuckets.key, accountKey)),
+              and(eq(rateLimitBuckets.scope, scope), eq(rateLimitBuckets.key, ownKey)),
             ),
           );
-        const stored = (scope: 'ip' | 'account') => rows.find((r) => r.scope === scope);
+        const stored = (s: 'ip' | typeof scope) => rows.find((r) => r.scope === s);
         const ipBucket = refill(stored('ip'), at, IP_POLICY);
-        const accountBucket = refill(stored('account'), at, ACCOUNT_POLICY);
-        const refused = [decide(ipBucket, at, 1, IP_POLICY), decide(accountBucket, at, 1, ACCOUNT_POLICY)].find((d) => !d.allowed);
+        const ownBucket = refill(stored(scope), at, policy);
+        const refused = [decide(ipBucket, at, 1, IP_POLICY), decide(ownBucket, at, 1, policy)].find((d) => !d.allowed);
         if (refused) return refused;
-        for (const [scope, key, bucket] of [
+        for (const [s, key, bucket] of [
           ['ip', ipKey, ipBucket],
-          ['account', accountKey, accountBucket],
+          [scope, ownKey, ownBucket],
         ] as const) {
-          const row = { scope, key, tokens: bucket.tokens - 1, refilledAt: bucket.refilledAt };
+          const row = { scope: s, key, tokens: bucket.tokens - 1, refilledAt: bucket.refilledAt };
           await tx
             .insert(rateLimitBuckets)
             .values(row)
@@ -174,8 +188,9 @@ export function createDatabaseLoginThrottle(db: Db, now: () => number = Date.now
       }
       return decision;
     },
-    async succeeded(account) {
-      await db.delete(rateLimitBuckets).where(and(eq(rateLimitBuckets.scope, 'account'), eq(rateLimitBuckets.key, hashKey(account))));
+    async succeeded(account, device) {
+      const [scope, key] = device ? (['device', hashKey(device)] as const) : (['account', hashKey(account)] as const);
+      await db.delete(rateLimitBuckets).where(and(eq(rateLimitBuckets.scope, scope), eq(rateLimitBuckets.key, key)));
     },
   };
 }
@@ -185,6 +200,7 @@ async function sweep(db: Db, at: number) {
   for (const [scope, policy] of [
     ['ip', IP_POLICY],
     ['account', ACCOUNT_POLICY],
+    ['device', DEVICE_POLICY],
   ] as const) {
     await db
       .delete(rateLimitBuckets)

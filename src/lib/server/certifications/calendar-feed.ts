@@ -22,23 +22,41 @@ import { asCertRecord, listRecordsOf, loadCertificationSettings, peopleOfTeams }
 
 // --- tokens ----------------------------------------------------------------------------
 
+/** Who acted, from where and when: the audit rows name them. */
+type AuditContext = Parameters<typeof writeActorAudit>[1];
+
 const TOKEN = /^([a-z2-7]{24})-([a-z2-7]{24})$/;
 
 /** 15 random bytes = 120 bits, as 24 lower-case base32 characters. */
 const randomPart = () => encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(15)));
 const hashSecret = (secret: string) => sha256(new TextEncoder().encode(secret));
 
-/** Revokes the actor's live feed tokens, each with an audit row saying why. */
-async function revokeActiveTokens(tx: Executor, ctx: ActionContext, reason: 'replaced' | 'revoked') {
+type RevokeReason = 'replaced' | 'revoked' | 'sessions_ended';
+
+/** Revokes a person's live feed tokens, each with an audit row saying why. */
+async function revokeLiveTokens(tx: Executor, ctx: AuditContext, userId: number, reason: RevokeReason) {
   const revoked = await tx
     .update(calendarFeedTokens)
     .set({ revokedAt: ctx.now })
-    .where(and(eq(calendarFeedTokens.userId, ctx.actor.id), isNull(calendarFeedTokens.revokedAt)))
+    .where(and(eq(calendarFeedTokens.userId, userId), isNull(calendarFeedTokens.revokedAt)))
     .returning({ id: calendarFeedTokens.id });
   for (const r of revoked) {
     await writeActorAudit(tx, ctx, 'calendar.token_revoked', { type: 'calendar_token', id: r.id }, { after: { reason } });
   }
   return revoked;
+}
+
+const revokeActiveTokens = (tx: Executor, ctx: ActionContext, reason: RevokeReason) => revokeLiveTokens(tx, ctx, ctx.actor.id, reason);
+
+/**
+ * Wherever a person's sessions all end (password change, "sign out
+ * everywhere", deactivation, role change), their feed URL ends too: it is a
+ * credential that may have been copied along with the password. A later
+ * reactivation revives nothing; the person creates a new address. Call it in
+ * the transaction that ends the sessions; `ctx` is whoever acted.
+ */
+export async function revokeFeedTokensOf(tx: Executor, ctx: AuditContext, userId: number): Promise<number> {
+  return (await revokeLiveTokens(tx, ctx, userId, 'sessions_ended')).length;
 }
 
 /**

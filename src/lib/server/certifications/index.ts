@@ -26,5 +26,6 @@ export {
   feedEtag,
   isNotModified,
   revokeCalendarToken,
+  revokeFeedTokensOf,
   type CalendarFeed,
 } from './calendar-feed.ts';

@@ -1,10 +1,10 @@
 // Certification reminders: which are due on the organisation's today for an
 // actor (their own, and for a manager those of their teams), and marking one
 // handled (once: a second mark is neither an error nor a second audit row).
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { currentRecord, dueReminder, isReachedReminder, type CertRecord, type DueReminder } from '#domain/certifications.ts';
 import { isIsoDate, type IsoDate } from '#domain/calendar.ts';
-import { canKeepOwnCertifications, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
+import { canActAsManagerOf, canKeepOwnCertifications, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
 import { parseId, type FormValues } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
@@ -20,6 +20,8 @@ export type DueReminderItem = DueReminder & {
   certificationName: string;
   /** True when the reminder is about the viewer's own certification. */
   own: boolean;
+  /** Whether the viewer may mark it handled (markReminderHandled's rule), so no form is offered that would be refused. */
+  mayMarkHandled: boolean;
 };
 
 export type DueReminders = { today: IsoDate; items: DueReminderItem[] };
@@ -47,6 +49,17 @@ export async function dueRemindersFor(
       .where(and(eq(teams.orgId, actor.orgId), eq(teams.managerUserId, actor.id)));
     for (const p of await peopleOfTeams(db, manageableTeams(actor, orgTeams))) people.set(p.id, p.name);
   }
+  // A manager sees the reminders of everyone in their teams but acts only for members (canActAsManagerOf).
+  const others = [...people.keys()].filter((id) => id !== actor.id);
+  const teamContext = others.length > 0 ? await loadTeamContext(db, actor) : null;
+  const mayAct = new Set<number>([actor.id]);
+  if (teamContext) {
+    const rows = await db
+      .select({ id: users.id, orgId: users.orgId, role: users.role, active: users.active })
+      .from(users)
+      .where(inArray(users.id, others));
+    for (const p of rows) if (canActAsManagerOf(actor, p, teamContext)) mayAct.add(p.id);
+  }
   const records = await listRecordsOf(db, [...people.keys()]);
   const byPersonCert = new Map<string, (CertRecord & { userId: number })[]>();
   for (const r of records.map(asCertRecord)) {
@@ -71,13 +84,18 @@ export async function dueRemindersFor(
       person: { id: record.userId, name: people.get(record.userId) ?? '' },
       certificationName: entry?.name ?? record.certificationId,
       own: record.userId === actor.id,
+      mayMarkHandled: mayAct.has(record.userId),
     });
   }
   items.sort((a, b) => a.daysLeft - b.daysLeft || a.person.name.localeCompare(b.person.name));
   return ok({ today, items });
 }
 
-/** The holder, a manager of the holder, or an admin of the organisation may mark a reminder handled. */
+/**
+ * The holder, a manager of a team the holder is a member in, or an admin of the
+ * organisation may mark a reminder handled. 404 for a holder the actor does not
+ * see; 403 for another manager or an admin the actor sees in their team.
+ */
 export async function markReminderHandled(
   db: Db,
   ctx: ActionContext,
@@ -89,8 +107,15 @@ export async function markReminderHandled(
     const [record] = id === null ? [] : await tx.select().from(certificationRecords).where(eq(certificationRecords.id, id)).limit(1);
     if (!record || record.orgId !== ctx.actor.orgId) return notFound();
     if (record.userId !== ctx.actor.id && !isAdmin(ctx.actor)) {
-      const [holder] = await tx.select({ active: users.active }).from(users).where(eq(users.id, record.userId)).limit(1);
-      if (!holder?.active || !managesPerson(ctx.actor, record.userId, await loadTeamContext(tx, ctx.actor))) return notFound();
+      const [holder] = await tx
+        .select({ id: users.id, orgId: users.orgId, role: users.role, active: users.active })
+        .from(users)
+        .where(eq(users.id, record.userId))
+        .limit(1);
+      const teamContext = await loadTeamContext(tx, ctx.actor);
+      if (!holder?.active || !managesPerson(ctx.actor, record.userId, teamContext)) return notFound();
+      if (!canActAsManagerOf(ctx.actor, holder, teamContext))
+        return forbidden('You can mark reminders handled only for members of your teams.');
     }
     const reminderOn = form.reminderOn ?? '';
     const settings = await loadCertificationSettings(tx, record.orgId);

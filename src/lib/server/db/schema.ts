@@ -169,13 +169,14 @@ export const orgDataVersions = sqliteTable('org_data_versions', {
 
 /**
  * Sign-in throttle buckets (src/lib/server/rate-limit.ts), shared by every web
- * process and host. Keys are SHA-256 hashes of the IP address or normalised
- * email: the table never holds what someone typed into the email field.
+ * process and host. Keys are SHA-256 hashes of the IP address, the normalised
+ * email or a device cookie's key (auth/device.ts): the table never holds what
+ * someone typed into the email field.
  */
 export const rateLimitBuckets = sqliteTable(
   'rate_limit_buckets',
   {
-    scope: text('scope', { enum: ['ip', 'account'] }).notNull(),
+    scope: text('scope', { enum: ['ip', 'account', 'device'] }).notNull(),
     key: text('key').notNull(),
     tokens: integer('tokens').notNull(),
     refilledAt: integer('refilled_at').notNull(),

@@ -7,6 +7,7 @@ import { parseId, type FormValues } from '#domain/fields.ts';
 import type { JobRoleCatalog } from '#domain/job-roles.ts';
 import { changedFields, writeActorAudit } from '#server/audit/index.ts';
 import { invalidateUserSessions, type UserProfile } from '#server/auth/session.ts';
+import { revokeFeedTokensOf } from '#server/certifications/index.ts';
 import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { teams, users, type User } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -90,6 +91,7 @@ export async function setPersonActive(
     if (target.active === active) return ok(withoutHash(target));
     const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
     const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
+    if (!active) await revokeFeedTokensOf(tx, ctx, target.id);
     await writeActorAudit(
       tx,
       ctx,
@@ -119,6 +121,7 @@ export async function changeUserRole(
     if (role === target.role) return ok(withoutHash(target));
     const [updated] = await tx.update(users).set({ role, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
     const endedSessions = await invalidateUserSessions(tx, target.id);
+    await revokeFeedTokensOf(tx, ctx, target.id);
     await writeActorAudit(
       tx,
       ctx,

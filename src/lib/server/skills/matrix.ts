@@ -2,13 +2,15 @@
 // one team, managers the teams they manage), and the page built from it with
 // the filters of its query string.
 import type { Catalogs } from '#catalog/catalogs.ts';
-import { canOverseeTeams, isAdmin, manageableTeams, type Actor } from '#domain/access.ts';
+import { canActAsManagerOf, canOverseeTeams, isAdmin, manageableTeams, type Actor } from '#domain/access.ts';
 import { parseId } from '#domain/fields.ts';
 import { findJobRole, titleFromSlug } from '#domain/job-roles.ts';
 import { buildSkillMatrix, parseMatrixQuery, type SkillMatrixFilters, type SkillMatrixView } from '#domain/skills-matrix.ts';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '#server/db/client.ts';
+import { users } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
-import { actableTeams } from '#server/teams/queries.ts';
+import { actableTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { latestCells, listOrgSkills, loadOrgMatrix, scopedPeople, type OrgMatrixData, type ScopedPerson } from './queries.ts';
 
 export type SkillMatrixTeam = { id: number; name: string };
@@ -78,6 +80,8 @@ export type SkillMatrixPage = {
   /** What the team filter's "all" means for this actor. */
   allLabel: string;
   admin: boolean;
+  /** People shown whom the actor sees but does not rate (a manager or an admin in a manager's team): no inline editor for them. */
+  readOnly: ReadonlySet<number>;
   /** The CSV export of the same view. */
   exportHref: string;
   roles: { slug: string; title: string }[];
@@ -98,6 +102,7 @@ export async function skillMatrixPage(
   const view = buildSkillMatrix({ ...data, ladders: catalogs.ladders }, query);
   const admin = isAdmin(actor);
   const allLabel = admin ? 'Whole organisation' : 'All my teams';
+  const readOnly = admin ? new Set<number>() : await notRatedBy(db, actor, data.people);
   return ok({
     query,
     teams,
@@ -112,10 +117,24 @@ export async function skillMatrixPage(
     scopeLabel: team ? team.name : allLabel,
     allLabel,
     admin,
+    readOnly,
     exportHref: exportHrefOf(query),
     roles: catalogs.jobRoles.map((r) => ({ slug: r.slug, title: r.title })),
     tiers: tiersOf(catalogs.jobRoles),
   });
+}
+
+/** Of the people shown, those the actor may not rate as their manager (canActAsManagerOf); only non-members can be. */
+async function notRatedBy(db: Executor, actor: Actor, people: readonly ScopedPerson[]): Promise<Set<number>> {
+  const ids = people.map((p) => p.id);
+  if (ids.length === 0) return new Set();
+  const others = await db
+    .select({ id: users.id, orgId: users.orgId, role: users.role, active: users.active })
+    .from(users)
+    .where(and(eq(users.orgId, actor.orgId), ne(users.role, 'member'), inArray(users.id, ids)));
+  if (others.length === 0) return new Set();
+  const teamContext = await loadTeamContext(db, actor);
+  return new Set(others.filter((p) => !canActAsManagerOf(actor, p, teamContext)).map((p) => p.id));
 }
 
 function positionsOf(people: readonly ScopedPerson[], jobRoles: Catalogs['jobRoles']): Map<number, string> {
