@@ -8,6 +8,7 @@
 // here fails the check, so a new page is covered without editing a list.
 // Runs with the Node that runs it (the project's Node 24 under `npm run`).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,8 @@ try {
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // The production server refuses to start without it (device cookies, docs/decisions/018).
+    DEVICE_COOKIE_SECRET: randomBytes(32).toString('base64'),
   };
   const node = process.execPath;
   console.log(run(node, ['src/cli/migrate.ts'], env).trim());
