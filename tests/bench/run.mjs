@@ -171,9 +171,31 @@ try {
       await section('load', async () => {
         const L = 'load (50 conns, 10 s)';
         const out = (results.sections.load = []);
-        const g = await loadPair('prerendered guide', base + guide);
+        // Like with like: one web process against one bare Node process serving the same bytes.
+        const single = await startServer(url, { WEB_CONCURRENCY: '1' });
+        let g;
+        try {
+          g = await loadPair('prerendered guide, one web process', single.baseUrl + guide);
+        } finally {
+          await single.stop();
+        }
         out.push(g);
-        row(L, `prerendered guide ${guide}`, pairValue(g), 'ratio ≥ 0.5, 0 errors', yes(g.ratio >= 0.5 && g.portal.errors === 0));
+        row(
+          L,
+          `prerendered guide ${guide}, one web process vs one bare Node process`,
+          pairValue(g),
+          'ratio ≥ 0.5, 0 errors',
+          yes(g.ratio >= 0.5 && g.portal.errors === 0),
+        );
+        const gAll = await loadPair(`prerendered guide, ${benchWorkers} web processes`, base + guide);
+        out.push(gAll);
+        row(
+          L,
+          `prerendered guide ${guide}, ${benchWorkers} web processes (as deployed)`,
+          pairValue(gAll),
+          '0 errors',
+          yes(gAll.portal.errors === 0),
+        );
         const team = await loadPair("manager's team page /app/team/ (50 people)", base + '/app/team/', { headers: as('manager') });
         out.push(team);
         row(
