@@ -326,15 +326,16 @@ describe('records', () => {
 
   it('edits the own record, recomputing the expiry, with before/after in the audit log', async () => {
     const [record] = await recordsOf(actors.nina.id, 'pmi-pmp');
-    const result = await updateRecord(
-      t.db,
-      ctx('nina'),
-      String(record!.id),
-      { status: 'earned', earnedOn: '2024-03-15', expiresOn: '', credentialId: '4455', verificationUrl: '', note: 'Corrected date' },
-      content,
-    );
-    if (!result.ok) throw new Error(JSON.stringify(result));
-    expect(result.value).toMatchObject({ earnedOn: '2024-03-15', expiresOn: '2027-03-15', verificationUrl: null, note: 'Corrected date' });
+    const correction = {
+      status: 'earned',
+      earnedOn: '2024-03-15',
+      expiresOn: '',
+      credentialId: '4455',
+      verificationUrl: '',
+      note: 'Corrected date',
+    };
+    const updated = unwrap(await updateRecord(t.db, ctx('nina'), String(record!.id), correction, content));
+    expect(updated).toMatchObject({ earnedOn: '2024-03-15', expiresOn: '2027-03-15', verificationUrl: null, note: 'Corrected date' });
     const [audit] = await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
     expect(audit).toMatchObject({
       action: 'certification.record_updated',
@@ -365,19 +366,13 @@ describe('records', () => {
 describe('renewals', () => {
   it('adds a new record linked to the previous one; both stay in the history', async () => {
     const [old] = await recordsOf(actors.tom.id, 'pmi-capm');
-    const result = await renewRecord(
-      t.db,
-      ctx('tom'),
-      String(old!.id),
-      { earnedOn: '2026-11-20', expiresOn: '', credentialId: 'CAPM-NEW', verificationUrl: '', note: '' },
-      content,
-    );
-    if (!result.ok) throw new Error(JSON.stringify(result));
-    expect(result.value).toMatchObject({ renewsRecordId: old!.id, earnedOn: '2026-11-20', expiresOn: '2029-11-20', status: 'earned' });
+    const renewal = { earnedOn: '2026-11-20', expiresOn: '', credentialId: 'CAPM-NEW', verificationUrl: '', note: '' };
+    const renewed = unwrap(await renewRecord(t.db, ctx('tom'), String(old!.id), renewal, content));
+    expect(renewed).toMatchObject({ renewsRecordId: old!.id, earnedOn: '2026-11-20', expiresOn: '2029-11-20', status: 'earned' });
     const own = unwrap(await ownCertificationsView(t.db, actors.tom, content, TODAY));
     const capm = own.groups.find((g) => g.entry.id === 'pmi-capm')!;
     expect(capm.status.state).toBe('valid');
-    expect(capm.history.map((r) => r.id)).toEqual([result.value.id, old!.id]);
+    expect(capm.history.map((r) => r.id)).toEqual([renewed.id, old!.id]);
     expect((await recordsOf(actors.tom.id, 'pmi-capm'))[0]).toEqual(old);
   });
 
