@@ -17,7 +17,6 @@ import {
   certificationRecords,
   certificationRemindersHandled,
   certificationRequirements,
-  organisations,
   teamMemberships,
   teams,
   users,
@@ -46,7 +45,7 @@ import { organisationToday } from '#domain/calendar.ts';
 import { utcDateTime } from '#domain/ical.ts';
 import { toCsv } from '#domain/csv.ts';
 import { notFound, type Outcome } from '#server/outcome.ts';
-import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
+import { createTestDatabase, seedDemo, seedOtherOrganisation, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 let content: CertificationContent;
@@ -95,13 +94,8 @@ beforeAll(async () => {
   t = await createTestDatabase('certifications');
   content = loadCatalogsFromDisk().certifications;
   await seedDemo(t.db, NOW);
-  const [org] = await t.db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
-  const [foreign] = await t.db
-    .insert(users)
-    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' })
-    .returning();
-  const [team] = await t.db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
-  foreignTeam = team!.id;
+  const other = await seedOtherOrganisation(t.db, { now: NOW, passwordHash: 'x' });
+  foreignTeam = other.team.id;
   const load = async (email: string) => {
     const u = (await findUserByEmail(t.db, email))!;
     return { id: u.id, orgId: u.orgId, role: u.role, active: u.active, jobRole: u.jobRole, tier: u.tier, displayName: u.displayName };
@@ -113,8 +107,8 @@ beforeAll(async () => {
   actors.nina = await load('newhire@demo.opspath.test');
   actors.ioana = await load('ioana.popescu@demo.opspath.test');
   actors.foreignAdmin = {
-    id: foreign!.id,
-    orgId: org!.id,
+    id: other.admin.id,
+    orgId: other.orgId,
     role: 'admin',
     active: true,
     jobRole: null,
