@@ -170,6 +170,7 @@ describe('feature form actions (POST), denied: nothing changes', () => {
   type Row = FormPostRow<Persona>;
   const rate = () => ({ intent: 'rate', skillId: 'spreadsheets', level: '4', note: 'denied' });
   const task = () => ({ intent: 'add', title: 'Denied task', owner: 'new-hire', dueDay: '5' });
+  const ninaPlanPage = () => `/app/ramp/${id.ninaPlan}/`;
   const rows: Row[] = [
     ['rate Tom', () => `/app/skills/people/${id.tom}/`, rate, { anonymous: 303, member: 404, otherManager: 404, newHire: 404 }],
     ['rate Priya', () => `/app/skills/people/${id.priya}/`, rate, { manager: 404 }],
@@ -243,31 +244,26 @@ describe('feature form actions (POST), denied: nothing changes', () => {
     ],
     [
       'check off Jonas’s task through Nina’s plan page',
-      () => `/app/ramp/${id.ninaPlan}/`,
+      ninaPlanPage,
       () => ({ intent: 'done', taskId: String(id.jonasTask) }),
       { manager: 404, admin: 404, newHire: 404 },
     ],
-    [
-      'add a task to Nina’s plan',
-      () => `/app/ramp/${id.ninaPlan}/`,
-      task,
-      { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
-    ],
+    ['add a task to Nina’s plan', ninaPlanPage, task, { anonymous: 303, member: 404, otherManager: 404, newHire: 403 }],
     [
       'remove a task of Nina’s plan',
-      () => `/app/ramp/${id.ninaPlan}/`,
+      ninaPlanPage,
       () => ({ intent: 'remove', taskId: String(id.ninaTask) }),
       { member: 404, otherManager: 404, newHire: 403 },
     ],
     [
       'move a task of Nina’s plan',
-      () => `/app/ramp/${id.ninaPlan}/`,
+      ninaPlanPage,
       () => ({ intent: 'move', taskId: String(id.ninaTask), direction: 'down' }),
       { otherManager: 404, newHire: 403 },
     ],
     [
       'complete Nina’s plan',
-      () => `/app/ramp/${id.ninaPlan}/`,
+      ninaPlanPage,
       () => ({ intent: 'complete' }),
       { anonymous: 303, member: 404, otherManager: 404, newHire: 403 },
     ],

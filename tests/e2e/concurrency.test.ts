@@ -15,12 +15,10 @@ import {
   LOCK_ERRORS,
   count,
   integrity,
-  killAllServers,
   open,
-  prepareDatabase,
+  scratchDatabase,
   signInCookie,
   startServer,
-  tempDir,
   userId,
   withDatabase,
   type Server,
@@ -30,14 +28,11 @@ const SECONDS = Number(process.env.OPSPATH_CONCURRENCY_SECONDS ?? 30);
 const SERVERS = 4;
 const WORKERS_PER_SERVER = 2;
 
-const tmp = tempDir('concurrency');
-const databaseUrl = `file:${tmp.dir}/concurrency.db`;
+const scratch = scratchDatabase('concurrency');
+const databaseUrl = scratch.url;
 let servers: Server[] = [];
 
-afterAll(async () => {
-  await killAllServers();
-  tmp.remove();
-});
+afterAll(() => scratch.dispose());
 
 type Persona = { email: string; id: number; rates: number[]; tasks: number[]; certificationIds: string[] };
 
@@ -59,7 +54,7 @@ describe(`${SERVERS} server processes writing to one database for ${SECONDS} s`,
   let skillIds: string[] = [];
 
   beforeAll(async () => {
-    prepareDatabase(databaseUrl);
+    scratch.prepare();
     const catalog = [...loadCatalogsFromDisk().certifications.catalog.keys()];
     await withDatabase(databaseUrl, async (database) => {
       skillIds = (await database.db.all<{ id: string }>(sql`select id from skills where active = 1 order by position`)).map((r) => r.id);

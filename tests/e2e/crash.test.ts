@@ -18,11 +18,9 @@ import {
   Client,
   count,
   integrity,
-  killAllServers,
-  prepareDatabase,
+  scratchDatabase,
   signInCookie,
   startServer,
-  tempDir,
   userId,
   withDatabase,
   uncommittedWalFrames,
@@ -46,20 +44,16 @@ const IMPORT_DATES = 90;
 const random = (seed: number) => seededRandom(seed);
 const rand = random(SEED);
 
-const tmp = tempDir('crash');
-const databasePath = `${tmp.dir}/crash.db`;
-const databaseUrl = `file:${databasePath}`;
+const scratch = scratchDatabase('crash');
+const databasePath = scratch.path;
+const databaseUrl = scratch.url;
 let server: Server;
 let cookie: string;
 let client: Client;
 /** Whether the server held SQLite's write lock (was inside a transaction) at the moment of a kill. */
 let lock: ReturnType<typeof writeLockProbe>;
 
-afterAll(async () => {
-  await killAllServers();
-  lock?.close();
-  tmp.remove();
-});
+afterAll(() => scratch.dispose(() => lock?.close()));
 
 async function restart() {
   server = await startServer(databaseUrl);
@@ -80,7 +74,7 @@ async function crash(): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  prepareDatabase(databaseUrl);
+  scratch.prepare();
   lock = writeLockProbe(databaseUrl);
   server = await startServer(databaseUrl);
   // The session lives in the database, so it survives every restart: one sign-in for the whole file.

@@ -17,7 +17,6 @@ import {
   certificationRecords,
   certificationRemindersHandled,
   certificationRequirements,
-  organisations,
   teamMemberships,
   teams,
   users,
@@ -46,7 +45,7 @@ import { organisationToday } from '#domain/calendar.ts';
 import { utcDateTime } from '#domain/ical.ts';
 import { toCsv } from '#domain/csv.ts';
 import { notFound, type Outcome } from '#server/outcome.ts';
-import { createTestDatabase, seedDemo, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
+import { createTestDatabase, seedDemo, seedOtherOrganisation, TEST_CATALOG, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 let content: CertificationContent;
@@ -95,13 +94,8 @@ beforeAll(async () => {
   t = await createTestDatabase('certifications');
   content = loadCatalogsFromDisk().certifications;
   await seedDemo(t.db, NOW);
-  const [org] = await t.db.insert(organisations).values({ name: 'Other Org', settings: {}, createdAt: NOW }).returning();
-  const [foreign] = await t.db
-    .insert(users)
-    .values({ orgId: org!.id, email: 'admin@other.test', displayName: 'Other Admin', passwordHash: 'x', role: 'admin' })
-    .returning();
-  const [team] = await t.db.insert(teams).values({ orgId: org!.id, name: 'Other Team', managerUserId: null }).returning();
-  foreignTeam = team!.id;
+  const other = await seedOtherOrganisation(t.db, { now: NOW, passwordHash: 'x' });
+  foreignTeam = other.team.id;
   const load = async (email: string) => {
     const u = (await findUserByEmail(t.db, email))!;
     return { id: u.id, orgId: u.orgId, role: u.role, active: u.active, jobRole: u.jobRole, tier: u.tier, displayName: u.displayName };
@@ -113,8 +107,8 @@ beforeAll(async () => {
   actors.nina = await load('newhire@demo.opspath.test');
   actors.ioana = await load('ioana.popescu@demo.opspath.test');
   actors.foreignAdmin = {
-    id: foreign!.id,
-    orgId: org!.id,
+    id: other.admin.id,
+    orgId: other.orgId,
     role: 'admin',
     active: true,
     jobRole: null,
@@ -326,15 +320,16 @@ describe('records', () => {
 
   it('edits the own record, recomputing the expiry, with before/after in the audit log', async () => {
     const [record] = await recordsOf(actors.nina.id, 'pmi-pmp');
-    const result = await updateRecord(
-      t.db,
-      ctx('nina'),
-      String(record!.id),
-      { status: 'earned', earnedOn: '2024-03-15', expiresOn: '', credentialId: '4455', verificationUrl: '', note: 'Corrected date' },
-      content,
-    );
-    if (!result.ok) throw new Error(JSON.stringify(result));
-    expect(result.value).toMatchObject({ earnedOn: '2024-03-15', expiresOn: '2027-03-15', verificationUrl: null, note: 'Corrected date' });
+    const correction = {
+      status: 'earned',
+      earnedOn: '2024-03-15',
+      expiresOn: '',
+      credentialId: '4455',
+      verificationUrl: '',
+      note: 'Corrected date',
+    };
+    const updated = unwrap(await updateRecord(t.db, ctx('nina'), String(record!.id), correction, content));
+    expect(updated).toMatchObject({ earnedOn: '2024-03-15', expiresOn: '2027-03-15', verificationUrl: null, note: 'Corrected date' });
     const [audit] = await t.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
     expect(audit).toMatchObject({
       action: 'certification.record_updated',
@@ -365,19 +360,13 @@ describe('records', () => {
 describe('renewals', () => {
   it('adds a new record linked to the previous one; both stay in the history', async () => {
     const [old] = await recordsOf(actors.tom.id, 'pmi-capm');
-    const result = await renewRecord(
-      t.db,
-      ctx('tom'),
-      String(old!.id),
-      { earnedOn: '2026-11-20', expiresOn: '', credentialId: 'CAPM-NEW', verificationUrl: '', note: '' },
-      content,
-    );
-    if (!result.ok) throw new Error(JSON.stringify(result));
-    expect(result.value).toMatchObject({ renewsRecordId: old!.id, earnedOn: '2026-11-20', expiresOn: '2029-11-20', status: 'earned' });
+    const renewal = { earnedOn: '2026-11-20', expiresOn: '', credentialId: 'CAPM-NEW', verificationUrl: '', note: '' };
+    const renewed = unwrap(await renewRecord(t.db, ctx('tom'), String(old!.id), renewal, content));
+    expect(renewed).toMatchObject({ renewsRecordId: old!.id, earnedOn: '2026-11-20', expiresOn: '2029-11-20', status: 'earned' });
     const own = unwrap(await ownCertificationsView(t.db, actors.tom, content, TODAY));
     const capm = own.groups.find((g) => g.entry.id === 'pmi-capm')!;
     expect(capm.status.state).toBe('valid');
-    expect(capm.history.map((r) => r.id)).toEqual([result.value.id, old!.id]);
+    expect(capm.history.map((r) => r.id)).toEqual([renewed.id, old!.id]);
     expect((await recordsOf(actors.tom.id, 'pmi-capm'))[0]).toEqual(old);
   });
 

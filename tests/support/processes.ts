@@ -22,6 +22,28 @@ export function tempDir(label: string) {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * A process-level test file's own database, in a folder of its own: `prepare`
+ * migrates it and loads the demo organisation; `dispose` (for afterAll) kills
+ * every server still running, then closes what the test holds open (`close`),
+ * then removes the folder.
+ */
+export function scratchDatabase(label: string) {
+  const tmp = tempDir(label);
+  const path = join(tmp.dir, `${label}.db`);
+  const url = `file:${path}`;
+  return {
+    path,
+    url,
+    prepare: () => prepareDatabase(url),
+    async dispose(close?: () => void) {
+      await killAllServers();
+      close?.();
+      tmp.remove();
+    },
+  };
+}
+
 export function serverEnv(databaseUrl: string, extra: Record<string, string> = {}) {
   return { ...process.env, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, NODE_ENV: 'test', ...extra } as NodeJS.ProcessEnv;
 }

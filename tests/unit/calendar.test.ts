@@ -22,29 +22,59 @@ import {
 import { actionContext } from '#server/request/context.ts';
 
 describe('calendar dates', () => {
-  it('knows real dates from look-alikes', () => {
-    expect(isIsoDate('2024-02-29')).toBe(true);
-    expect(isIsoDate('2025-02-29')).toBe(false);
-    expect(isIsoDate('2026-13-01')).toBe(false);
-    expect(isIsoDate('2026-1-1')).toBe(false);
-    expect(isIsoDate(20260101)).toBe(false);
+  it.each([
+    ['2024-02-29', true],
+    ['2025-02-29', false],
+    ['2026-13-01', false],
+    ['2025-13-01', false],
+    ['2025-04-31', false],
+    ['2026-1-1', false],
+    ['2025-4-3', false],
+    ['', false],
+    [20260101, false],
+    [20250101, false],
+  ])('knows real dates from look-alikes: %j is %s', (value, expected) => {
+    expect(isIsoDate(value)).toBe(expected);
   });
 
-  it('adds days across months, years and leap days', () => {
-    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
-    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+  it.each([
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2025-12-31', 1, '2026-01-01'],
+    ['2024-02-28', 1, '2024-02-29'],
+    ['2024-03-01', -1, '2024-02-29'],
+    ['2025-03-01', -1, '2025-02-28'],
+    ['2026-03-01', -1, '2026-02-28'],
+  ])('adds days across months, years and leap days: %s %i -> %s', (from, days, expected) => {
+    expect(addDays(from, days)).toBe(expected);
   });
 
-  it('adds months clamped to the end of the month', () => {
-    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
-    expect(addMonths('2024-02-29', 12)).toBe('2025-02-28');
-    expect(addMonths('2026-11-15', -12)).toBe('2025-11-15');
+  it.each([
+    ['2026-01-31', 1, '2026-02-28'],
+    ['2025-01-31', 1, '2025-02-28'],
+    ['2025-03-31', 1, '2025-04-30'],
+    ['2023-03-31', 11, '2024-02-29'],
+    ['2024-02-29', 12, '2025-02-28'],
+    ['2024-02-29', 36, '2027-02-28'],
+    ['2024-02-29', 48, '2028-02-29'],
+    ['2025-11-15', 2, '2026-01-15'],
+    ['2026-01-15', -2, '2025-11-15'],
+    ['2026-11-15', -12, '2025-11-15'],
+    ['2025-05-10', 60, '2030-05-10'],
+  ])('adds months clamped to the end of the month, leap days included: %s %i -> %s', (from, months, expected) => {
+    expect(addMonths(from, months)).toBe(expected);
   });
 
-  it('counts days in either direction, and addDays undoes daysBetween', () => {
-    expect(daysBetween('2026-11-02', '2026-12-02')).toBe(30);
-    expect(daysBetween('2026-12-02', '2026-11-02')).toBe(-30);
+  it.each([
+    ['2026-11-02', '2026-12-02', 30],
+    ['2026-12-02', '2026-11-02', -30],
+    ['2024-02-28', '2024-03-01', 2],
+    ['2025-02-28', '2025-03-01', 1],
+    ['2026-01-10', '2026-01-01', -9],
+  ])('counts days in either direction: %s to %s is %i', (from, to, days) => {
+    expect(daysBetween(from, to)).toBe(days);
+  });
+
+  it('addDays undoes daysBetween', () => {
     const day = fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2100, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, fc.integer({ min: -5000, max: 5000 }), (from, n) => {
@@ -88,6 +118,25 @@ describe("today is the organisation's date", () => {
   it('follows daylight saving time (Bucharest is UTC+3 in summer)', () => {
     expect(localDate(new Date('2026-07-01T21:30:00Z'), 'Europe/Bucharest')).toBe('2026-07-02');
     expect(localDate(new Date('2026-01-01T21:30:00Z'), 'Europe/Bucharest')).toBe('2026-01-01');
+  });
+
+  it('takes "today" in the organisation time zone: one instant near midnight is two dates', () => {
+    const instant = new Date('2026-03-01T23:30:00Z');
+    expect(localDate(instant, 'UTC')).toBe('2026-03-01');
+    expect(localDate(instant, 'Europe/Bucharest')).toBe('2026-03-02');
+    expect(localDate(instant, 'America/New_York')).toBe('2026-03-01');
+    const early = new Date('2026-03-02T03:00:00Z');
+    expect(localDate(early, 'America/Los_Angeles')).toBe('2026-03-01');
+    expect(localDate(early, 'Asia/Tokyo')).toBe('2026-03-02');
+    // Leap day exists locally even when UTC has already moved on.
+    expect(localDate(new Date('2028-03-01T02:00:00Z'), 'America/Chicago')).toBe('2028-02-29');
+  });
+
+  it('validates time zone names', () => {
+    expect(isValidTimeZone('Europe/Bucharest')).toBe(true);
+    expect(isValidTimeZone('UTC')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+    expect(isValidTimeZone('')).toBe(false);
   });
 
   it('falls back to UTC for an unset or unknown zone', () => {
