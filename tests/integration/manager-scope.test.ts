@@ -7,11 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import type { Actor } from '#domain/access.ts';
 import { auditLog, teamMemberships, teams, users } from '#server/db/schema.ts';
-import { findUserByEmail } from '#server/people/queries.ts';
 import { recordRating } from '#server/skills/index.ts';
 import { testContext } from '../support/context.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
-import { createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
+import { actorByEmail, createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 let t: TestDatabase;
@@ -20,10 +19,7 @@ const people = {} as Record<'admin' | 'manager' | 'member' | 'seatedManager' | '
 beforeAll(async () => {
   t = await createTestDatabase('manager-scope');
   await seedDemo(t.db, NOW);
-  const actor = async (email: string): Promise<Actor> => {
-    const u = (await findUserByEmail(t.db, email))!;
-    return { id: u.id, orgId: u.orgId, role: u.role, active: u.active };
-  };
+  const actor = (email: string) => actorByEmail(t.db, email);
   people.admin = await actor('admin@demo.opspath.test');
   people.manager = await actor('manager@demo.opspath.test');
   people.member = await actor('tom.becker@demo.opspath.test');

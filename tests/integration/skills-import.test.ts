@@ -9,9 +9,8 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { auditLog, skillRatings } from '#server/db/schema.ts';
 import type { Actor } from '#domain/access.ts';
 import type { ActionContext } from '#server/request/context.ts';
-import { findUserByEmail } from '#server/people/queries.ts';
 import { MAX_IMPORT_BYTES, importRatings, readUploadedCsv } from '#server/skills/index.ts';
-import { createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
+import { actorByEmail, createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
 let admin: Actor;
@@ -30,10 +29,7 @@ const SKILLS = ['spreadsheets', 'erp-systems', 'written-communication', 'Attenti
 beforeAll(async () => {
   t = await createTestDatabase('skills-import');
   await seedDemo(t.db, NOW);
-  const actor = async (email: string): Promise<Actor> => {
-    const u = (await findUserByEmail(t.db, email))!;
-    return { id: u.id, orgId: u.orgId, role: u.role, active: u.active };
-  };
+  const actor = (email: string) => actorByEmail(t.db, email);
   admin = await actor('admin@demo.opspath.test');
   manager = await actor('manager@demo.opspath.test');
   member = await actor('newhire@demo.opspath.test');
