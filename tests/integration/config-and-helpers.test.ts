@@ -90,11 +90,14 @@ describe('parseEnv', () => {
 
   it('needs DEVICE_COOKIE_SECRET (32 characters or more) for the production server only', () => {
     const secret = 'x'.repeat(32);
-    expect(() => parseServerEnv({ NODE_ENV: 'production' })).toThrow(/DEVICE_COOKIE_SECRET: must be set in production/);
-    expect(parseServerEnv({ NODE_ENV: 'production', DEVICE_COOKIE_SECRET: secret }).DEVICE_COOKIE_SECRET).toBe(secret);
+    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://opspath.test' };
+    expect(() => parseServerEnv(production)).toThrow(/DEVICE_COOKIE_SECRET: must be set in production/);
+    expect(parseServerEnv({ ...production, DEVICE_COOKIE_SECRET: secret }).DEVICE_COOKIE_SECRET).toBe(secret);
+    // With PUBLIC_URL also missing, one failed start names both.
+    expect(() => parseServerEnv({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL[\s\S]*DEVICE_COOKIE_SECRET/);
     expect(() => parseEnv({ DEVICE_COOKIE_SECRET: 'short' })).toThrow(/DEVICE_COOKIE_SECRET: must be at least 32 characters/);
     // Command-line tools and development need none.
-    expect(parseEnv({ NODE_ENV: 'production' }).DEVICE_COOKIE_SECRET).toBeUndefined();
+    expect(parseEnv(production).DEVICE_COOKIE_SECRET).toBeUndefined();
     expect(parseServerEnv({ NODE_ENV: 'development' }).DEVICE_COOKIE_SECRET).toBeUndefined();
   });
 

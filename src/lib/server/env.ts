@@ -115,10 +115,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  * secrets only the server needs (command-line tools run without them).
  */
 export function parseServerEnv(source: Record<string, string | undefined>): Env {
-  const config = parseEnv(source);
-  if (config.NODE_ENV === 'production' && !config.DEVICE_COOKIE_SECRET) {
-    throw new ConfigError(['DEVICE_COOKIE_SECRET: must be set in production (for example: openssl rand -base64 32)']);
+  const cleaned = withoutBlanks(source);
+  // Listed together with parseEnv's problems, so one failed start names every missing variable.
+  const missing =
+    cleaned.NODE_ENV === 'production' && cleaned.DEVICE_COOKIE_SECRET === undefined
+      ? ['DEVICE_COOKIE_SECRET: must be set in production (for example: openssl rand -base64 32)']
+      : [];
+  let config: Env;
+  try {
+    config = parseEnv(source);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError([...error.problems, ...missing]);
+    throw error;
   }
+  if (missing.length > 0) throw new ConfigError(missing);
   return config;
 }
 
