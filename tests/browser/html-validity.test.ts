@@ -1,8 +1,6 @@
 // The W3C Nu HTML Checker (vnu-jar, on the machine's Java) on one page of each
-// type: every public page type, and every page under src/pages/app found on
-// disk (tests/support/routes.ts), each reached by following links from the
-// dashboard as an admin and as a manager, so a new page is checked the day it
-// is linked. One checker run reads all of them; any error fails with its page
+// type (tests/support/pages.ts), the app's pages reached as an admin and as a
+// manager. One checker run reads all of them; any error fails with its page
 // and message.
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -10,50 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { discoverRoutes } from '../support/routes.ts';
 import { signedIn, Visitor } from '../support/app.ts';
+import { appPatterns, PUBLIC_PAGES, samplesOfEveryAppPage } from '../support/pages.ts';
 
 const vnuJar = join(createRequire(import.meta.url).resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
-
-const PUBLIC_PAGES = [
-  '/',
-  '/roles/',
-  '/roles/operations-manager/',
-  '/compare/',
-  '/compare/operations-assistant/operations-manager/',
-  '/salaries/',
-  '/certifications/',
-  '/playbook/',
-  '/self-check/',
-  '/login',
-  '/no-such-page/',
-];
-
-const appPatterns = discoverRoutes(['app'])
-  .filter((r) => r.kind === 'page')
-  .map((r) => ({ pattern: r.pattern, regex: new RegExp(`^${r.pattern.replace(/\[[^\]]+\]/g, '[^/]+')}?$`) }));
-
-/** One URL per app page pattern, following the links of each page from the dashboard. */
-async function samplesOfEveryAppPage(visitors: Visitor[]): Promise<Map<string, { path: string; visitor: Visitor }>> {
-  const samples = new Map<string, { path: string; visitor: Visitor }>();
-  for (const visitor of visitors) {
-    const seen = new Set<string>();
-    const queue = ['/app/'];
-    while (queue.length > 0 && seen.size < 400) {
-      const path = queue.shift()!;
-      if (seen.has(path)) continue;
-      seen.add(path);
-      const pattern = appPatterns.find((p) => p.regex.test(path.split('?')[0]!))?.pattern;
-      const res = await visitor.get(path);
-      if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/html')) continue;
-      if (pattern && !samples.has(pattern)) samples.set(pattern, { path, visitor });
-      for (const match of (await res.text()).matchAll(/href="(\/app\/[^"#?]*)"/g)) {
-        if (!seen.has(match[1]!)) queue.push(match[1]!);
-      }
-    }
-  }
-  return samples;
-}
 
 type VnuMessage = { type: string; subType?: string; url: string; message: string; extract?: string; lastLine?: number };
 

@@ -1,0 +1,49 @@
+// One page of each type, for the sweeps that check every page (the Nu HTML
+// Checker, layout at phone and desktop widths): every public page type by
+// hand (they are few and prerendered), and every page under src/pages/app
+// found on disk (routes.ts), each reached by following links from the
+// dashboard, so a new page is covered the day it is linked.
+import { discoverRoutes } from './routes.ts';
+import type { Visitor } from './app.ts';
+
+/** One address per public page type, the 404 page included. */
+export const PUBLIC_PAGES = [
+  '/',
+  '/roles/',
+  '/roles/operations-manager/',
+  '/compare/',
+  '/compare/operations-assistant/operations-manager/',
+  '/salaries/',
+  '/certifications/',
+  '/playbook/',
+  '/self-check/',
+  '/login',
+  '/no-such-page/',
+];
+
+/** Every page pattern under src/pages/app, with a regular expression that matches its addresses. */
+export const appPatterns = discoverRoutes(['app'])
+  .filter((r) => r.kind === 'page')
+  .map((r) => ({ pattern: r.pattern, regex: new RegExp(`^${r.pattern.replace(/\[[^\]]+\]/g, '[^/]+')}?$`) }));
+
+/** One URL per app page pattern, following the links of each page from the dashboard. */
+export async function samplesOfEveryAppPage(visitors: Visitor[]): Promise<Map<string, { path: string; visitor: Visitor }>> {
+  const samples = new Map<string, { path: string; visitor: Visitor }>();
+  for (const visitor of visitors) {
+    const seen = new Set<string>();
+    const queue = ['/app/'];
+    while (queue.length > 0 && seen.size < 400) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const pattern = appPatterns.find((p) => p.regex.test(path.split('?')[0]!))?.pattern;
+      const res = await visitor.get(path);
+      if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/html')) continue;
+      if (pattern && !samples.has(pattern)) samples.set(pattern, { path, visitor });
+      for (const match of (await res.text()).matchAll(/href="(\/app\/[^"#?]*)"/g)) {
+        if (!seen.has(match[1]!)) queue.push(match[1]!);
+      }
+    }
+  }
+  return samples;
+}
