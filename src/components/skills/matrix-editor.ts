@@ -15,11 +15,29 @@ type SaveResponse = { cell?: Cell & { description: string }; error?: string; fie
 const PROFICIENT = 3;
 const PAGE_ROWS = 10;
 
-/** "S2 M– T3" (the link's text) back into numbers. */
-export function readCell(text: string): Omit<Cell, 'band'> {
-  const m = /S(\d|–)\s*M(\d|–)\s*T(\d|–)/.exec(text.replace(/\s+/g, ' '));
-  const n = (s: string | undefined) => (s === undefined || s === '–' ? null : Number(s));
-  return { self: n(m?.[1]), manager: n(m?.[2]), target: n(m?.[3]) };
+/**
+ * A cell link's numbers, back from its bars (MatrixTable.astro): three <i>,
+ * self, manager and target, each with class "l0".."l4", or none where there
+ * is no number.
+ */
+export function readCell(a: Element | null | undefined): Omit<Cell, 'band'> {
+  const bars = Array.from(a?.querySelectorAll(':scope > i') ?? []);
+  const n = (i: number) => {
+    const m = /\bl(\d)\b/.exec(bars[i]?.className ?? '');
+    return m ? Number(m[1]) : null;
+  };
+  return { self: n(0), manager: n(1), target: n(2) };
+}
+
+/** The bars for a cell, as the server draws them. */
+function drawCell(doc: Document, a: HTMLAnchorElement, cell: Cell & { description: string }) {
+  const bar = (n: number | null) => {
+    const i = doc.createElement('i');
+    if (n !== null) i.className = `l${n}`;
+    return i;
+  };
+  a.replaceChildren(bar(cell.self), bar(cell.manager), bar(cell.target));
+  a.setAttribute('aria-label', cell.description);
 }
 
 const current = (c: Omit<Cell, 'band'>) => c.manager ?? c.self;
@@ -166,7 +184,7 @@ export function enhanceMatrix(doc: Document): void {
     const person = tr.cells[0]?.querySelector('a')?.textContent?.trim() ?? '';
     const skill = th?.textContent?.trim() ?? '';
     editing = { a, personId, skillId, person, skill };
-    const cell = readCell(a.textContent ?? '');
+    const cell = readCell(a);
     form!.querySelector('[data-person]')!.textContent = person;
     form!.querySelector('[data-skill]')!.textContent = skill;
     const v = (n: number | null) => (n === null ? 'not rated' : String(n));
@@ -232,16 +250,15 @@ export function enhanceMatrix(doc: Document): void {
     }
   });
 
-  function updateCell(a: HTMLAnchorElement, cell: Cell) {
-    const v = (n: number | null) => (n === null ? '–' : String(n));
-    a.replaceChildren(`S${v(cell.self)} M${v(cell.manager)}`, doc.createElement('br'), `T${v(cell.target)}`);
+  function updateCell(a: HTMLAnchorElement, cell: Cell & { description: string }) {
+    drawCell(doc, a, cell);
     const td = a.parentElement as HTMLTableCellElement;
     td.className = `c b-${cell.band}`;
     const tr = td.parentElement as HTMLTableRowElement;
-    // The row's total gap and the column's coverage follow from the cells' texts.
+    // The row's total gap and the column's coverage follow from the cells' bars.
     let gap = 0;
     for (const other of Array.from(tr.cells).slice(firstSkill)) {
-      const c = readCell(other.textContent ?? '');
+      const c = readCell(other.querySelector(':scope > a'));
       const level = current(c);
       if (c.target !== null && level !== null) gap += Math.max(c.target - level, 0);
     }
@@ -249,7 +266,7 @@ export function enhanceMatrix(doc: Document): void {
     if (total) total.textContent = String(gap);
     let holders = 0;
     for (const row of Array.from(body!.rows)) {
-      const level = current(readCell(row.cells[td.cellIndex]?.textContent ?? ''));
+      const level = current(readCell(row.cells[td.cellIndex]?.querySelector(':scope > a')));
       if (level !== null && level >= PROFICIENT) holders++;
     }
     const cov = coverageRow.cells[td.cellIndex];
