@@ -90,6 +90,9 @@ export const requiredDate = (missing: string) =>
     .refine(realDate, { error: DATE_FORMAT })
     .refine(inRange, { error: DATE_RANGE });
 
+/** A checkbox that must be ticked (value "yes") before a step that cannot be undone in one click: `message` says what it confirms. */
+export const ticked = (message: string) => z.literal('yes', { error: message });
+
 /** One of a fixed list of choices (a select's values). */
 export const choiceOf = <const T extends readonly [string, ...string[]]>(values: T, message: string) => z.enum(values, { error: message });
 
