@@ -377,6 +377,15 @@ describe('renewals', () => {
     await expectDenied(400, () => renewRecord(t.db, ctx('tom'), String(current!.id), { earnedOn: '2026-12-01' }, content));
   });
 
+  it('keeps the credential id when the renewal form does not send one, and takes a new one when it does', async () => {
+    const [, current] = await recordsOf(actors.tom.id, 'pmi-capm');
+    expect(current!.credentialId).toBe('CAPM-NEW');
+    const kept = unwrap(await renewRecord(t.db, ctx('tom'), String(current!.id), { earnedOn: '2026-11-21' }, content));
+    expect(kept).toMatchObject({ renewsRecordId: current!.id, credentialId: 'CAPM-NEW' });
+    const changed = unwrap(await renewRecord(t.db, ctx('tom'), String(kept.id), { earnedOn: TODAY, credentialId: 'CAPM-3' }, content));
+    expect(changed.credentialId).toBe('CAPM-3');
+  });
+
   it("refuses renewals of someone else's record: 404, nothing changed", async () => {
     const itil = await recordsOf(actors.ioana.id, 'itil4-foundation');
     for (const who of ['tom', 'manager', 'admin', 'foreignAdmin'] as const) {
