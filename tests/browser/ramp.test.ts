@@ -200,7 +200,7 @@ describe('access over HTTP', () => {
     await expectRejectedForm(res, [
       'Choose the person the plan is for.',
       'Choose a template from the list.',
-      'Enter a real date as YYYY-MM-DD.',
+      'Pick a date that exists on the calendar.',
       'value="2026-02-31"',
     ]);
   });

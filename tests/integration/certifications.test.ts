@@ -285,7 +285,7 @@ describe('records', () => {
       /cannot be in the future \(today is 2026-11-22\)/,
     ],
     ['an expiry before the earned date', { ...earnedPmp, expiresOn: '2024-01-01' }, 'expiresOn', /must be after the earned date/],
-    ['an impossible date', { ...earnedPmp, earnedOn: '2025-02-29' }, 'earnedOn', /real date/],
+    ['an impossible date', { ...earnedPmp, earnedOn: '2025-02-29' }, 'earnedOn', /exists on the calendar/],
     ['no earned date for an earned record', { ...earnedPmp, earnedOn: '' }, 'earnedOn', /Enter the date you earned it/],
     ['a javascript: URL', { ...earnedPmp, verificationUrl: 'javascript:alert(1)' }, 'verificationUrl', /https:\/\/ or http:\/\//],
     ['an ftp URL', { ...earnedPmp, verificationUrl: 'ftp://example.com/cert' }, 'verificationUrl', /https:\/\//],

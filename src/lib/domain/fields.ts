@@ -68,7 +68,9 @@ export const optionalWebLink = (max = 500) =>
 
 const realDate = (v: string) => isIsoDate(v);
 const inRange = (v: string) => v >= EARLIEST_DATE && v <= LATEST_DATE;
-const DATE_FORMAT = 'Enter a real date as YYYY-MM-DD.';
+// Said next to a date picker, which shows dates in the browser's own format (31/03/2026, 03/31/2026…):
+// a format string here would contradict it. Only an impossible date reaches this message.
+const DATE_FORMAT = 'Pick a date that exists on the calendar.';
 const DATE_RANGE = `Enter a date between ${EARLIEST_DATE.slice(0, 4)} and ${LATEST_DATE.slice(0, 4)}.`;
 
 /** A calendar date that may be left empty (null then). */
