@@ -157,9 +157,7 @@ describe('printing', () => {
 
   it('prints a guide with margins, every tier column and its sources and caveats open', async () => {
     const page = await open('/roles/operations-manager/');
-    const tiers = await page
-      .locator('.targets table thead th')
-      .evaluateAll((ths) => ths.slice(1).map((th) => th.textContent!.trim()));
+    const tiers = await page.locator('.targets table thead th').evaluateAll((ths) => ths.slice(1).map((th) => th.textContent!.trim()));
     expect(tiers.length).toBeGreaterThanOrEqual(3);
     const caveat = (await page.locator('details.sourcing li').first().textContent())!.replace(/\s+/g, ' ').trim().slice(0, 60);
 
