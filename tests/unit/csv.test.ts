@@ -95,7 +95,7 @@ describe('parseCsv', () => {
   });
 
   it('returns nothing for an empty file', () => {
-    expect(parseCsv('')).toEqual({ records: [], problems: [] });
+    expect(parseCsv('')).toEqual({ records: [], problems: [], separator: ',', emptyRows: 0 });
     expect(parseCsv('\n\n').records).toEqual([]);
   });
 });
