@@ -188,7 +188,7 @@ describe('properties', () => {
     'tom.becker@demo.opspath.test,spreadsheets,2,2999-12-31,',
     'tom.becker@demo.opspath.test,spreadsheets,2,2024-13-01,',
     ',spreadsheets,2,,',
-    'tom.becker@demo.opspath.test,spreadsheets,2,01/11/2025,',
+    'tom.becker@demo.opspath.test,spreadsheets,2,11/13/2025,', // month-first, in a day-first organisation
     'tom.becker@demo\u200B.opspath.test,spreadsheets,2,,',
     'not an email,spreadsheets,2,,',
   ];
