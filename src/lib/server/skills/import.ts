@@ -27,6 +27,8 @@ import { listOrgSkills } from './queries.ts';
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 /** Multipart framing around the file: boundaries, part headers, the other fields. */
 const MULTIPART_OVERHEAD = 64 * 1024;
+/** A confirmed preview sends the text back as a form field, whose line ends the browser turns into CRLF: room for that. */
+const CRLF_ALLOWANCE = 128 * 1024;
 
 export type Upload =
   | {
@@ -81,7 +83,7 @@ export async function readUploadedCsv(request: Request, field = 'file'): Promise
     message: `The file is too large (${megabytes(size)}). The limit is ${megabytes(MAX_IMPORT_BYTES)}: split it into smaller files and import them one after another.`,
   });
   if (!request.body) return { ok: false, status: 400, message: 'Choose a CSV file to import.' };
-  const body = await readBody(request, MAX_IMPORT_BYTES + MULTIPART_OVERHEAD);
+  const body = await readBody(request, MAX_IMPORT_BYTES + MULTIPART_OVERHEAD + CRLF_ALLOWANCE);
   if (!body.ok) return tooLarge(body.size);
   let form: FormData;
   try {
