@@ -4,17 +4,19 @@
 import { eq } from 'drizzle-orm';
 import { describeUrl, runWithDatabase, syncContent } from '#server/cli.ts';
 import { users } from '#server/db/schema.ts';
-import { migrateDatabase } from '#server/db/migrate.ts';
+import { describeMigration, migrateDatabase } from '#server/db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_ORG_NAME, DEMO_PASSWORD, isDatabaseEmpty, seedDemoOrganisation } from '#server/demo/index.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { deleteExpiredSessions, policyFromEnv } from '#server/auth/session.ts';
 
 await runWithDatabase('db:prepare', async (database, config) => {
   const { db } = database;
-  await migrateDatabase(database, config.DATABASE_URL);
+  const migration = await migrateDatabase(database, config.DATABASE_URL);
   await syncContent(db);
   const removed = await deleteExpiredSessions(db, { policy: policyFromEnv() });
-  console.log(`db:prepare: ${describeUrl(config.DATABASE_URL)} migrated${removed ? `; ${removed} expired session(s) removed` : ''}.`);
+  console.log(
+    `db:prepare: ${describeUrl(config.DATABASE_URL)}: ${describeMigration(migration)}${removed ? `; ${removed} expired session(s) removed` : ''}.`,
+  );
 
   if (config.NODE_ENV !== 'production' && (await isDatabaseEmpty(db))) {
     const content = loadCatalogsFromDisk();

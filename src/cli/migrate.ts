@@ -2,12 +2,12 @@
 // committed migrations in drizzle/, then syncs the skill catalog from content/
 // (idempotent). One step per deploy, before any server starts.
 import { describeUrl, runWithDatabase, syncContent } from '#server/cli.ts';
-import { migrateDatabase } from '#server/db/migrate.ts';
+import { describeMigration, migrateDatabase } from '#server/db/migrate.ts';
 
 await runWithDatabase('db:migrate', async (database, config) => {
-  await migrateDatabase(database, config.DATABASE_URL);
+  const migration = await migrateDatabase(database, config.DATABASE_URL);
   const { added, updated, retired } = await syncContent(database.db);
   console.log(
-    `db:migrate: ${describeUrl(config.DATABASE_URL)} migrated; skill catalog: ${added} added, ${updated} updated, ${retired} retired.`,
+    `db:migrate: ${describeUrl(config.DATABASE_URL)}: ${describeMigration(migration)}; skill catalog: ${added} added, ${updated} updated, ${retired} retired.`,
   );
 });

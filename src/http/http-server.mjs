@@ -243,7 +243,10 @@ export async function serve(config) {
     };
     res.writeHead = /** @type {typeof res.writeHead} */ (patched);
   }
-  server.keepAliveTimeout = 5_000;
+  // Longer than the 60 s idle timeout of common proxies and load balancers, so the side that
+  // reuses an idle connection is never the one surprised by its close (the 502 / "other side
+  // closed" race). SIGTERM still closes idle connections at once (shutdown below).
+  server.keepAliveTimeout = 65_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
 

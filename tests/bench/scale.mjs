@@ -328,7 +328,7 @@ export async function runScale({ row, results }) {
       const info = {
         "admin's whole-organisation skills matrix data (loadOrgMatrix)": () => loadOrgMatrix(db, p.admin.orgId),
         "admin's whole-organisation compliance matrix (complianceMatrixView, no team filter)": () =>
-          complianceMatrixView(db, p.admin, new URLSearchParams(), content, new Date()),
+          complianceMatrixView(db, p.admin, new URLSearchParams(), content, today),
       };
       for (const [name, fn] of Object.entries(info)) {
         const t = await timeAdaptive(fn, 3);

@@ -184,7 +184,7 @@ describe('form actions (POST), denied', () => {
 });
 
 describe('form actions (POST), allowed', () => {
-  it('the team’s manager edits, deactivates (ending the person’s sessions) and reactivates a member', async () => {
+  it('the team’s manager edits, deactivates once confirmed (ending the person’s sessions) and reactivates a member', async () => {
     const person = await createPerson(database, { label: 'allowed-edit', team: 'Warehouse Operations' });
     const theirBrowser = await signedIn(person.email, person.password);
     const path = `/app/team/${person.id}/`;
@@ -198,12 +198,25 @@ describe('form actions (POST), allowed', () => {
     expect(edited.status).toBe(303);
     expect(edited.headers.get('location')).toBe(`${path}?done=updated`);
 
-    const deactivated = await visitors.manager.post(path, { intent: 'deactivate' });
+    // One click is not enough: without the ticked "I understand" box nothing changes and the box says why.
+    const unconfirmed = await unchangedBy(() => visitors.manager.post(path, { intent: 'deactivate' }));
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toMatch(/id="deactivate-confirm-error"[^>]*>\s*Tick the box to confirm/);
+    expect((await theirBrowser.get('/app/')).status).toBe(200);
+
+    const deactivated = await visitors.manager.post(path, { intent: 'deactivate', confirm: 'yes' });
     expect(deactivated.headers.get('location')).toBe(`${path}?done=deactivated`);
     expectSignInRedirect(await theirBrowser.get('/app/'));
     expect((await new Visitor().post('/login', { email: person.email, password: person.password })).status).toBe(400);
 
     expect((await visitors.manager.post(path, { intent: 'activate' })).status).toBe(303);
+
+    // "Recent changes" reads as sentences with who acted, not event codes and JSON.
+    const history = await (await visitors.manager.get(path)).text();
+    const recent = history.slice(history.indexOf('Recent changes'));
+    expect(recent).toMatch(/<td[^>]*>Maria Lopez<\/td><td[^>]*>Deactivated the account, ending 1 session<\/td>/);
+    expect(recent).toContain('Changed the name from “');
+    expect(recent).not.toMatch(/user\.(deactivated|updated)|\{&quot;|\{"/);
     expect((await new Visitor().signIn(person.email, person.password)).cookie).not.toBeNull();
   });
 

@@ -68,7 +68,7 @@ describe('manager', () => {
     await expect(page.getByRole('link', { name: 'Admin', exact: true }).count()).resolves.toBe(0);
   });
 
-  it('adds a person, sees field errors first, then edits and deactivates them', async () => {
+  it('adds a person, sees field errors first, then edits and deactivates them once confirmed', async () => {
     const { page } = await as('manager@demo.opspath.test');
     await page.goto(`${base}/app/team/`);
     await checkA11y(page, 'my team');
@@ -97,6 +97,12 @@ describe('manager', () => {
     await expect(page.getByRole('status').textContent()).resolves.toBe('Changes saved.');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Robin Edited');
 
+    // The first click without the box ticked deactivates nobody: the box gets an error.
+    await page.getByRole('button', { name: /Deactivate Robin Edited/ }).click();
+    await expect(page.locator('#deactivate-confirm-error').textContent()).resolves.toMatch(/Tick the box to confirm/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.not.toContain('Deactivated');
+    await checkA11y(page, 'deactivation not confirmed');
+    await page.getByLabel(/I understand: Robin Edited is signed out everywhere/).check();
     await page.getByRole('button', { name: /Deactivate Robin Edited/ }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Deactivated');
     await checkA11y(page, 'deactivated person');

@@ -138,7 +138,10 @@ describe('anonymous and refused requests', () => {
   it("refuses members the matrix, export and settings; another team's id is 404 for a manager", async () => {
     const fresh = await createPerson(database, { label: 'cert-refused', team: 'Warehouse Operations' });
     const member = await signedIn(fresh.email, fresh.password);
-    expect((await member.get('/app/certifications/')).status).toBe(403);
+    // The matrix sends a member to their own certifications, as the skills matrix does with skills.
+    const matrix = await member.get('/app/certifications/');
+    expect(matrix.status).toBe(303);
+    expect(matrix.headers.get('location')).toBe('/app/certifications/me/');
     expect((await member.get('/app/certifications/export.csv')).status).toBe(403);
     expect((await member.get('/app/certifications/settings')).status).toBe(403);
     expect((await member.get('/app/certifications/me/')).status).toBe(200);

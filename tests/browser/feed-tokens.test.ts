@@ -63,7 +63,7 @@ describe('a calendar feed URL ends with the sessions', () => {
 
   it('after deactivation, and a reactivation does not revive it', async () => {
     const { person, feed } = await personWithFeed('feed-deactivated');
-    expect((await admin.post('/app/admin/', { intent: 'deactivate', userId: String(person.id) })).status).toBe(303);
+    expect((await admin.post('/app/admin/', { intent: 'deactivate', userId: String(person.id), confirm: 'yes' })).status).toBe(303);
     expect(await feedStatus(feed)).toBe(404);
     expect((await admin.post('/app/admin/', { intent: 'activate', userId: String(person.id) })).status).toBe(303);
     expect(await feedStatus(feed)).toBe(404);

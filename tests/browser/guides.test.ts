@@ -136,6 +136,20 @@ describe('portal pages', () => {
     const audited = await open(new URL(page.url()).pathname);
     await checkA11y(audited, 'compare pair');
     await audited.close();
+
+    // The same role on both sides is said so, with the other roles to pick from, not swapped for another role.
+    await page.goto(`${baseUrl}/compare/`);
+    await page.selectOption('#a', 'operations-officer');
+    await page.selectOption('#b', 'operations-officer');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/compare\/operations-officer\/operations-officer\/$/);
+    await expect(page.getByTestId('same-role').innerText()).resolves.toContain('You chose Operations Officer on both sides');
+    await expect(page.getByRole('link', { name: 'Operations Officer vs Operations Manager' }).getAttribute('href')).resolves.toBe(
+      '/compare/operations-officer/operations-manager/',
+    );
+    const same = await open('/compare/operations-officer/operations-officer/');
+    await checkA11y(same, 'compare the same role');
+    await same.close();
     await noJs.close();
   });
 

@@ -73,9 +73,10 @@ function everyone(actions: readonly string[]) {
   return Object.fromEntries(SIGNED_IN.map((p) => [p, actions])) as Record<SignedIn, readonly string[]>;
 }
 
-/** Refusals that are a redirect elsewhere: a member asking for the managers' skills matrix is sent to their own skills. */
+/** Refusals that are a redirect elsewhere: a member asking for the managers' skills or compliance matrix is sent to their own view. */
 const REDIRECTED: Record<string, { to: string; personas: readonly SignedIn[] }> = {
   '/app/skills/': { to: '/app/skills/me/', personas: ['otherMember', 'foreignMember'] },
+  '/app/certifications/': { to: '/app/certifications/me/', personas: ['otherMember', 'foreignMember'] },
 };
 
 /**

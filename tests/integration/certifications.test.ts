@@ -285,7 +285,7 @@ describe('records', () => {
       /cannot be in the future \(today is 2026-11-22\)/,
     ],
     ['an expiry before the earned date', { ...earnedPmp, expiresOn: '2024-01-01' }, 'expiresOn', /must be after the earned date/],
-    ['an impossible date', { ...earnedPmp, earnedOn: '2025-02-29' }, 'earnedOn', /real date/],
+    ['an impossible date', { ...earnedPmp, earnedOn: '2025-02-29' }, 'earnedOn', /exists on the calendar/],
     ['no earned date for an earned record', { ...earnedPmp, earnedOn: '' }, 'earnedOn', /Enter the date you earned it/],
     ['a javascript: URL', { ...earnedPmp, verificationUrl: 'javascript:alert(1)' }, 'verificationUrl', /https:\/\/ or http:\/\//],
     ['an ftp URL', { ...earnedPmp, verificationUrl: 'ftp://example.com/cert' }, 'verificationUrl', /https:\/\//],
@@ -375,6 +375,15 @@ describe('renewals', () => {
     await expectDenied(409, () => renewRecord(t.db, ctx('tom'), String(old!.id), { earnedOn: '2026-11-21' }, content));
     await expectDenied(400, () => renewRecord(t.db, ctx('tom'), String(current!.id), { earnedOn: '2026-11-19' }, content));
     await expectDenied(400, () => renewRecord(t.db, ctx('tom'), String(current!.id), { earnedOn: '2026-12-01' }, content));
+  });
+
+  it('keeps the credential id when the renewal form does not send one, and takes a new one when it does', async () => {
+    const [, current] = await recordsOf(actors.tom.id, 'pmi-capm');
+    expect(current!.credentialId).toBe('CAPM-NEW');
+    const kept = unwrap(await renewRecord(t.db, ctx('tom'), String(current!.id), { earnedOn: '2026-11-21' }, content));
+    expect(kept).toMatchObject({ renewsRecordId: current!.id, credentialId: 'CAPM-NEW' });
+    const changed = unwrap(await renewRecord(t.db, ctx('tom'), String(kept.id), { earnedOn: TODAY, credentialId: 'CAPM-3' }, content));
+    expect(changed.credentialId).toBe('CAPM-3');
   });
 
   it("refuses renewals of someone else's record: 404, nothing changed", async () => {

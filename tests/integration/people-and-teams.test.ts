@@ -11,6 +11,7 @@ import {
   adminPage,
   changeUserRole,
   dashboard,
+  deactivatePerson,
   profilePage,
   setPersonActive,
   teamPage,
@@ -130,6 +131,31 @@ describe('updatePerson and setPersonActive', () => {
       before: { tier: tom.tier },
       after: { tier: 'senior' },
     });
+  });
+
+  it('deactivation from a form needs the ticked confirmation, and checks access before it', async () => {
+    const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
+    const member = asActor((await findUserByEmail(t.db, 'newhire@demo.opspath.test'))!);
+    // A member may not see a colleague's account: 404, not "tick the box".
+    expect(await deactivatePerson(t.db, ctx(member), String(tom.id), {})).toMatchObject({ ok: false, status: 404 });
+    for (const form of [{}, { confirm: '' }, { confirm: 'on' }] as Record<string, string>[]) {
+      const refused = await deactivatePerson(t.db, ctx(manager), String(tom.id), form);
+      expect(refused).toMatchObject({ ok: false, status: 400, fieldErrors: { confirm: expect.stringMatching(/Tick the box/) } });
+    }
+    expect((await findUserByEmail(t.db, tom.email))!.active).toBe(true);
+    expect(await deactivatePerson(t.db, ctx(manager), String(tom.id), { confirm: 'yes' })).toMatchObject({
+      ok: true,
+      value: { active: false },
+    });
+    expect(await setPersonActive(t.db, ctx(manager), String(tom.id), true)).toMatchObject({ ok: true, value: { active: true } });
+  });
+
+  it('the person page’s history names who acted', async () => {
+    const tom = (await findUserByEmail(t.db, 'tom.becker@demo.opspath.test'))!;
+    const page = await profilePage(t.db, ctx(manager), String(tom.id));
+    if (!page.ok) throw new Error('profile page refused');
+    const managerName = (await findUserByEmail(t.db, 'manager@demo.opspath.test'))!.displayName;
+    expect(page.value.history.find((h) => h.action === 'user.activated')).toMatchObject({ actorName: managerName });
   });
 
   it('deactivation ends the person’s sessions and blocks sign-in; reactivation restores sign-in', async () => {
@@ -311,6 +337,10 @@ describe('page reads', () => {
     if (!home.ok) throw new Error('refused');
     expect(home.value.organisation).toBeNull();
     expect(home.value.managedTeams?.map((x) => x.id)).toEqual((await listManageableTeams(t.db, manager)).map((x) => x.id));
+    // Their own profile names the team they run (they are a member of none), not "Not in a team".
+    expect(home.value.own).toMatchObject({ teams: [], manages: expect.arrayContaining(['Warehouse Operations']) });
+    const profile = await profilePage(t.db, ctx(admin), String(managerUser.id));
+    expect(profile).toMatchObject({ ok: true, value: { manages: expect.arrayContaining(['Warehouse Operations']) } });
   });
 });
 

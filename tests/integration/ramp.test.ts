@@ -186,13 +186,13 @@ describe('starting a plan', () => {
     expect(errorsOf(r)).toMatchObject({
       personId: 'Choose the person the plan is for.',
       templateRole: 'Choose a template from the list.',
-      startDate: 'Enter a real date as YYYY-MM-DD.',
+      startDate: 'Pick a date that exists on the calendar.',
     });
   });
 
   it.each([
-    ['not a date', 'tomorrow', /real date/],
-    ['impossible day', '2026-13-01', /real date/],
+    ['not a date', 'tomorrow', /exists on the calendar/],
+    ['impossible day', '2026-13-01', /exists on the calendar/],
     ['more than a year ahead', '2028-01-01', /between 2025-11-22 and 2027-11-22/],
     ['more than a year ago', '2025-01-01', /between/],
   ])('rejects a start date that is %s', async (_name, startDate, message) => {

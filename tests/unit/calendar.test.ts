@@ -9,6 +9,7 @@ import {
   daysBetween,
   formatDay,
   formatInstant,
+  formatInstantIn,
   formatLongDay,
   formatMonth,
   isIsoDate,
@@ -173,5 +174,12 @@ describe('formatting', () => {
 
   it('writes instants in UTC and says so', () => {
     expect(formatInstant(new Date('2026-11-02T09:05:00Z'))).toBe('Nov 2, 2026, 9:05 AM UTC');
+  });
+
+  it("writes an instant on the organisation's clock and names the zone, across a date line", () => {
+    const lateUtc = new Date('2026-11-02T23:30:00Z');
+    expect(formatInstantIn(lateUtc, 'Europe/Bucharest')).toBe('Nov 3, 2026, 1:30 AM (Europe/Bucharest)');
+    expect(formatInstantIn(lateUtc, 'America/New_York')).toBe('Nov 2, 2026, 6:30 PM (America/New_York)');
+    expect(formatInstantIn(lateUtc, 'Not/AZone')).toBe('Nov 2, 2026, 11:30 PM (UTC)');
   });
 });

@@ -8,6 +8,7 @@ import {
   currentPlan,
   currentRecord,
   describeDaysLeft,
+  describeReminder,
   DEFAULT_LEAD_DAYS,
   dueReminder,
   historyOf,
@@ -280,6 +281,16 @@ describe('reminders', () => {
 
   it('describes the days left', () => {
     expect(describeDaysLeft(20)).toBe('Expires in 20 days');
+    // An expired certificate is not an early reminder any more (it read "7-day reminder, due since …").
+    const expired = describeReminder({ daysLeft: -61, expiresOn: '2026-10-02', leadDays: 7, date: '2026-09-25' });
+    expect(expired).toEqual({
+      badge: 'Expired 61 days ago',
+      tone: 'danger',
+      detail: expect.stringMatching(/^on .+\. It is no longer valid/),
+    });
+    expect(expired.detail).not.toMatch(/reminder/);
+    const early = describeReminder({ daysLeft: 21, expiresOn: '2026-12-23', leadDays: 30, date: '2026-11-23' });
+    expect(early).toMatchObject({ badge: 'Expires in 21 days', tone: 'warn', detail: expect.stringMatching(/30-day reminder, due since/) });
     expect(describeDaysLeft(0)).toBe('Expires today');
     expect(describeDaysLeft(-3)).toBe('Expired 3 days ago');
   });

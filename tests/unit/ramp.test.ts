@@ -22,6 +22,7 @@ import {
   planRag,
   positionLabel,
   progressOf,
+  startLabel,
   relativeDue,
   taskStates,
   type TaskState,
@@ -86,12 +87,15 @@ describe('due dates', () => {
 });
 
 describe('progress', () => {
-  it('is done / total with the percentage rounded down', () => {
+  it('is done / total with the percentage rounded to the nearest', () => {
     expect(progressOf([task(1, true), task(2), task(3)])).toEqual({ done: 1, total: 3, percent: 33 });
-    expect(progressOf([task(1, true), task(2, true), task(3)])).toEqual({ done: 2, total: 3, percent: 66 });
-    // 22 of 23 is 95.6 %: never shown as 100 % while a task is open.
+    expect(progressOf([task(1, true), task(2, true), task(3)])).toEqual({ done: 2, total: 3, percent: 67 });
+    // 22 of 23 is 95.65 %.
     const almost = [...Array.from({ length: 22 }, (_, i) => task(i + 1, true)), task(23)];
-    expect(progressOf(almost).percent).toBe(95);
+    expect(progressOf(almost).percent).toBe(96);
+    // 199 of 200 is 99.5 %: never shown as 100 % while a task is open.
+    const nearly = [...Array.from({ length: 199 }, (_, i) => task((i % 90) + 1, true)), task(90)];
+    expect(progressOf(nearly).percent).toBe(99);
     expect(progressOf([]).percent).toBe(0);
   });
 
@@ -116,6 +120,13 @@ describe('today’s position', () => {
     expect(positionLabel(planPosition(START, '2026-11-01'))).toBe('Starts tomorrow');
     expect(positionLabel(planPosition(START, '2026-10-30'))).toBe('Starts in 3 days');
     expect(positionLabel(planPosition(START, onDay(120)))).toMatch(/Finished/);
+  });
+
+  it('speaks of the start date in the future before day 1 and in the past from day 1', () => {
+    const day = formatLongDay(START);
+    expect(startLabel(START, '2026-10-30')).toBe(`Starts on ${day}`);
+    expect(startLabel(START, START)).toBe(`Started on ${day}`);
+    expect(startLabel(START, onDay(40))).toBe(`Started on ${day}`);
   });
 });
 

@@ -166,6 +166,21 @@ export function formatInstant(at: Date): string {
   return instantFormat.format(at) + ' UTC';
 }
 
+const zoneInstantFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * An instant on the organisation's clock, naming the zone: 'Nov 2, 2026, 11:00 AM (Europe/Bucharest)'.
+ * What a sheet of paper says it was printed at, read by people who work in that zone.
+ */
+export function formatInstantIn(at: Date, timeZone: string): string {
+  const zone = organisationTimeZone(timeZone);
+  let f = zoneInstantFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+    if (zoneInstantFormats.size < 1000) zoneInstantFormats.set(zone, f);
+  }
+  return `${f.format(at)} (${zone})`;
+}
+
 /** '2026-11' -> 'Nov 2026'. */
 export function formatMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);

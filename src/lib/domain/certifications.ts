@@ -17,7 +17,7 @@
 // - A renewal is a new record; the newest earned record of a certification
 //   decides its state and older ones stay as history.
 
-import { addDays, addMonths, daysBetween, monthOf, type IsoDate } from './calendar.ts';
+import { addDays, addMonths, daysBetween, formatDay, monthOf, type IsoDate } from './calendar.ts';
 
 export const CERTIFICATION_STATUSES = ['planned', 'in_progress', 'earned'] as const;
 export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
@@ -269,6 +269,31 @@ export function describeDaysLeft(daysLeft: number): string {
   if (daysLeft === 0) return 'Expires today';
   if (daysLeft === -1) return 'Expired yesterday';
   return `Expired ${-daysLeft} days ago`;
+}
+
+/**
+ * How a due reminder reads. Before the expiry date it is the early reminder it
+ * is ("30-day reminder, due since …"); once the certificate has expired, the
+ * reminder's lead time no longer matters and it says so instead.
+ */
+export function describeReminder(r: { daysLeft: number; expiresOn: IsoDate; leadDays: number; date: IsoDate }): {
+  badge: string;
+  tone: 'danger' | 'warn';
+  detail: string;
+} {
+  const badge = describeDaysLeft(r.daysLeft);
+  if (r.daysLeft < 0) {
+    return {
+      badge,
+      tone: 'danger',
+      detail: `on ${formatDay(r.expiresOn)}. It is no longer valid: renew it, or record the renewal if it was done.`,
+    };
+  }
+  return {
+    badge,
+    tone: r.daysLeft === 0 ? 'danger' : 'warn',
+    detail: `on ${formatDay(r.expiresOn)}. ${r.leadDays}-day reminder, due since ${formatDay(r.date)}.`,
+  };
 }
 
 // --- calendar events ----------------------------------------------------------------

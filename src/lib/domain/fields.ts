@@ -68,7 +68,9 @@ export const optionalWebLink = (max = 500) =>
 
 const realDate = (v: string) => isIsoDate(v);
 const inRange = (v: string) => v >= EARLIEST_DATE && v <= LATEST_DATE;
-const DATE_FORMAT = 'Enter a real date as YYYY-MM-DD.';
+// Said next to a date picker, which shows dates in the browser's own format (31/03/2026, 03/31/2026…):
+// a format string here would contradict it. Only an impossible date reaches this message.
+const DATE_FORMAT = 'Pick a date that exists on the calendar.';
 const DATE_RANGE = `Enter a date between ${EARLIEST_DATE.slice(0, 4)} and ${LATEST_DATE.slice(0, 4)}.`;
 
 /** A calendar date that may be left empty (null then). */
@@ -89,6 +91,9 @@ export const requiredDate = (missing: string) =>
     .min(1, { error: missing })
     .refine(realDate, { error: DATE_FORMAT })
     .refine(inRange, { error: DATE_RANGE });
+
+/** A checkbox that must be ticked (value "yes") before a step that cannot be undone in one click: `message` says what it confirms. */
+export const ticked = (message: string) => z.literal('yes', { error: message });
 
 /** One of a fixed list of choices (a select's values). */
 export const choiceOf = <const T extends readonly [string, ...string[]]>(values: T, message: string) => z.enum(values, { error: message });

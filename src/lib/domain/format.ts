@@ -18,6 +18,18 @@ export function formatYears(min: number, max: number | null): string {
   return max === null ? `${min}+ years` : `${min}–${max} years`;
 }
 
+/**
+ * `part` of `whole` in whole percent, rounded to the nearest (2 of 3 is 67 %),
+ * except that 0 % and 100 % mean "none" and "all": 22 of 23 shows 99 %, not
+ * 100 %, and 1 of 300 shows 1 %, so a bar never looks finished or untouched
+ * when it is not. 0 for an empty whole. Every progress figure goes through here.
+ */
+export function wholePercent(part: number, whole: number): number {
+  if (whole <= 0 || part <= 0) return 0;
+  if (part >= whole) return 100;
+  return Math.min(99, Math.max(1, Math.round((part * 100) / whole)));
+}
+
 export function formatPercent(value: number): string {
   const sign = value > 0 ? '+' : value < 0 ? '−' : '';
   return `${sign}${Math.abs(value).toLocaleString('en-US', { maximumFractionDigits: 1 })}%`;

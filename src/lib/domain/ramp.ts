@@ -14,7 +14,8 @@
 // manager who wants a weekday simply edits the due day. Overdue days are
 // calendar days too.
 
-import { addDays, daysBetween } from './calendar.ts';
+import { addDays, daysBetween, formatLongDay } from './calendar.ts';
+import { wholePercent } from './format.ts';
 
 export const PLAN_LENGTH_DAYS = 90;
 
@@ -75,11 +76,11 @@ export const taskStates = (
 
 export type Progress = { done: number; total: number; percent: number };
 
-/** Done / total, the percentage rounded down (so 100 % means every task is done); 0 % for no tasks. */
+/** Done / total, the percentage from wholePercent (nearest, but 100 % only when every task is done); 0 % for no tasks. */
 export function progressOf(tasks: readonly Pick<TaskState, 'done'>[]): Progress {
   const done = tasks.filter((t) => t.done).length;
   const total = tasks.length;
-  return { done, total, percent: total === 0 ? 0 : Math.floor((done * 100) / total) };
+  return { done, total, percent: wholePercent(done, total) };
 }
 
 /** Progress per phase, in phase order; a task belongs to the phase of its due day. */
@@ -115,6 +116,11 @@ export function positionLabel(position: PlanPosition): string {
     case 'finished':
       return `Finished: all ${PLAN_LENGTH_DAYS} days have passed`;
   }
+}
+
+/** When the plan starts, in the tense today calls for: "Starts on …" ahead of day 1, "Started on …" from day 1. */
+export function startLabel(startDate: string, today: string): string {
+  return `${daysBetween(startDate, today) < 0 ? 'Starts' : 'Started'} on ${formatLongDay(startDate)}`;
 }
 
 // --- due lists --------------------------------------------------------------------
@@ -161,10 +167,10 @@ export function nextDueTask<T extends TaskState>(tasks: readonly T[]): T | null 
 
 // --- RAG ------------------------------------------------------------------------------
 
-/** Share of the 90 days that has fully passed, in whole percent (0 on day 1, 100 after day 90). */
+/** Share of the 90 days that has fully passed, in whole percent as wholePercent rounds it (0 on day 1, 100 after day 90). */
 export function expectedPercent(startDate: string, today: string): number {
   const elapsed = Math.min(PLAN_LENGTH_DAYS, Math.max(0, daysBetween(startDate, today)));
-  return Math.floor((elapsed * 100) / PLAN_LENGTH_DAYS);
+  return wholePercent(elapsed, PLAN_LENGTH_DAYS);
 }
 
 export type RagLevel = 'red' | 'amber' | 'green';

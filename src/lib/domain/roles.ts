@@ -63,11 +63,13 @@ export function compareCertifications(a: Role, b: Role): SkillComparison {
 
 /**
  * Reads a comparison pair from query values, falling back to neighbours on the
- * ladder so the page always shows a meaningful pair.
+ * ladder for a missing or unknown role. The same role twice stays the same
+ * role twice: its page says so and offers the others, rather than quietly
+ * comparing with a role nobody chose.
  */
 export function pickPair(slugs: readonly string[], a: string | null, b: string | null): [string, string] {
   const first = a && slugs.includes(a) ? a : (slugs[1] ?? slugs[0]!);
-  let second = b && slugs.includes(b) && b !== first ? b : undefined;
+  let second = b && slugs.includes(b) ? b : undefined;
   if (!second) second = slugs[slugs.indexOf(first) + 1] ?? slugs[slugs.indexOf(first) - 1] ?? first;
   return [first, second];
 }

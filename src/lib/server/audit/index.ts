@@ -4,7 +4,7 @@
 // be committed. The table refuses UPDATE and DELETE (migration 0001).
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '#server/db/client.ts';
-import { auditLog, type User } from '#server/db/schema.ts';
+import { auditLog, users, type User } from '#server/db/schema.ts';
 
 export type AuditAction =
   | 'org.created'
@@ -138,12 +138,14 @@ export function changedFields<T extends Record<string, unknown>>(before: T, afte
   };
 }
 
-/** The newest audit rows about one target (for the person page). */
+/** The newest audit rows about one target (for the person page), each with the name of who acted (null when no one did). */
 export async function auditTrail(db: Executor, target: AuditTarget, limit = 20) {
-  return db
-    .select()
+  const rows = await db
+    .select({ entry: auditLog, actorName: users.displayName })
     .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .where(and(eq(auditLog.targetType, target.type), eq(auditLog.targetId, String(target.id))))
     .orderBy(desc(auditLog.id))
     .limit(limit);
+  return rows.map((r) => ({ ...r.entry, actorName: r.actorName }));
 }

@@ -367,6 +367,8 @@ export const renewRecord: OwnRecordAction = (db, ctx, rawRecordId, form, content
         userId: record.userId,
         certificationId: record.certificationId,
         ...detailColumns(entry, v),
+        // Most issuers keep the credential id across renewals: a form that does not send the field keeps it.
+        credentialId: Object.hasOwn(form, 'credentialId') ? v.credentialId : record.credentialId,
         renewsRecordId: record.id,
         createdBy: ctx.actor.id,
         createdAt: ctx.now,

@@ -13,7 +13,7 @@ import { teams, users, type User } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
-import { profileSchema, roleChangeSchema } from './forms.ts';
+import { deactivationSchema, profileSchema, roleChangeSchema } from './forms.ts';
 import { withoutHash } from './queries.ts';
 
 type Guard = (actor: Actor, target: User, teamContext: TeamContext) => boolean;
@@ -70,6 +70,11 @@ export async function updatePerson(
       next,
     );
     if (Object.keys(diff.after).length === 0) return ok(withoutHash(target));
+    // Role and tier are one choice: record both when either changes, so the history can name the position.
+    if ('jobRole' in diff.after || 'tier' in diff.after) {
+      Object.assign(diff.before, { jobRole: target.jobRole, tier: target.tier });
+      Object.assign(diff.after, { jobRole: next.jobRole, tier: next.tier });
+    }
     const [updated] = await tx
       .update(users)
       .set({ ...next, updatedAt: ctx.now })
@@ -87,20 +92,41 @@ export async function setPersonActive(
   rawId: string | undefined,
   active: boolean,
 ): Promise<Outcome<UserProfile>> {
+  return editPerson(db, ctx, rawId, canSetUserActive, (tx, target) => applyActive(tx, ctx, target, active));
+}
+
+/**
+ * Deactivation from a form: the same change as setPersonActive(…, false), once
+ * the form's "I understand" box is ticked. Access is checked first, so someone
+ * who may not deactivate this person learns nothing from the missing tick.
+ */
+export async function deactivatePerson(
+  db: Db,
+  ctx: ActionContext,
+  rawId: string | undefined,
+  form: FormValues,
+): Promise<Outcome<UserProfile>> {
   return editPerson(db, ctx, rawId, canSetUserActive, async (tx, target) => {
-    if (target.active === active) return ok(withoutHash(target));
-    const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
-    const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
-    if (!active) await revokeFeedTokensOf(tx, ctx, target.id);
-    await writeActorAudit(
-      tx,
-      ctx,
-      active ? 'user.activated' : 'user.deactivated',
-      { type: 'user', id: target.id },
-      { before: { active: target.active }, after: { active, ...(active ? {} : { endedSessions }) } },
-    );
-    return ok(withoutHash(updated!));
+    if (!target.active) return ok(withoutHash(target));
+    const confirmed = parseInput(deactivationSchema, form);
+    if (!confirmed.ok) return confirmed;
+    return applyActive(tx, ctx, target, false);
   });
+}
+
+async function applyActive(tx: Tx, ctx: ActionContext, target: User, active: boolean): Promise<Outcome<UserProfile>> {
+  if (target.active === active) return ok(withoutHash(target));
+  const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
+  const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
+  if (!active) await revokeFeedTokensOf(tx, ctx, target.id);
+  await writeActorAudit(
+    tx,
+    ctx,
+    active ? 'user.activated' : 'user.deactivated',
+    { type: 'user', id: target.id },
+    { before: { active: target.active }, after: { active, ...(active ? {} : { endedSessions }) } },
+  );
+  return ok(withoutHash(updated!));
 }
 
 /**

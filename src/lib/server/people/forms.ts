@@ -4,7 +4,7 @@
 // since it is checked against the job-role catalog.
 import { z } from 'zod';
 import { USER_ROLES } from '#domain/access.ts';
-import { choiceOf, emailAddress, personName, requiredDate } from '#domain/fields.ts';
+import { choiceOf, emailAddress, personName, requiredDate, ticked } from '#domain/fields.ts';
 import { isValidPosition, parsePosition, type JobRoleCatalog } from '#domain/job-roles.ts';
 import { passwordSchema } from '#server/auth/password.ts';
 
@@ -40,3 +40,8 @@ export const newPersonSchema = (catalog: JobRoleCatalog) =>
     });
 
 export const roleChangeSchema = z.object({ role: accountRole });
+
+/** Deactivation ends every session at once, so the form asks for a ticked box first (no JavaScript needed). */
+export const deactivationSchema = z.object({
+  confirm: ticked('Tick the box to confirm: deactivating ends their sessions and stops them signing in.'),
+});

@@ -32,10 +32,10 @@ import {
   loadTeamContext,
   type TeamSummary,
 } from '#server/teams/queries.ts';
-import { getPerson, listOrgPeople, listPeopleInTeams, orgCounts, teamsOfPerson, type TeamPerson } from './queries.ts';
+import { getPerson, listOrgPeople, listPeopleInTeams, orgCounts, teamsManagedBy, teamsOfPerson, type TeamPerson } from './queries.ts';
 
 export { addPerson, type AddedPerson } from './add.ts';
-export { changeUserRole, setPersonActive, updatePerson } from './changes.ts';
+export { changeUserRole, deactivatePerson, setPersonActive, updatePerson } from './changes.ts';
 export type { TeamPerson } from './queries.ts';
 
 /** A person as a list shows them, with their ramp day ("Day 21 of 90") while they ramp up. */
@@ -80,10 +80,12 @@ export type ProfilePage = {
   person: UserProfile;
   ramp: string | null;
   teams: PersonTeam[];
+  /** Names of the teams the person manages. */
+  manages: string[];
   mayEdit: boolean;
   maySetActive: boolean;
   /** The newest changes to the person, for those who may edit them. */
-  history: AuditEntry[];
+  history: (AuditEntry & { actorName: string | null })[];
 };
 
 /** One person's page: 404 for an id the actor may not see, whatever it is. */
@@ -99,6 +101,7 @@ export async function profilePage(db: Executor, ctx: ActionContext, rawId: strin
     person,
     ramp: rampDayLabel(person.startDate, ctx.today),
     teams: await teamsOfPerson(db, person.id),
+    manages: await teamsManagedBy(db, person.id),
     mayEdit,
     maySetActive: canSetUserActive(actor, person, teamContext),
     history: mayEdit ? await auditTrail(db, { type: 'user', id: person.id }, 10) : [],
@@ -127,7 +130,7 @@ export type Dashboard = {
   /** Managers: the teams they manage, with their people. */
   managedTeams: TeamWithPeople[] | null;
   /** Everyone: their own teams and ramp day. */
-  own: { teams: PersonTeam[]; ramp: string | null };
+  own: { teams: PersonTeam[]; manages: string[]; ramp: string | null };
 };
 
 /** The people blocks of the dashboard, fitted to the role; everyone sees their own profile. */
@@ -137,6 +140,10 @@ export async function dashboard(db: Executor, user: UserProfile, today: IsoDate)
     ? { counts: await orgCounts(db, user.orgId), teamCount: await countTeams(db, user.orgId) }
     : null;
   const managedTeams = user.role === 'manager' ? await withMembers(db, await listManageableTeams(db, user), today) : null;
-  const own = { teams: await teamsOfPerson(db, user.id), ramp: rampDayLabel(user.startDate, today) };
+  const own = {
+    teams: await teamsOfPerson(db, user.id),
+    manages: await teamsManagedBy(db, user.id),
+    ramp: rampDayLabel(user.startDate, today),
+  };
   return ok({ organisation, managedTeams, own });
 }

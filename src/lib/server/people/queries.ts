@@ -45,6 +45,12 @@ export async function listOrgPeople(db: Executor, orgId: number): Promise<UserPr
 }
 
 /** The teams a person belongs to, with each team's manager. */
+/** The names of the teams a person manages (a manager usually belongs to none of them). */
+export async function teamsManagedBy(db: Executor, userId: number): Promise<string[]> {
+  const rows = await db.select({ name: teams.name }).from(teams).where(eq(teams.managerUserId, userId)).orderBy(asc(teams.name));
+  return rows.map((r) => r.name);
+}
+
 export async function teamsOfPerson(db: Executor, userId: number) {
   const manager = alias(users, 'manager');
   return db

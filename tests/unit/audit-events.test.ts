@@ -1,0 +1,59 @@
+// Audit events in words (the person page's "Recent changes"): every event a
+// person's page shows reads as a sentence, with no raw code or JSON.
+import { describe, expect, it } from 'vitest';
+import { auditActor, describeAuditEvent } from '#domain/audit-events.ts';
+import { formatLongDay } from '#domain/calendar.ts';
+
+describe('describeAuditEvent', () => {
+  it('says what changed on a profile, with dates and role names in words', () => {
+    const position = (role: string | null, tier: string | null) =>
+      `${role === 'operations-officer' ? 'Operations Officer' : role} · ${tier}`;
+    // updatePerson records role and tier together whenever either changes.
+    expect(
+      describeAuditEvent(
+        {
+          action: 'user.updated',
+          before: { displayName: 'Ana', startDate: '2026-09-01', jobRole: 'operations-officer', tier: 'junior' },
+          after: { displayName: 'Ana B.', startDate: '2026-09-02', jobRole: 'operations-officer', tier: 'senior' },
+        },
+        { position },
+      ),
+    ).toBe(
+      `Changed the name from “Ana” to “Ana B.”; the role and tier from Operations Officer · junior to Operations Officer · senior; the start date from ${formatLongDay('2026-09-01')} to ${formatLongDay('2026-09-02')}`,
+    );
+  });
+
+  it('words account events and counts ended sessions', () => {
+    expect(describeAuditEvent({ action: 'user.deactivated', before: { active: true }, after: { active: false, endedSessions: 2 } })).toBe(
+      'Deactivated the account, ending 2 sessions',
+    );
+    expect(describeAuditEvent({ action: 'user.activated', after: { active: true } })).toBe('Reactivated the account');
+    expect(
+      describeAuditEvent({ action: 'user.role_changed', before: { role: 'member' }, after: { role: 'manager', endedSessions: 1 } }),
+    ).toBe('Changed the account role from member to manager, ending 1 session');
+    expect(describeAuditEvent({ action: 'user.created', after: { role: 'member', startDate: '2026-10-01' } })).toBe(
+      `Added the person as member, starting ${formatLongDay('2026-10-01')}`,
+    );
+  });
+
+  it('names the skill and the level of a rating', () => {
+    const skills = new Map([['spreadsheets', 'Spreadsheets']]);
+    expect(describeAuditEvent({ action: 'skill.rated', after: { skillId: 'spreadsheets', kind: 'manager', level: 3 } }, { skills })).toBe(
+      'Gave a manager rating of 3 (Proficient) for Spreadsheets',
+    );
+  });
+
+  it('never shows a dotted code or JSON, even for an event it has no sentence for', () => {
+    const sentence = describeAuditEvent({ action: 'calendar.token_created', after: { x: 1 } });
+    expect(sentence).toBe('Token created');
+    expect(sentence).not.toMatch(/[.{}_]/);
+  });
+});
+
+describe('auditActor', () => {
+  it('is the actor’s name, else says who it was without one', () => {
+    expect(auditActor({ action: 'user.updated' }, 'Maria Ionescu')).toBe('Maria Ionescu');
+    expect(auditActor({ action: 'user.created' }, null)).toBe('The system');
+    expect(auditActor({ action: 'auth.sign_in_failed' }, null)).toBe('Someone at the sign-in page');
+  });
+});
