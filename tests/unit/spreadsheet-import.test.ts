@@ -44,10 +44,12 @@ describe('reading what spreadsheets write', () => {
     expect(check('email,skill,level\ntom@x.test,spreadsheets,2\n,,\n,,\n')).toMatchObject({ ok: true, reading: { emptyRows: 2 } });
   });
 
-  it('writes and reads a semicolon file, quoting semicolons but not commas', () => {
+  it('writes and reads a semicolon file, quoting either separator inside a cell', () => {
     const csv = toCsv([['a', 'b;c', 'd,e', '=1']], ';');
-    expect(csv).toBe(`a;"b;c";d,e;'=1`);
+    expect(csv).toBe(`a;"b;c";"d,e";'=1`);
     expect(parseCsv(csv).records[0]!.cells).toEqual(['a', 'b;c', 'd,e', "'=1"]);
+    // A comma file whose first cell holds a semicolon is still read as commas.
+    expect(parseCsv(toCsv([['x;y'], ['1']])).separator).toBe(',');
   });
 
   it('names an unclosed quote with its line, not "no ratings below the header"', () => {

@@ -28,18 +28,20 @@ export function csvSafeCell(value: CsvCell): string {
 // Quoted when it holds a comma, quote, line break or byte-order mark, or starts
 // or ends with a space (which some readers trim): the rule papaparse's writer
 // follows, so files keep the shape they had when toCsv was Papa.unparse.
-// A semicolon file quotes semicolons instead; commas inside it stay as they are.
-const NEEDS_QUOTES: Record<Separator, RegExp> = { ',': /[",\r\n\uFEFF]|^ | $/, ';': /[";\r\n\uFEFF]|^ | $/ };
+// Both separators are quoted whichever one the file uses, so the header line
+// never holds the other one outside quotes and the import's separator detection
+// reads every file toCsv writes.
+const NEEDS_QUOTES = /[",;\r\n\uFEFF]|^ | $/;
 
-function field(text: string, separator: Separator): string {
-  return NEEDS_QUOTES[separator].test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+function field(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** One cell as it appears in a line of toCsv's output (safe, then quoted if needed). */
-export function csvField(value: CsvCell, separator: Separator = ','): string {
+export function csvField(value: CsvCell): string {
   // Finite numbers never need quotes or neutralising ("-1" is a number, not a formula, to a spreadsheet).
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return field(csvSafeCell(value), separator);
+  return field(csvSafeCell(value));
 }
 
 /**
@@ -52,7 +54,7 @@ export function toCsv(rows: readonly (readonly CsvCell[])[], separator: Separato
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let line = '';
-    for (let c = 0; c < row.length; c++) line += (c ? separator : '') + csvField(row[c], separator);
+    for (let c = 0; c < row.length; c++) line += (c ? separator : '') + csvField(row[c]);
     lines[r] = line;
   }
   return lines.join('\r\n');
@@ -80,7 +82,7 @@ export interface ParsedCsv {
 }
 
 /**
- * The separator of a file, from its first line that is not blank: the one of
+ * The separator of a file, from its first line that holds one: the one of
  * comma and semicolon that appears more often outside quotes (a header names
  * columns, so it holds one of them between every two names). A comma on a tie.
  */
@@ -88,15 +90,14 @@ export function detectSeparator(text: string): Separator {
   let commas = 0;
   let semicolons = 0;
   let quoted = false;
-  let seen = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (ch === '"') quoted = !quoted;
+    // A line without either (blank, or one quoted cell) says nothing: look at the next.
     else if (!quoted && (ch === '\n' || ch === '\r')) {
-      if (seen) break;
+      if (commas + semicolons > 0) break;
     } else if (!quoted && ch === ',') commas++;
     else if (!quoted && ch === ';') semicolons++;
-    if (ch.trim() !== '' && ch !== '\uFEFF') seen = true;
   }
   return semicolons > commas ? ';' : ',';
 }

@@ -27,7 +27,7 @@ import { loadMatrixFor, matrixQueryOf } from './matrix.ts';
  * spreadsheet imports back (the manager column is the level).
  */
 export function matrixCsv(view: SkillMatrixView, emails: ReadonlyMap<number, string>, separator: Separator = ','): string {
-  const line = (cells: readonly CsvCell[]) => cells.map((cell) => csvField(cell, separator)).join(separator);
+  const line = (cells: readonly CsvCell[]) => cells.map((cell) => csvField(cell)).join(separator);
   const skillColumns = view.columns.map((c) => line([c.skill.id, c.skill.name, CATEGORY_LABELS[c.skill.category]]));
   const lines = [line(SKILLS_EXPORT_COLUMNS)];
   for (const row of view.rows) {
