@@ -153,7 +153,8 @@ describe('anonymous and refused requests', () => {
     // A UTF-8 byte-order mark first, so spreadsheets read names correctly.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv).toMatch(/^Person,Team,/);
+    // The demo organisation's spreadsheets are Romanian: semicolons (decision 019).
+    expect(csv).toMatch(/^Person;Team;/);
     expect(csv).not.toContain('Warehouse Operations');
     const settingsBefore = await database.db.select().from(organisations);
     expect((await member.post('/app/certifications/settings', { intent: 'settings', leadDays: '5' })).status).toBe(403);

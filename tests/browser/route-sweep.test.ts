@@ -51,13 +51,14 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/': everyone(['GET']),
   '/app/account/': everyone(['GET', 'change-password', 'sign-out-everywhere']),
   // The foreign admin's own organisation; renaming a team, appointing a manager, changing a role by the target's ids: refused.
-  '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone'] },
+  '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),
   '/app/skills/catalog/': { ...everyone(['GET']), foreignAdmin: ['GET', 'add-skill'] },
   '/app/skills/import/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/export.csv': { otherManager: ['GET'], foreignAdmin: ['GET'] },
+  '/app/skills/import-template.csv': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/certifications/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/certifications/export.csv': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   // Own records; editing or renewing the target's record by its id: refused.
@@ -238,6 +239,7 @@ function formFields(): Record<string, string> {
     reminderOn: '2026-01-01',
     leadDays: '1',
     timeZone: 'UTC',
+    spreadsheetLocale: 'iso',
     title: 'Sweep task',
     detail: '',
     owner: 'new-hire',

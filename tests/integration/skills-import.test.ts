@@ -187,7 +187,9 @@ describe('properties', () => {
     'tom.becker@demo.opspath.test,spreadsheets,9,,',
     'tom.becker@demo.opspath.test,spreadsheets,2,2999-12-31,',
     'tom.becker@demo.opspath.test,spreadsheets,2,2024-13-01,',
-    ',,,,',
+    ',spreadsheets,2,,',
+    'tom.becker@demo.opspath.test,spreadsheets,2,11/13/2025,', // month-first, in a day-first organisation
+    'tom.becker@demo\u200B.opspath.test,spreadsheets,2,,',
     'not an email,spreadsheets,2,,',
   ];
 
@@ -238,6 +240,7 @@ describe('reading the upload', () => {
       ok: true,
       text: 'email,skill,level\n',
       fileName: 'ratings.csv',
+      step: 'import',
     });
   });
 

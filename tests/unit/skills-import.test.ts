@@ -22,15 +22,16 @@ describe('CSV import validation', () => {
   };
   const check = (text: string) => {
     const parsed = parseCsv(text);
-    return validateImport(parsed.records, ctx, parsed.problems);
+    return validateImport(parsed.records, ctx, parsed);
   };
 
   it('accepts a good file: ids or names, levels as numbers or words, optional date and note', () => {
     const result = check(
       'Email,Skill,Level,Date,Note\nTom@X.test,spreadsheets,3,2026-10-01,"Weekly report, solo"\nana@x.test,"Spreadsheets (Excel, Google Sheets)",proficient,,\nana@x.test,erp-systems,0\n',
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: true,
+      reading: { separator: ',', levelColumn: 'level', ignoredColumns: [], hasNotes: true, emptyRows: 0, unrated: 0 },
       rows: [
         { line: 2, subjectId: 11, skillId: 'spreadsheets', level: 3, date: '2026-10-01', note: 'Weekly report, solo' },
         { line: 3, subjectId: 12, skillId: 'spreadsheets', level: 3, date: null, note: null },
@@ -48,7 +49,7 @@ describe('CSV import validation', () => {
         'not-an-email,juggling,7,,',
         'ana@x.test,erp-systems,2,2026-02-30,',
         'ana@x.test,spreadsheets,2,2027-01-01,',
-        ',,,,',
+        ',,,,a note and nothing else',
         'tom@x.test,erp-systems,2,,"' + 'x'.repeat(501) + '"',
         'tom@x.test,spreadsheets,1,,again',
         'ana@x.test,erp-systems,1,2026-01-01,note,extra',
@@ -60,11 +61,13 @@ describe('CSV import validation', () => {
     const reason = (line: number) => result.problems.find((p) => p.line === line)!.reason;
     expect(reason(3)).toBe('No one with the email nobody@x.test in your teams.');
     expect(reason(4)).toMatch(/"not-an-email" is not an email address.*Unknown skill "juggling".*Level "7" is not on the scale/);
-    expect(reason(5)).toMatch(/Date "2026-02-30" is not a date/);
+    expect(reason(5)).toMatch(/Date "2026-02-30" is not a day of the calendar/);
     expect(reason(6)).toMatch(/Date 2027-01-01 is in the future \(today is 2026-11-22\)/);
     expect(reason(7)).toMatch(/email is empty.*skill is empty.*level is empty/);
     expect(reason(8)).toMatch(/note has 501 characters; the limit is 500/);
-    expect(reason(9)).toMatch(/repeats line 2/);
+    expect(reason(9)).toMatch(
+      /^Line 2 also rates tom@x.test for spreadsheets on 2026-11-22 \(an empty date means today, 2026-11-22\), with a different level/,
+    );
     expect(reason(10)).toMatch(/has 6 values but the header names 5 columns/);
   });
 

@@ -9,6 +9,7 @@ import { auditLog, users, type User } from '#server/db/schema.ts';
 export type AuditAction =
   | 'org.created'
   | 'org.time_zone_changed'
+  | 'org.spreadsheet_locale_changed'
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
   | 'auth.sign_out'

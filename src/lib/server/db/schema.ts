@@ -23,6 +23,8 @@ export type OrganisationSettings = {
   certificationReminderDays?: number[];
   /** IANA time zone whose calendar date is "today" for the organisation, e.g. 'Europe/Bucharest' (default UTC). */
   timeZone?: string;
+  /** How its spreadsheets write CSV: an id of SPREADSHEET_LOCALES in src/lib/domain/spreadsheet-locale.ts (default 'iso'). */
+  spreadsheetLocale?: string;
 };
 
 // Column builders for the conventions above, so every table spells them the same way.

@@ -18,6 +18,8 @@ export const DEMO_ORG_NAME = 'Demo Logistics';
 export const DEMO_PASSWORD = 'opspath-demo';
 /** The demo organisation keeps its calendar in Bucharest (so its "today" differs from UTC's between 00:00 and 02:00 or 03:00). */
 export const DEMO_TIME_ZONE = 'Europe/Bucharest';
+/** Bucharest's spreadsheets: Excel and LibreOffice set to Romanian write semicolons and day-first dates (decision 019). */
+export const DEMO_SPREADSHEET_LOCALE = 'ro-RO';
 
 /** What the demo needs from content (tests may pass a generic job-role catalog). */
 export type DemoContent = Pick<Catalogs, 'jobRoles' | 'ladders' | 'skills' | 'certifications' | 'ramp'>;
@@ -188,7 +190,7 @@ export async function seedDemoOrganisation(db: Db, content: DemoContent, now = n
     const system = { actorUserId: null, ip: null, at: now };
     const [org] = await tx
       .insert(organisations)
-      .values({ name: DEMO_ORG_NAME, settings: { timeZone: DEMO_TIME_ZONE }, createdAt: now })
+      .values({ name: DEMO_ORG_NAME, settings: { timeZone: DEMO_TIME_ZONE, spreadsheetLocale: DEMO_SPREADSHEET_LOCALE }, createdAt: now })
       .returning();
     const orgId = org!.id;
     await writeAudit(tx, {
@@ -196,7 +198,7 @@ export async function seedDemoOrganisation(db: Db, content: DemoContent, now = n
       orgId,
       action: 'org.created',
       target: { type: 'organisation', id: orgId },
-      after: { name: DEMO_ORG_NAME, demo: true, timeZone: DEMO_TIME_ZONE },
+      after: { name: DEMO_ORG_NAME, demo: true, timeZone: DEMO_TIME_ZONE, spreadsheetLocale: DEMO_SPREADSHEET_LOCALE },
     });
 
     const ids = new Map<string, number>();

@@ -1,5 +1,6 @@
-// The organisation's own settings (admins only): today its time zone, whose
-// calendar date is "today" for everyone in it (docs/decisions/006). Kept in
+// The organisation's own settings (admins only): its time zone, whose
+// calendar date is "today" for everyone in it (docs/decisions/006), and how
+// its spreadsheets write CSV (separator and date order, decision 019). Kept in
 // organisations.settings beside other features' keys (the certification
 // reminder lead times), so every write merges.
 import { eq } from 'drizzle-orm';
@@ -7,6 +8,13 @@ import { z } from 'zod';
 import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
 import { DEFAULT_TIME_ZONE, isValidTimeZone, organisationTimeZone } from '#domain/calendar.ts';
 import type { FormValues } from '#domain/fields.ts';
+import {
+  isSpreadsheetLocale,
+  spreadsheetLocale,
+  SPREADSHEET_LOCALES,
+  type SpreadsheetLocale,
+  type SpreadsheetLocaleId,
+} from '#domain/spreadsheet-locale.ts';
 import { writeActorAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { organisations, type Organisation, type OrganisationSettings } from '#server/db/schema.ts';
@@ -18,6 +26,9 @@ export type OrganisationSettingsView = {
   timeZone: string;
   /** Every zone the form offers, UTC first. */
   timeZones: string[];
+  /** The spreadsheet setting's id, and the choices. */
+  spreadsheetLocale: string;
+  spreadsheetLocales: readonly SpreadsheetLocale[];
 };
 
 const timeZones = () => [...new Set([DEFAULT_TIME_ZONE, ...Intl.supportedValuesOf('timeZone')])];
@@ -49,7 +60,19 @@ export async function organisationSettings(db: Executor, actor: Actor): Promise<
   if (!canAdministerOrganisation(actor)) return forbidden();
   const org = await ownOrganisation(db, actor);
   if (!org) return notFound();
-  return ok({ name: org.name, timeZone: organisationTimeZone(org.settings.timeZone), timeZones: timeZones() });
+  return ok({
+    name: org.name,
+    timeZone: organisationTimeZone(org.settings.timeZone),
+    timeZones: timeZones(),
+    spreadsheetLocale: spreadsheetLocale(org.settings.spreadsheetLocale).id,
+    spreadsheetLocales: SPREADSHEET_LOCALES,
+  });
+}
+
+/** How the actor's organisation writes CSV: every signed-in person's imports and exports follow it. */
+export async function organisationSpreadsheetLocale(db: Executor, actor: Actor): Promise<SpreadsheetLocale> {
+  const [org] = await db.select({ settings: organisations.settings }).from(organisations).where(eq(organisations.id, actor.orgId)).limit(1);
+  return spreadsheetLocale(org?.settings.spreadsheetLocale);
 }
 
 const timeZoneForm = z.object({
@@ -75,5 +98,35 @@ export async function setOrganisationTimeZone(db: Db, ctx: ActionContext, form: 
       after: { timeZone },
     });
     return ok({ timeZone });
+  });
+}
+
+const spreadsheetForm = z.object({
+  spreadsheetLocale: z
+    .string({ error: 'Choose how your spreadsheets write CSV.' })
+    .trim()
+    .refine((id) => isSpreadsheetLocale(id), { error: 'Choose one of the listed settings.' }),
+});
+
+/** Sets the separator exports use and the order imports read dates in; the next export or import follows it. */
+export async function setOrganisationSpreadsheetLocale(
+  db: Db,
+  ctx: ActionContext,
+  form: FormValues,
+): Promise<Outcome<{ spreadsheetLocale: SpreadsheetLocaleId }>> {
+  if (!canAdministerOrganisation(ctx.actor)) return forbidden();
+  const parsed = parseInput(spreadsheetForm, form);
+  if (!parsed.ok) return parsed;
+  const id = parsed.value.spreadsheetLocale as SpreadsheetLocaleId;
+  return db.transaction(async (tx) => {
+    const org = await ownOrganisation(tx, ctx.actor);
+    if (!org) return notFound();
+    const before = spreadsheetLocale(org.settings.spreadsheetLocale).id;
+    if (org.settings.spreadsheetLocale === id) return ok({ spreadsheetLocale: id });
+    await mergeOrganisationSettings(tx, ctx, org, { spreadsheetLocale: id }, 'org.spreadsheet_locale_changed', {
+      before: { spreadsheetLocale: before },
+      after: { spreadsheetLocale: id },
+    });
+    return ok({ spreadsheetLocale: id });
   });
 }

@@ -9,14 +9,19 @@ export { rateFromMatrix, recordRating, type RatedCell, type RecordedRating } fro
 export { loadMatrixFor, skillMatrixPage, type SkillMatrixPage, type SkillMatrixScope, type SkillMatrixTeam } from './matrix.ts';
 export { personSkillsPage, skillsSummary, type PersonSkillsPage, type SkillsSummary } from './person.ts';
 export { exportSkillMatrix, type MatrixExport } from './export.ts';
+export { importTemplate, type ImportTemplate } from './template.ts';
 export {
   MAX_IMPORT_BYTES,
   importPage,
   importRatings,
   importUploadedCsv,
+  previewImport,
   readUploadedCsv,
+  spreadsheetFormatOf,
   type ImportOutcome,
   type ImportPage,
+  type ImportPreview,
   type ImportResult,
+  type UploadValue,
 } from './import.ts';
 export type { HistoryEntry, OrgSkill } from './queries.ts';
