@@ -244,16 +244,18 @@ describe('the compliance matrix at 1280 px', () => {
       expect(box.x + box.width, 'the link is on screen without scrolling sideways').toBeLessThanOrEqual(DESKTOP.width);
       const id = (await link.getAttribute('href'))!.slice(1);
       await link.click();
-      const shown = await page.evaluate((cellId) => {
-        const cell = document.getElementById(cellId)!;
-        const wrap = cell.closest('.table-wrap')!.getBoundingClientRect();
-        const rect = cell.getBoundingClientRect();
-        return {
-          missing: cell.querySelector('[data-state="missing"]') !== null,
-          inside: rect.left >= wrap.left - 1 && rect.right <= wrap.right + 1 && rect.top >= 0 && rect.bottom <= window.innerHeight,
-        };
-      }, id);
-      expect(shown).toEqual({ missing: true, inside: true });
+      // The browser scrolls to the fragment after the click's task; wait for the page to get there.
+      const shown = () =>
+        page.evaluate((cellId) => {
+          const cell = document.getElementById(cellId)!;
+          const wrap = cell.closest('.table-wrap')!.getBoundingClientRect();
+          const rect = cell.getBoundingClientRect();
+          return {
+            missing: cell.querySelector('[data-state="missing"]') !== null,
+            inside: rect.left >= wrap.left - 1 && rect.right <= wrap.right + 1 && rect.top >= 0 && rect.bottom <= window.innerHeight,
+          };
+        }, id);
+      await expect.poll(shown).toEqual({ missing: true, inside: true });
     }
     await context.close();
   });
