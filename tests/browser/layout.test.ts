@@ -258,8 +258,9 @@ describe('the compliance matrix at 1280 px', () => {
           const inside =
             rect.left >= pinned.right - 1 &&
             rect.left + visibleWidth <= wrap.right + 1 &&
-            rect.top >= 0 &&
-            rect.bottom <= window.innerHeight;
+            // Fragment scrolling lands on subpixels (CI saw top -0.4): a pixel either way is in view.
+            rect.top >= -1 &&
+            rect.bottom <= window.innerHeight + 1;
           return {
             missing: cell.querySelector('[data-state="missing"]') !== null,
             // Where it is, when it is not where it should be: the failure then says why.
