@@ -30,7 +30,22 @@ describe('parseEnv', () => {
       SHUTDOWN_GRACE_MS: 25_000,
       WEB_CONCURRENCY: 1,
       PUBLIC_URL: 'http://localhost:4321',
+      MAIL_FROM: 'OpsPath <no-reply@localhost>',
+      JOBS: 'on',
     });
+  });
+
+  it('takes mail settings: an smtp(s) URL, a sender, jobs on or off', () => {
+    expect(parseEnv({ SMTP_URL: 'smtps://u:p@mail.example.com:465' }).SMTP_URL).toBe('smtps://u:p@mail.example.com:465');
+    for (const SMTP_URL of ['mail.example.com', 'http://mail.example.com', 'smtp://']) {
+      expect(() => parseEnv({ SMTP_URL }), SMTP_URL).toThrow(/SMTP_URL: must be smtp/);
+    }
+    expect(parseEnv({ PUBLIC_URL: 'https://ops.example.com' }).MAIL_FROM).toBe('OpsPath <no-reply@ops.example.com>');
+    expect(parseEnv({ MAIL_FROM: 'Ops Team <ops@example.com>' }).MAIL_FROM).toBe('Ops Team <ops@example.com>');
+    for (const MAIL_FROM of ['ops', 'a@b.c\nBcc: x@y.z', 'Ops <a@b.c> <d@e.f>']) {
+      expect(() => parseEnv({ MAIL_FROM }), MAIL_FROM).toThrow(/MAIL_FROM/);
+    }
+    expect(() => parseEnv({ JOBS: 'sometimes' })).toThrow(/JOBS: must be on or off/);
   });
 
   it('derives PUBLIC_URL from HOST and PORT outside production, and requires it in production', () => {

@@ -54,6 +54,24 @@ const envSchema = z
       })
       .transform((url) => new URL(url).origin)
       .optional(),
+    // Where mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or
+    // smtps://user:pass@host:465. Unset: messages stay in the outbox, readable
+    // by admins at /app/admin/outbox/, and nothing is lost.
+    SMTP_URL: z
+      .string()
+      .trim()
+      .refine((url) => URL.canParse(url) && ['smtp:', 'smtps:'].includes(new URL(url).protocol) && new URL(url).hostname !== '', {
+        error: 'must be smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port]',
+      })
+      .optional(),
+    // The sender, "OpsPath <no-reply@example.com>" or a bare address; default no-reply@ the PUBLIC_URL host.
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .refine(isMailbox, { error: 'must be an address, or a name and an address: OpsPath <no-reply@example.com>' })
+      .optional(),
+    // on: the web server runs due jobs (reminders, digests, delivery) itself; off: run `npm run jobs` from cron instead.
+    JOBS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
     error: 'must not be longer than SESSION_ABSOLUTE_DAYS',
@@ -63,7 +81,17 @@ const envSchema = z
     error: 'must be set when NODE_ENV=production (the address people use, e.g. https://opspath.example.com)',
     path: ['PUBLIC_URL'],
   })
-  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? localPublicUrl(env.HOST, env.PORT) }));
+  .transform((env) => {
+    const PUBLIC_URL = env.PUBLIC_URL ?? localPublicUrl(env.HOST, env.PORT);
+    return { ...env, PUBLIC_URL, MAIL_FROM: env.MAIL_FROM ?? `OpsPath <no-reply@${new URL(PUBLIC_URL).hostname}>` };
+  });
+
+/** "Name <local@domain>" or "local@domain", one address, no line breaks (header injection). */
+function isMailbox(value: string): boolean {
+  const address = /^[^\s<>@]+@[^\s<>@]+$/;
+  const named = /^([^<>\r\n]*)<([^\s<>@]+@[^\s<>@]+)>$/.exec(value);
+  return !/[\r\n]/.test(value) && (address.test(value) || named !== null);
+}
 
 function isPublicUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;

@@ -16,6 +16,7 @@ import { sql } from 'drizzle-orm';
 import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 import { USER_ROLES } from '#domain/access.ts';
+import { ACCOUNT_TOKEN_PURPOSES, MESSAGE_KINDS, OUTBOX_STATES, type NotificationSettings } from '#domain/messages.ts';
 
 /** Organisation-wide settings; later issues add fields (all optional). */
 export type OrganisationSettings = {
@@ -94,6 +95,13 @@ export const users = sqliteTable(
     /** 'YYYY-MM-DD'; ramp plans count days from it. */
     startDate: text('start_date'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** Set when someone else chose the password (a generated one handed over): the next sign-in must replace it. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    /** Which notifications the person receives; a kind left out means its default (see messages.ts). */
+    notificationSettings: text('notification_settings', { mode: 'json' })
+      .$type<NotificationSettings>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -521,3 +529,113 @@ export const calendarFeedTokens = sqliteTable(
 
 export type CertificationRecordRow = typeof certificationRecords.$inferSelect;
 export type CalendarFeedToken = typeof calendarFeedTokens.$inferSelect;
+
+/**
+ * The transactional outbox (docs/decisions/022): a message is inserted in the
+ * same transaction as the change that causes it, and a delivery worker sends
+ * it later, outside any request. The idempotency key is unique, so a job that
+ * runs twice, or a worker that crashes between sending and marking sent and
+ * retries, finds the row instead of writing a second message; the key also
+ * becomes the Message-ID, so a retried send is recognisable downstream.
+ */
+export const outboxMessages = sqliteTable(
+  'outbox_messages',
+  {
+    id: serialId(),
+    orgId: orgRef(),
+    /** No CHECK on purpose: later features add kinds, and SQLite can only change a CHECK by rebuilding the table. */
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
+    /** The person it is for, when it is for a person of the organisation (always, today). */
+    recipientUserId: optionalUserRef('recipient_user_id'),
+    /** The address at the time of writing: an email corrected later does not redirect a message already sent. */
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+    headers: text('headers', { mode: 'json' })
+      .$type<Record<string, string>>()
+      .notNull()
+      .default(sql`'{}'`),
+    idempotencyKey: text('idempotency_key').notNull(),
+    state: text('state', { enum: OUTBOX_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the worker may next try (retries back off exponentially). */
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    /** While 'sending': until when the claiming worker owns the row; past it, a crashed worker's claim lapses. */
+    claimedUntil: instant('claimed_until'),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_messages_idempotency_unique').on(t.idempotencyKey),
+    index('outbox_messages_due_idx').on(t.state, t.nextAttemptAt),
+    index('outbox_messages_org_created_idx').on(t.orgId, t.createdAt),
+    index('outbox_messages_recipient_idx').on(t.recipientUserId),
+    check('outbox_messages_state_valid', inList('state', OUTBOX_STATES)),
+  ],
+);
+
+/**
+ * Single-use links sent by email: password resets and invitations. Only
+ * SHA-256 of the token is stored (hex). A token is void once used, once
+ * revoked, past expires_at, or once a newer one of the same purpose is issued
+ * for the person (issuing revokes the older ones).
+ */
+export const accountTokens = sqliteTable(
+  'account_tokens',
+  {
+    id: serialId(),
+    userId: userRef('user_id'),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** Who issued it: null when the person asked themselves (forgot password). */
+    createdBy: optionalUserRef('created_by'),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_hash_unique').on(t.tokenHash),
+    index('account_tokens_user_idx').on(t.userId, t.purpose),
+    check('account_tokens_purpose_valid', inList('purpose', ACCOUNT_TOKEN_PURPOSES)),
+  ],
+);
+
+/**
+ * One row per scheduled job: whoever holds an unexpired lease runs it, so
+ * however many processes and hosts start the scheduler, one does the work.
+ */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: instant('expires_at').notNull(),
+});
+
+/**
+ * The job log: one row per job, organisation and period (a date for a daily
+ * job, a week for a weekly one). The unique period is what makes a rerun or a
+ * catch-up after downtime do each period's work once.
+ */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: serialId(),
+    job: text('job').notNull(),
+    orgId: orgRef(),
+    /** e.g. '2026-12-02' (daily) or '2026-W49' (weekly), in the organisation's calendar. */
+    period: text('period').notNull(),
+    startedAt: instant('started_at').notNull(),
+    finishedAt: instant('finished_at'),
+    outcome: text('outcome', { enum: ['running', 'ok', 'failed'] }).notNull(),
+    /** A short summary ("12 messages") or the error. */
+    detail: text('detail'),
+  },
+  (t) => [uniqueIndex('job_runs_period_unique').on(t.job, t.orgId, t.period), index('job_runs_started_idx').on(t.startedAt)],
+);
+
+export type OutboxMessage = typeof outboxMessages.$inferSelect;
+export type AccountToken = typeof accountTokens.$inferSelect;
+export type JobRun = typeof jobRuns.$inferSelect;
