@@ -18,6 +18,24 @@ type Handlers = Partial<Record<Method, APIRoute>>;
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 
+/** A short plain-text answer (a refusal of a download, say) nobody caches. */
+export const plainText = (status: number, message: string) =>
+  new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+
+/**
+ * A CSV file to save, never cached (it holds people's data). The body is
+ * expected to carry its own byte-order mark when spreadsheet programs need
+ * one to read UTF-8 names (src/lib/domain/csv.ts).
+ */
+export const csvDownload = (body: string | Uint8Array<ArrayBuffer>, fileName: string) =>
+  new Response(body, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${fileName.replace(/["\\\r\n]/g, '')}"`,
+      'Cache-Control': 'private, no-store',
+    },
+  });
+
 /** The JSON body of a refusal: `error`, and the field errors of refused input. */
 export function refusalBody(refusal: Refusal) {
   return { error: refusal.message, ...(isInputRefusal(refusal) ? { fieldErrors: refusal.fieldErrors } : {}) };

@@ -5,7 +5,7 @@
 // separated as the organisation's spreadsheets expect (comma or semicolon).
 import type { APIRoute } from 'astro';
 import { catalogs } from '#catalog/load.ts';
-import { endpoint } from '#server/request/endpoint.ts';
+import { csvDownload, endpoint, plainText as text } from '#server/request/endpoint.ts';
 import { getDb } from '#server/db/client.ts';
 import { actionContext } from '#server/request/context.ts';
 import { complianceCsvRows, complianceMatrixView } from '#server/certifications/index.ts';
@@ -14,9 +14,6 @@ import { toCsv } from '#domain/csv.ts';
 import { organisationSpreadsheetLocale } from '#server/organisation/index.ts';
 
 export const prerender = false;
-
-const text = (status: number, message: string) =>
-  new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
 const get: APIRoute = async (context) => {
   const user = context.locals.user;
@@ -32,14 +29,8 @@ const get: APIRoute = async (context) => {
     complianceCsvRows(result.value, (jobRole, tier) => describePosition(roles, jobRole, tier)),
     separator,
   );
-  return new Response(`\uFEFF${csv}\r\n`, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      // The byte-order mark above makes spreadsheet programs read UTF-8 names correctly.
-      'Content-Disposition': `attachment; filename="certifications-${result.value.today}.csv"`,
-      'Cache-Control': 'private, no-store',
-    },
-  });
+  // The byte-order mark makes spreadsheet programs read UTF-8 names correctly.
+  return csvDownload(`\uFEFF${csv}\r\n`, `certifications-${result.value.today}.csv`);
 };
 
 export const { GET, HEAD, ALL } = endpoint({ GET: get });

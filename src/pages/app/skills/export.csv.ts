@@ -3,15 +3,12 @@
 // x skill, kept per data version (src/lib/server/skills/export.ts).
 import type { APIRoute } from 'astro';
 import { catalogs } from '#catalog/load.ts';
-import { endpoint } from '#server/request/endpoint.ts';
+import { csvDownload, endpoint, plainText as text } from '#server/request/endpoint.ts';
 import { actionContext } from '#server/request/context.ts';
 import { getDb } from '#server/db/client.ts';
 import { exportSkillMatrix } from '#server/skills/index.ts';
 
 export const prerender = false;
-
-const text = (status: number, message: string) =>
-  new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
 
 const get: APIRoute = async (context) => {
   const user = context.locals.user;
@@ -23,13 +20,7 @@ const get: APIRoute = async (context) => {
       file.status === 404 ? 404 : 403,
       file.status === 404 ? 'Not found.' : 'Only managers and admins can export the skills matrix.',
     );
-  return new Response(file.value.body, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${file.value.fileName}"`,
-      'Cache-Control': 'no-store',
-    },
-  });
+  return csvDownload(file.value.body, file.value.fileName);
 };
 
 export const { GET, HEAD, ALL } = endpoint({ GET: get });
