@@ -45,10 +45,11 @@ export type AuditAction =
   | 'certification.requirement_added'
   | 'certification.requirement_removed'
   | 'calendar.token_created'
-  | 'calendar.token_revoked';
+  | 'calendar.token_revoked'
+  | 'outbox.message_resent';
 
 export type AuditTarget = {
-  type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill';
+  type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill' | 'outbox_message';
   id: number | string;
 };
 

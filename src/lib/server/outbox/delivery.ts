@@ -3,7 +3,6 @@
 // at-least-once: a worker killed after the server accepted a message but
 // before it was marked sent leaves the claim to lapse, and the next worker
 // sends it again, with the same Message-ID, so the copy is recognisable.
-import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { and, eq, sql } from 'drizzle-orm';
 import { MAX_DELIVERY_ATTEMPTS, nextAttemptDelayMs } from '#domain/messages.ts';
@@ -11,8 +10,9 @@ import type { Db } from '#server/db/client.ts';
 import { outboxMessages, type OutboxMessage } from '#server/db/schema.ts';
 import { env, type Env } from '#server/env.ts';
 import { logMessage } from './log.ts';
+import { messageIdFor } from './message-id.ts';
 
-export { logMessage };
+export { logMessage, messageIdFor };
 
 /** What the worker needs of a mail transport: nodemailer's sendMail. */
 export type MailTransport = {
@@ -44,17 +44,6 @@ const ERROR_CHARS = 500;
 export function mailTransport(config: Pick<Env, 'SMTP_URL'> = env()): MailTransport | null {
   if (!config.SMTP_URL) return null;
   return createTransport({ url: config.SMTP_URL, ...SMTP_TIMEOUTS });
-}
-
-/**
- * The Message-ID of a message: a hash of its idempotency key on the
- * PUBLIC_URL host. A resend after a crash carries the same one, so the
- * recipient's client (or a person) can see it is the same message; the key
- * itself (which may name a token's row) never leaves the server.
- */
-export function messageIdFor(idempotencyKey: string, publicUrl = env().PUBLIC_URL): string {
-  const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-  return `<${hash}@${new URL(publicUrl).hostname}>`;
 }
 
 export type DeliveryOptions = {
