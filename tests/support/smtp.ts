@@ -24,6 +24,7 @@ export type TestSmtp = {
   /** For SMTP_URL / mailTransport: smtp://127.0.0.1:<port>. */
   url: string;
   received: ReceivedMail[];
+  errors: Error[];
   /** Addresses (lower case) answered 550 at RCPT TO. */
   refuse: Set<string>;
   /** Stops listening (connections are refused) until `up()`. */
@@ -34,14 +35,27 @@ export type TestSmtp = {
   stop(): Promise<void>;
 };
 
-export async function startSmtp(options: { port?: number } = {}): Promise<TestSmtp> {
+export type SmtpHooks = {
+  /** Awaited at RCPT TO, before the server answers: a test can kill the client there (nothing received yet). */
+  beforeRcpt?: (address: string) => Promise<void> | void;
+  /**
+   * Awaited once a message is received and recorded, before the server says
+   * 250: killing the client here is a crash between "accepted" and "marked sent".
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void> | void;
+};
+
+export async function startSmtp(options: { port?: number; hooks?: SmtpHooks } = {}): Promise<TestSmtp> {
+  const hooks = options.hooks ?? {};
   const received: ReceivedMail[] = [];
   const refuse = new Set<string>();
   const waiters: Array<() => void> = [];
   const notify = () => waiters.splice(0).forEach((w) => w());
 
-  const create = () =>
-    new SMTPServer({
+  /** Connection errors (a client killed mid-session resets its socket): kept for a test to read, never thrown. */
+  const errors: Error[] = [];
+  const create = () => {
+    const created = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
@@ -50,12 +64,15 @@ export async function startSmtp(options: { port?: number } = {}): Promise<TestSm
           callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
           return;
         }
-        callback();
+        Promise.resolve(hooks.beforeRcpt?.(address.address)).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
       },
       onData(stream, session, callback) {
         simpleParser(stream)
-          .then((mail) => {
-            received.push({
+          .then(async (mail) => {
+            const entry: ReceivedMail = {
               to: session.envelope.rcptTo.map((r) => r.address),
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               messageId: mail.messageId,
@@ -64,13 +81,18 @@ export async function startSmtp(options: { port?: number } = {}): Promise<TestSm
               html: mail.html,
               headers: mail.headers as Map<string, unknown>,
               raw: mail,
-            });
-            callback();
+            };
+            received.push(entry);
             notify();
+            await hooks.beforeAccept?.(entry);
+            callback();
           })
           .catch((error: Error) => callback(error));
       },
     });
+    created.on('error', (error: Error) => errors.push(error));
+    return created;
+  };
 
   let server = create();
   const listen = (port: number) =>
@@ -86,6 +108,7 @@ export async function startSmtp(options: { port?: number } = {}): Promise<TestSm
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    errors,
     refuse,
     async down() {
       if (!running) return;

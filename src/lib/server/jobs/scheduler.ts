@@ -14,6 +14,8 @@ export type SchedulerOptions = {
   transport: MailTransport | null;
   intervalMs?: number;
   holder?: string;
+  /** Default: SCHEDULED_JOBS. */
+  jobs?: readonly ScheduledJob[];
   /** A tick that threw (database unreachable): reported, and the loop carries on. */
   onError?: (error: unknown) => void;
   onTick?: (report: TickReport) => void;
@@ -33,7 +35,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let current: Promise<void> = Promise.resolve();
 
   const loop = () => {
-    current = tick({ db, transport, holder })
+    current = tick({ db, transport, holder, jobs: options.jobs })
       .then((report) => options.onTick?.(report))
       .catch((error: unknown) => options.onError?.(error))
       .finally(() => {
