@@ -1,7 +1,7 @@
 // The admin outbox against the built server (JOBS=off: nothing is delivered
 // behind the test's back). In Chromium an admin of a scratch organisation
 // opens a message from the list: recipient, headers, the HTML in a sandboxed
-// frame, the text with its link; then sends it again (audited). Over HTTP:
+// frame (served with its own strict policy), the text with its link; then sends it again (audited). Over HTTP:
 // filters and keyset paging keep each other in the URL, a bad filter is
 // explained, and a manager is refused the list, the message and the resend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,9 @@ describe('the admin outbox', () => {
       const frame = page.frameLocator('iframe.rendered');
       await expect.poll(() => frame.getByRole('heading', { level: 1 }).textContent()).toBe('A task was assigned to you');
       expect(await frame.getByRole('link', { name: 'Open your ramp plan' }).first().getAttribute('href')).toBe(LINK);
+      const served = await admin.get(`/app/admin/outbox/${messageId}/html`);
+      expect(served.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
+      expect(served.headers.get('x-frame-options')).toBe('SAMEORIGIN');
 
       // Mark it failed, as the worker would after its last attempt, then resend.
       await database.db
@@ -136,6 +139,9 @@ describe('the admin outbox', () => {
     const page = await manager.get(`/app/admin/outbox/${messageId}/`);
     expect(page.status).toBe(403);
     expect(await page.text()).not.toContain('Shadow a shift lead');
+    const html = await manager.get(`/app/admin/outbox/${messageId}/html`);
+    expect(html.status).toBe(403);
+    expect(await html.text()).not.toContain('Shadow a shift lead');
     const before = await database.db.select().from(outboxMessages).where(eq(outboxMessages.id, messageId));
     expect((await manager.post(`/app/admin/outbox/${messageId}/`, { intent: 'resend' })).status).toBe(403);
     expect(await database.db.select().from(outboxMessages).where(eq(outboxMessages.id, messageId))).toEqual(before);
