@@ -23,6 +23,7 @@ await runWithDatabase('jobs', async (database, config) => {
     transport?.close?.();
     return;
   }
+  console.log(`jobs: scheduler started (pid ${process.pid})`);
   const scheduler = startScheduler({
     db: database.db,
     transport,

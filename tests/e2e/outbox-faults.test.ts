@@ -8,6 +8,9 @@
 //   Message-ID for both copies;
 // - four scheduler processes at once: each period of each organisation runs
 //   once (job_runs and the jobs' own output agree).
+// - the web server with JOBS=on starts the scheduler beside it, which
+//   delivers a queued message, logs it without its address, link or token,
+//   and ends when the server is killed with SIGKILL.
 // Workers run tests/support/outbox-worker.ts and scheduler-process.ts, thin
 // wrappers around the real deliverDue and startScheduler.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,7 +20,7 @@ import type { Database } from '#server/db/client.ts';
 import { jobRuns, organisations, outboxMessages, users } from '#server/db/schema.ts';
 import { CLAIM_LEASE_MS, messageIdFor } from '#server/outbox/delivery.ts';
 import { enqueueMessage } from '#server/outbox/index.ts';
-import { open, root, scratchDatabase } from '../support/processes.ts';
+import { open, root, scratchDatabase, startServer } from '../support/processes.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
 const PUBLIC_URL = 'https://opspath.example.com';
@@ -150,5 +153,48 @@ describe('the outbox under faults', () => {
     const byPeriod = new Map<string, number>();
     for (const r of rows) byPeriod.set(r.period, (byPeriod.get(r.period) ?? 0) + 1);
     expect([...byPeriod.values()].every((n) => n === orgCount)).toBe(true);
+  }, 120_000);
+
+  it('runs the scheduler beside a JOBS=on web server, logs no content, and stops with the server', async () => {
+    const server = await startServer(scratch.url, { env: { JOBS: 'on', SMTP_URL: smtp.url, PUBLIC_URL, NODE_ENV: 'development' } });
+    const token = 'reset-token-3f9a7c1e5b2d4068';
+    const [person] = await database.db.select().from(users).where(eq(users.email, 'newhire@demo.opspath.test'));
+    const before = smtp.received.length;
+    const queued = await enqueueMessage(database.db, {
+      orgId: person!.orgId,
+      kind: 'password-reset',
+      recipient: person!,
+      subject: 'Reset your OpsPath password',
+      content: {
+        heading: 'Reset your password',
+        paragraphs: ['Choose a new password with the link below.'],
+        action: { label: 'Choose a new password', url: `${PUBLIC_URL}/reset/${token}` },
+      },
+      idempotencyKey: `fault-test:server:${token}`,
+    });
+    if (!queued.queued) throw new Error('not queued');
+    const [mail] = (await smtp.waitFor(before + 1, 30_000)).slice(before);
+    expect(mail!.text).toContain(token);
+    await expect.poll(() => server.stdout(), { timeout: 10_000 }).toContain(`outbox: message ${queued.id} password-reset sent`);
+
+    const pid = Number(/jobs: scheduler started \(pid (\d+)\)/.exec(server.stdout())?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    await server.kill9();
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive, { timeout: 30_000, interval: 100 }).toBe(false);
+
+    const lines = `${server.stdout()}\n${server.stderr()}`.split('\n');
+    for (const secret of [token, person!.email, '/reset/', 'Reset your', 'Choose a new password'])
+      expect(
+        lines.filter((l) => l.includes(secret)),
+        secret,
+      ).toEqual([]);
   }, 120_000);
 });
