@@ -2,8 +2,9 @@
 // mailparser) and a real migrated database: what arrives (text, HTML,
 // headers, a Message-ID derived from the idempotency key), a refused
 // recipient retried with backoff until failed, a server down then back (sent
-// once it returns, no copy twice), competing workers, a lapsed claim, no mail
+// once it returns, no copy twice), a server that never greets (timed out, kept), competing workers, a lapsed claim, no mail
 // server at all, and log lines that carry no content or token.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { MAX_DELIVERY_ATTEMPTS } from '#domain/messages.ts';
@@ -177,6 +178,24 @@ describe('delivery to a real SMTP server', () => {
     expect(await deliver(new Date(START.getTime() + CLAIM_LEASE_MS))).toMatchObject({ claimed: 1, sent: 1 });
     const [mail] = await smtp.waitFor(1);
     expect(mail!.messageId).toBe(messageIdFor(key, PUBLIC_URL));
+  });
+
+  it('gives up on a server that accepts the connection but never greets, and keeps the message for a retry', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const slow = mailTransport({ SMTP_URL: `smtp://127.0.0.1:${port}` }, { greetingTimeout: 300 })!;
+    try {
+      const { id } = await queue();
+      expect(await deliver(START, { transport: slow })).toMatchObject({ claimed: 1, sent: 0, retrying: 1 });
+      expect(await row(id)).toMatchObject({ state: 'pending', attempts: 1 });
+      expect((await row(id)).lastError).toMatch(/greeting|timeout|ETIMEDOUT/i);
+    } finally {
+      slow.close?.();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('with no mail server configured sends nothing and leaves every message pending for the admin outbox', async () => {

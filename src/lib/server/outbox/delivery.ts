@@ -41,9 +41,12 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 const ERROR_CHARS = 500;
 
 /** The SMTP transport SMTP_URL names, or null when it is unset (messages then wait in the outbox for an admin to read). */
-export function mailTransport(config: Pick<Env, 'SMTP_URL'> = env()): MailTransport | null {
+export function mailTransport(
+  config: Pick<Env, 'SMTP_URL'> = env(),
+  timeouts: Partial<Record<keyof typeof SMTP_TIMEOUTS, number>> = {},
+): MailTransport | null {
   if (!config.SMTP_URL) return null;
-  return createTransport({ url: config.SMTP_URL, ...SMTP_TIMEOUTS });
+  return createTransport({ url: config.SMTP_URL, ...SMTP_TIMEOUTS, ...timeouts });
 }
 
 export type DeliveryOptions = {
