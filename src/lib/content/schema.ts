@@ -2,6 +2,7 @@
 // page or feature that computes with it. Pure zod, no Astro imports, so unit
 // tests and scripts can validate content directly.
 import { z } from 'zod';
+import { SOURCE_DOCUMENT_IDS } from '#content/source-documents.ts';
 
 export const ROLE_SLUGS = [
   'operations-assistant',
@@ -128,6 +129,35 @@ export const tierSchema = z
     path: ['yearsMax'],
   });
 
+export const sourceDocument = z.enum(SOURCE_DOCUMENT_IDS);
+
+/**
+ * One day-in-the-life schedule. Times a source document gives carry that
+ * document (`source`); times OpsPath wrote itself are `illustration: true`, and
+ * the page says so. Exactly one of the two, so no timetable is shown unlabelled.
+ */
+export const scheduleSchema = z
+  .object({
+    title: text,
+    source: sourceDocument.optional(),
+    illustration: z.literal(true).optional(),
+    note: text.optional(),
+    blocks: z
+      .array(
+        z.object({
+          time: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: 'use HH:MM-HH:MM (24-hour)' }),
+          focus: text,
+          tasks: z.array(text).min(2),
+        }),
+      )
+      .min(3),
+  })
+  .refine((s) => (s.source === undefined) !== (s.illustration === undefined), {
+    error: 'a schedule needs either a source document (source) or illustration: true, not both',
+    path: ['source'],
+  });
+export type Schedule = z.infer<typeof scheduleSchema>;
+
 const rating3 = z.enum(['low', 'moderate', 'moderate-to-high', 'high', 'no-data']);
 
 export const roleSchema = z.object({
@@ -157,21 +187,13 @@ export const roleSchema = z.object({
     notes: z.array(text).default([]),
   }),
   certifications: z.array(id).min(1),
-  dayInTheLife: z
-    .array(
-      z.object({
-        time: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: 'use HH:MM-HH:MM (24-hour)' }),
-        focus: text,
-        tasks: z.array(text).min(2),
-      }),
-    )
-    .min(3),
+  dayInTheLife: z.array(scheduleSchema).min(1),
   pros: z.array(text).min(3),
   cons: z.array(text).min(3),
   beginnerMistakes: z.array(text).min(3),
   advice: z.array(text).min(3),
   caseStudies: z
-    .array(z.object({ title: text, situation: text, action: text, result: text }))
+    .array(z.object({ title: text, situation: text, action: text, result: text, source: sourceDocument }))
     .min(1),
   portfolioTips: z.array(text).min(3),
   faq: z.array(z.object({ q: text, a: text })).min(4),
