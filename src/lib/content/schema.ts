@@ -216,6 +216,8 @@ export const kpiSchema = z.object({
 
 export const templateSchema = z.object({
   id,
+  /** A template to copy, or a routine or tactic (the playbook shows them apart). */
+  kind: z.enum(['template', 'practice']).default('template'),
   name: text,
   purpose: text,
   items: z.array(z.object({ label: text, detail: text.optional() })).min(2),
