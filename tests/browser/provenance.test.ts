@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, signedInPage } from '../support/browser.ts';
 import { DEMO_PASSWORD } from '../support/app.ts';
 import { SOURCE_DOCUMENTS } from '#content/source-documents.ts';
-import { DUE_DAY_GUIDANCE, DUE_DAY_GUIDANCE_LABEL } from '#domain/ramp.ts';
+import { DUE_DAY_GUIDANCE, DUE_DAY_GUIDANCE_LABEL, DUE_DAY_GUIDANCE_SHORT } from '#domain/ramp.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -85,8 +85,12 @@ describe('playbook and certifications', () => {
 });
 
 describe('ramp due days', () => {
-  it("the new hire's checklist labels due days as OpsPath guidance", async () => {
+  it("the new hire's dashboard card and checklist label due days as OpsPath guidance", async () => {
     const { context: hire, page } = await signedInPage(browser, baseUrl, 'newhire@demo.opspath.test', DEMO_PASSWORD);
+    // The dashboard card shows the next task's due date, so it carries the one-line label.
+    const card = page.locator('.ramp-widget [data-testid="due-day-guidance"]');
+    expect(await card.isVisible()).toBe(true);
+    expect((await card.innerText()).replace(/\s+/g, ' ')).toBe(`${DUE_DAY_GUIDANCE_LABEL} ${DUE_DAY_GUIDANCE_SHORT}`);
     await page.goto(`${baseUrl}/app/ramp/`);
     const note = page.locator('[data-testid="checklist"] [data-testid="due-day-guidance"]');
     expect(await note.isVisible()).toBe(true);

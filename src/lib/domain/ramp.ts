@@ -317,6 +317,8 @@ export const DATE_RULE = `Day 1 is the start date; a task due on day N is due on
  * and every place that shows one says so with these words.
  */
 export const DUE_DAY_GUIDANCE_LABEL = 'OpsPath guidance';
+/** The same, where there is room for one line (the dashboard card). */
+export const DUE_DAY_GUIDANCE_SHORT = 'Due days are OpsPath’s scheduling defaults, not figures from a source.';
 export const DUE_DAY_GUIDANCE = `The day each task falls due is a scheduling default OpsPath set, not a figure from a source: the article “${SOURCE_DOCUMENTS['day-in-the-life-article']}” splits the first 90 days into three 30-day phases but gives no day for any task. A manager can move a task to suit the person and the team.`;
 
 // --- history ------------------------------------------------------------------------------
