@@ -67,8 +67,8 @@ export function passwordSignInAllowed(settings: CompanySignInSettings, role: Use
 }
 
 /** A display name for a person created at first sign-in: the provider's name claim, else the email's local part. */
-export function nameFromClaims(claims: { name?: unknown; given_name?: unknown; family_name?: unknown }, email: string): string {
+export function nameFromClaims(claims: Readonly<Record<string, unknown>>, email: string): string {
   const clean = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : '');
   const full = clean(claims.name) || [clean(claims.given_name), clean(claims.family_name)].filter(Boolean).join(' ');
-  return (full || email.split('@')[0]!).slice(0, 120);
+  return (full || email.split('@')[0]!).slice(0, 100);
 }
