@@ -48,7 +48,8 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
     case 'org.company_sign_in_changed':
       return `Set company sign-in: ${onOff(after?.requireCompanySignIn)} for requiring it (admins may still use passwords), ${onOff(after?.createPeopleOnFirstSignIn)} for adding unknown people as members at their first sign-in`;
     case 'user.created':
-      if (after?.source === 'company sign-in') return `Joined as a member at their first company sign-in, starting ${day(after?.startDate)}`;
+      if (after?.source === 'company sign-in')
+        return `Joined as a member at their first company sign-in, starting ${day(after?.startDate)}`;
       return `Added the person as ${ROLE_NAMES[String(after?.role)] ?? 'a person'}, starting ${day(after?.startDate)}`;
     case 'user.updated': {
       const changes = profileChanges(before, after, labels);

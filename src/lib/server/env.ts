@@ -84,7 +84,12 @@ const envSchema = z
     OIDC_CLIENT_ID: z.string().trim().min(1, { error: 'must not be empty when set' }).optional(),
     OIDC_CLIENT_SECRET: z.string().trim().min(1, { error: 'must not be empty when set' }).optional(),
     // The button says "Sign in with <OIDC_NAME>".
-    OIDC_NAME: z.string().trim().min(1, { error: 'must not be empty when set' }).max(60, { error: 'must be at most 60 characters' }).optional(),
+    OIDC_NAME: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty when set' })
+      .max(60, { error: 'must be at most 60 characters' })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const missing = OIDC_VARIABLES.filter((name) => env[name] === undefined);

@@ -6,12 +6,7 @@
 // way a password sign-in starts one.
 import * as oidc from 'openid-client';
 import { eq } from 'drizzle-orm';
-import {
-  decideCompanySignIn,
-  nameFromClaims,
-  type CompanySignInRefusal,
-  type IdentityClaims,
-} from '#domain/company-sign-in.ts';
+import { decideCompanySignIn, nameFromClaims, type CompanySignInRefusal, type IdentityClaims } from '#domain/company-sign-in.ts';
 import { organisationTimeZone, organisationToday } from '#domain/calendar.ts';
 import { personSnapshot, writeAudit } from '#server/audit/index.ts';
 import { startSignedInSession } from '#server/auth/index.ts';
@@ -94,9 +89,7 @@ export type CallbackFailure =
   | 'token invalid'
   | 'token expired';
 
-export type CallbackResult =
-  | { ok: true; token: string; session: Session; next: string; created: boolean }
-  | CallbackRefusal;
+export type CallbackResult = { ok: true; token: string; session: Session; next: string; created: boolean } | CallbackRefusal;
 
 /** `email`: the address the provider gave, for a refusal that names it. */
 export type CallbackRefusal = { ok: false; failure: CallbackFailure; email?: string | null };

@@ -171,7 +171,10 @@ export async function setCompanySignIn(db: Db, ctx: ActionContext, form: FormVal
       requireCompanySignIn: org.settings.requireCompanySignIn === true,
       createPeopleOnFirstSignIn: org.settings.createPeopleOnFirstSignIn === true,
     };
-    if (before.requireCompanySignIn === after.requireCompanySignIn && before.createPeopleOnFirstSignIn === after.createPeopleOnFirstSignIn) {
+    if (
+      before.requireCompanySignIn === after.requireCompanySignIn &&
+      before.createPeopleOnFirstSignIn === after.createPeopleOnFirstSignIn
+    ) {
       return ok(after);
     }
     await mergeOrganisationSettings(tx, ctx, org, after, 'org.company_sign_in_changed', { before, after });
