@@ -11,7 +11,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import Provider from 'oidc-provider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { auditLog, organisations, users } from '#server/db/schema.ts';
-import { launchBrowser, submitSignIn } from '../support/browser.ts';
+import { checkA11y, launchBrowser, submitSignIn } from '../support/browser.ts';
 import { open, prepareDatabase, startServer, tempDir, type Server } from '../support/processes.ts';
 import type { Database } from '#server/db/client.ts';
 
@@ -328,5 +328,41 @@ describe('company sign-in', () => {
     await submitSignIn(admin.page, 'admin@demo.opspath.test', DEMO_PASSWORD);
     await admin.page.waitForURL(`${opspath.base}/app/`);
     await admin.context.close();
+  });
+
+  it('keeps the sign-in page, a refusal page and the admin settings accessible', async () => {
+    const { context, page } = await freshPage();
+    await page.goto(`${opspath.base}/login`);
+    await checkA11y(page, 'sign-in page with the company button');
+    await page.goto(`${opspath.base}/auth/oidc/callback?code=x&state=y`);
+    expect(await heading(page)).toBe('This sign-in has already been used or has expired');
+    await checkA11y(page, 'company sign-in refusal');
+    await page.goto(`${opspath.base}/login`);
+    await submitSignIn(page, 'admin@demo.opspath.test', DEMO_PASSWORD);
+    await page.waitForURL(`${opspath.base}/app/`);
+    await page.goto(`${opspath.base}/app/admin/`);
+    await expect.poll(() => page.getByRole('group', { name: `Company sign-in with ${PROVIDER_NAME}` }).count()).toBe(1);
+    await checkA11y(page, 'admin settings with company sign-in');
+    await context.close();
+  });
+
+  it('says so on the sign-in page when the provider cannot be reached', async () => {
+    const { context, page } = await freshPage();
+    // A second server whose issuer answers nothing: discovery fails, the password form stays.
+    const unreachable = await startServer(databaseUrl, {
+      env: { OIDC_ISSUER: 'http://127.0.0.1:9/', OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, OIDC_NAME: PROVIDER_NAME },
+    });
+    try {
+      await page.goto(`${unreachable.base}/login`);
+      await page.getByRole('link', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+      await page.waitForURL(`${unreachable.base}/login?company=unavailable`);
+      expect(await page.getByRole('alert').innerText()).toBe(
+        `Sign-in with ${PROVIDER_NAME} is not available right now. Try again in a few minutes.`,
+      );
+      await expect.poll(() => page.getByLabel('Password', { exact: true }).count()).toBe(1);
+    } finally {
+      await unreachable.stop();
+      await context.close();
+    }
   });
 });
