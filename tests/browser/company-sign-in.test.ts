@@ -44,8 +44,8 @@ beforeAll(async () => {
   prepareDatabase(databaseUrl);
   // The provider's address must be known before OpsPath starts, and OpsPath's before the provider knows its client:
   // listen first, attach the provider once both are known (OpsPath discovers it at the first sign-in).
-  let handler: ((req: never, res: never) => void) | undefined;
-  providerServer = createServer((req, res) => handler!(req as never, res as never));
+  const attached: { handler?: (req: never, res: never) => void } = {};
+  providerServer = createServer((req, res) => attached.handler!(req as never, res as never));
   await new Promise<void>((resolve) => providerServer.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(providerServer.address() as AddressInfo).port}`;
   opspath = await startServer(databaseUrl, {
@@ -80,7 +80,7 @@ beforeAll(async () => {
       Date.now = realNow;
     }
   });
-  handler = provider.callback() as never;
+  attached.handler = provider.callback() as never;
   database = open(databaseUrl);
   browser = await launchBrowser();
 });
