@@ -330,6 +330,18 @@ describe('company sign-in', () => {
     await admin.context.close();
   });
 
+  it('says so when the person cancels at the provider, and signs nobody in', async () => {
+    const { context, page } = await freshPage();
+    await page.goto(`${opspath.base}/login`);
+    await page.getByRole('link', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+    await page.waitForURL(`${issuer}/**`);
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    await page.waitForURL((url) => url.origin === opspath.base);
+    expect(await heading(page)).toBe(`${PROVIDER_NAME} did not sign you in`);
+    expect((await context.cookies(opspath.base)).find((c) => c.name === 'opspath_session')).toBeUndefined();
+    await context.close();
+  });
+
   it('keeps the sign-in page, a refusal page and the admin settings accessible', async () => {
     const { context, page } = await freshPage();
     await page.goto(`${opspath.base}/login`);
