@@ -195,7 +195,7 @@ describe('company sign-in', () => {
     expect((await context.cookies(opspath.base)).find((c) => c.name === 'opspath_session')).toBeUndefined();
     expect((await lastAudit('auth.sign_in_failed'))?.after).toMatchObject({
       email: 'stranger@acme.example',
-      reason: 'unknown email (company sign-in)',
+      reason: 'company sign-in: unknown email',
     });
     await context.close();
   });
@@ -248,7 +248,7 @@ describe('company sign-in', () => {
     await companySignIn(page, 'leaver');
     expect(await heading(page)).toBe('Your OpsPath account is deactivated');
     expect((await context.cookies(opspath.base)).find((c) => c.name === 'opspath_session')).toBeUndefined();
-    expect((await lastAudit('auth.sign_in_failed'))?.after).toMatchObject({ reason: 'inactive account (company sign-in)' });
+    expect((await lastAudit('auth.sign_in_failed'))?.after).toMatchObject({ reason: 'company sign-in: inactive account' });
     await context.close();
   });
 

@@ -146,7 +146,8 @@ export async function completeCompanySignIn(
     if (!idToken) return failed('token invalid');
     claims = { ...idToken };
     // Providers that follow the spec closely put email in the UserInfo answer, not the ID token.
-    if (claims.email === undefined) claims = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)), ...idToken };
+    if (claims.email === undefined || claims.email_verified === undefined)
+      claims = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)), ...idToken };
   } catch (error) {
     return failed(classify(error));
   }
@@ -171,7 +172,7 @@ async function signInFromClaims(
       actorUserId: null,
       action: 'auth.sign_in_failed',
       target: decision.userId ? { type: 'user', id: decision.userId } : undefined,
-      after: { email: decision.email, reason: `${decision.reason} (company sign-in)`, method: 'company' },
+      after: { email: decision.email, reason: `company sign-in: ${decision.reason}`, method: 'company' },
       ip: meta.ip,
       at: meta.now,
     });
