@@ -11,7 +11,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import Provider from 'oidc-provider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { auditLog, organisations, users } from '#server/db/schema.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { checkA11y, launchBrowser, submitSignIn } from '../support/browser.ts';
+import { vnu, vnuErrors } from '../support/vnu.ts';
 import { open, prepareDatabase, startServer, tempDir, type Server } from '../support/processes.ts';
 import type { Database } from '#server/db/client.ts';
 
@@ -342,20 +345,38 @@ describe('company sign-in', () => {
     await context.close();
   });
 
-  it('keeps the sign-in page, a refusal page and the admin settings accessible', async () => {
+  it('keeps the sign-in page, a refusal page and the admin settings accessible and valid HTML', async () => {
     const { context, page } = await freshPage();
-    await page.goto(`${opspath.base}/login`);
-    await checkA11y(page, 'sign-in page with the company button');
-    await page.goto(`${opspath.base}/auth/oidc/callback?code=x&state=y`);
-    expect(await heading(page)).toBe('This sign-in has already been used or has expired');
-    await checkA11y(page, 'company sign-in refusal');
-    await page.goto(`${opspath.base}/login`);
-    await submitSignIn(page, 'admin@demo.opspath.test', DEMO_PASSWORD);
-    await page.waitForURL(`${opspath.base}/app/`);
-    await page.goto(`${opspath.base}/app/admin/`);
-    await expect.poll(() => page.getByRole('group', { name: `Company sign-in with ${PROVIDER_NAME}` }).count()).toBe(1);
-    await checkA11y(page, 'admin settings with company sign-in');
-    await context.close();
+    const dir = mkdtempSync(join(tmpdir(), 'opspath-company-vnu-'));
+    const files = new Map<string, string>();
+    const keep = async (label: string) => {
+      const file = join(dir, `${files.size}.html`);
+      // The markup as served, not as the browser rebuilt it.
+      writeFileSync(file, await (await context.request.get(page.url())).text());
+      files.set(`file:${file}`, label);
+    };
+    try {
+      await page.goto(`${opspath.base}/login`);
+      await checkA11y(page, 'sign-in page with the company button');
+      await keep('/login');
+      await page.goto(`${opspath.base}/auth/oidc/callback?code=x&state=y`);
+      expect(await heading(page)).toBe('This sign-in has already been used or has expired');
+      await checkA11y(page, 'company sign-in refusal');
+      await keep('/auth/oidc/callback');
+      await page.goto(`${opspath.base}/login`);
+      await submitSignIn(page, 'admin@demo.opspath.test', DEMO_PASSWORD);
+      await page.waitForURL(`${opspath.base}/app/`);
+      await page.goto(`${opspath.base}/app/admin/`);
+      await expect.poll(() => page.getByRole('group', { name: `Company sign-in with ${PROVIDER_NAME}` }).count()).toBe(1);
+      await checkA11y(page, 'admin settings with company sign-in');
+      await keep('/app/admin/');
+      expect(files.size).toBe(3);
+      const errors = vnuErrors(await vnu([...files.keys()].map((url) => url.slice('file:'.length))));
+      expect(errors.map((m) => `${files.get(m.url) ?? m.url}:${m.lastLine ?? '?'}: ${m.message}`)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await context.close();
+    }
   });
 
   it('says so on the sign-in page when the provider cannot be reached', async () => {
