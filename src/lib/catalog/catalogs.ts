@@ -9,6 +9,7 @@ import {
   type certificationSchema,
   type fxSchema,
   type kpiSchema,
+  type LadderContent,
   type rampTemplateSchema,
   type Role,
   type RoleSlug,
@@ -39,6 +40,7 @@ export type ContentEntries = {
   ramp: readonly RampTemplate[];
   salaries: readonly SalaryFigure[];
   fx: FxRates;
+  ladder: LadderContent;
 };
 
 /** What the certification tracker needs from content. */
@@ -73,6 +75,8 @@ export type Catalogs = {
   ragGuide: PlaybookTemplate | null;
   salaries: readonly SalaryFigure[];
   fx: FxRates;
+  /** The one career ladder (decision 020). */
+  ladder: LadderContent;
 };
 
 export function certificationContent(
@@ -111,6 +115,7 @@ export function buildCatalogs(entries: ContentEntries): Catalogs {
     ragGuide: entries.templates.find((t) => t.id === 'rag-guide') ?? null,
     salaries: entries.salaries,
     fx: entries.fx,
+    ladder: entries.ladder,
   };
 }
 
