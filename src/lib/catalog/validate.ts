@@ -50,7 +50,8 @@ export function unlistedUrls(root: string): string[] {
     );
   for (const file of walk('.')) {
     for (const url of urlsIn(readFileSync(join(root, file), 'utf8'))) {
-      if (!allowed.has(url)) problems.push(`${file}: ${url} is not in content/${ALLOWED_URLS_FILE} (a source document or facts.md must give it)`);
+      if (!allowed.has(url))
+        problems.push(`${file}: ${url} is not in content/${ALLOWED_URLS_FILE} (a source document or facts.md must give it)`);
     }
   }
   return problems;
@@ -141,9 +142,13 @@ export function validateContent(root: string): string[] {
           const l = ladderTier(ladder, slug, t.id);
           if (!l) report(rel, `tier ${t.id} is not in ladder.yaml`);
           else if (l.title !== t.title || yearsText(l.years) !== yearsText([t.yearsMin, t.yearsMax]))
-            report(rel, `tier ${t.id}: "${t.title}" ${yearsText([t.yearsMin, t.yearsMax])}, ladder.yaml says "${l.title}" ${yearsText(l.years)}`);
+            report(
+              rel,
+              `tier ${t.id}: "${t.title}" ${yearsText([t.yearsMin, t.yearsMax])}, ladder.yaml says "${l.title}" ${yearsText(l.years)}`,
+            );
         }
-        for (const l of ladder.tiers[slug] ?? []) if (!ids.includes(l.tier)) report('ladder.yaml', `${slug} tier ${l.tier} is not in ${rel}`);
+        for (const l of ladder.tiers[slug] ?? [])
+          if (!ids.includes(l.tier)) report('ladder.yaml', `${slug} tier ${l.tier} is not in ${rel}`);
       }
     }
     const rampRel = `ramp/${slug}.yaml`;

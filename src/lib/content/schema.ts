@@ -247,7 +247,8 @@ export const salaryFigureSchema = z
     value: z.number().positive().nullable(),
     currency: z.enum(['USD', 'RON', 'EUR']),
     period: z.enum(['annual', 'monthly']),
-    basis: z.literal('gross'),
+    /** 'not-stated' where the source never says gross or net (the US career guides). */
+    basis: z.enum(['gross', 'not-stated']),
     kind: z.enum(['role', 'proxy-occupation', 'proxy-group']),
     proxyFor: text.optional(),
     source: text,

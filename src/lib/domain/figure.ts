@@ -5,14 +5,7 @@
 // Pure: no Astro, no content loading.
 import { formatMoney, formatPercent, formatRange } from './format.ts';
 
-export const FIGURE_KINDS = [
-  'published-level',
-  'median',
-  'percentile',
-  'proxy-occupation',
-  'projection',
-  'opspath-guidance',
-] as const;
+export const FIGURE_KINDS = ['published-level', 'median', 'percentile', 'proxy-occupation', 'projection', 'opspath-guidance'] as const;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 
 export const FIGURE_BASES = ['gross', 'net', 'not-stated'] as const;

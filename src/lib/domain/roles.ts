@@ -32,7 +32,13 @@ const PAY_MEASURES = {
   senior: 'senior level',
   top10From: 'top 10% earn from',
 } as const;
-const PERCENTILE_MEASURES = { p10: '10th percentile', p25: '25th percentile', p50: 'median', p75: '75th percentile', p90: '90th percentile' } as const;
+const PERCENTILE_MEASURES = {
+  p10: '10th percentile',
+  p25: '25th percentile',
+  p50: 'median',
+  p75: '75th percentile',
+  p90: '90th percentile',
+} as const;
 
 /**
  * A role's US pay figure as the guide's source publishes it. The career guides
