@@ -36,7 +36,7 @@ export function parseAllowedUrls(text: string): Set<string> {
 
 /** Every http(s) URL in a text, without the punctuation that ends a sentence or a quote. */
 export function urlsIn(text: string): string[] {
-  return [...text.matchAll(/https?:\/\/[^\s"'<>()\]\[`]+/g)].map((m) => m[0].replace(/[.,;:!?]+$/, ''));
+  return [...text.matchAll(/https?:\/\/[^\s"'<>()[\]`]+/g)].map((m) => m[0].replace(/[.,;:!?]+$/, ''));
 }
 
 /** Files under content/ with a URL the allowed list lacks: "file: url". */

@@ -209,7 +209,7 @@ export const NO_YEAR = 'year not stated';
 /**
  * A short name for a source without a link: the name after any "kind of
  * source:" prefix, up to its first comma or closing parenthesis
- * ("OpsPath source article: ELEC (elec.work) blog post…" → "ELEC (elec.work)").
+ * ("OpsPath source article: Behind the Scenes (a day in the life), section on pay" → "Behind the Scenes (a day in the life)").
  */
 export function shortSourceName(source: string): string {
   const colon = source.indexOf(': ');
@@ -220,7 +220,7 @@ export function shortSourceName(source: string): string {
   return (cuts.length ? name.slice(0, Math.min(...cuts)) : name).trim();
 }
 
-/** Link text naming where a link goes: "jobicy.com", or "bls.gov (ZIP)" for a download. */
+/** Link text naming where a link goes: "asq.org.in", or "bls.gov (ZIP)" for a download. */
 export function sourceLinkLabel(url: string): string {
   const { hostname, pathname } = new URL(url);
   const host = hostname.replace(/^www\./, '');
