@@ -14,7 +14,7 @@ export type FigureBasis = (typeof FIGURE_BASES)[number];
 export type FigureUnit = 'USD' | 'RON' | 'EUR' | 'percent';
 
 /** A proxy: the government occupation a figure describes instead of the job title itself. */
-export type FigureProxy = { soc: string; title: string };
+export type FigureProxy = { soc?: string; title: string };
 
 export type Figure = {
   /** One amount, a range, or null for "no figure published" (then `note` says why). */
@@ -72,7 +72,7 @@ export function figureLabel(f: Figure): string {
   if (!kindSaid && !f.measure.toLowerCase().includes(KIND_WORDS[f.kind])) {
     what.push(KIND_WORDS[f.kind]);
   }
-  if (f.proxy) what.push(`for proxy occupation SOC ${f.proxy.soc} ${f.proxy.title}`);
+  if (f.proxy) what.push(`for proxy occupation ${f.proxy.soc ? `SOC ${f.proxy.soc} ` : ''}${f.proxy.title}`);
   const terms = [f.period === 'not stated' ? 'period not stated' : f.period];
   if (f.unit !== 'percent') terms.push(basisLabel(f.basis));
   return [what.join(', '), terms.join(', '), f.source, yearLabel(f.year)].join(' · ');
@@ -80,7 +80,9 @@ export function figureLabel(f: Figure): string {
 
 /** A short form for tight spaces (cards, table cells); the full label goes in `title`/details. */
 export function figureShortLabel(f: Figure): string {
-  const kind = f.proxy ? `${f.measure}, proxy SOC ${f.proxy.soc}` : `${f.measure}, ${KIND_WORDS[f.kind]}`;
+  const kind = f.proxy
+    ? `${f.measure}, proxy ${f.proxy.soc ? `SOC ${f.proxy.soc}` : f.proxy.title}`
+    : `${f.measure}, ${KIND_WORDS[f.kind]}`;
   return `${dedupe(kind)} · ${f.source} · ${yearLabel(f.year)}`;
 }
 
@@ -94,7 +96,8 @@ export function unlikeFigures(a: Figure, b: Figure): string | null {
   if (a.period !== b.period) differences.push(`over different periods (${a.period} and ${b.period})`);
   if (a.kind !== b.kind) differences.push(`of different kinds (${KIND_WORDS[a.kind]} and ${KIND_WORDS[b.kind]})`);
   if (Boolean(a.proxy) !== Boolean(b.proxy)) differences.push('one for the role itself, one for a proxy occupation');
-  else if (a.proxy && b.proxy && a.proxy.soc !== b.proxy.soc) differences.push('for different proxy occupations');
+  else if (a.proxy && b.proxy && (a.proxy.soc ?? a.proxy.title) !== (b.proxy.soc ?? b.proxy.title))
+    differences.push('for different proxy occupations');
   if (a.source !== b.source) differences.push('from different sources');
   if (a.year !== b.year) differences.push(`for different years (${yearLabel(a.year)} and ${yearLabel(b.year)})`);
   if (!differences.length) return null;
