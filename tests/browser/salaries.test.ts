@@ -120,7 +120,7 @@ describe('salary explorer', () => {
     expect(await page.locator('[data-figure="us-officer-range"] .source a').count()).toBe(0);
     expect(await page.locator('[data-figure="us-officer-range"] .source').innerText()).toContain('year not stated');
     expect(await page.locator('[data-figure="us-officer-range"] .figure-label').innerText()).toBe(
-      'Range, published level · annual, basis not stated · Operations Officer career guide (OpsPath source material) · year not stated',
+      'All levels, range, published level · annual, basis not stated · Operations Officer career guide (OpsPath source material) · year not stated',
     );
     // No Romanian figure for the officer: said, not invented.
     const romania = page.locator('tbody[data-regions="ro bucharest cluj-napoca timisoara iasi"]');
