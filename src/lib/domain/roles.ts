@@ -12,19 +12,6 @@ export function sortRoles<T extends RoleEntry>(roles: T[]): T[] {
   return [...roles].sort((a, b) => a.data.order - b.data.order || String(a.id).localeCompare(String(b.id)));
 }
 
-/** The headline pay figure of a role and what kind of figure it is. */
-export function headlinePay(role: Role): { value: number; label: string; kind: 'median' | 'percentile-median' } | null {
-  if (role.pay.levels?.median) return { value: role.pay.levels.median, label: 'median', kind: 'median' };
-  if (role.pay.percentiles) {
-    return {
-      value: role.pay.percentiles.p50,
-      label: `median of proxy occupation ${role.pay.proxy?.soc ?? ''}`.trim(),
-      kind: 'percentile-median',
-    };
-  }
-  return null;
-}
-
 const PAY_MEASURES = {
   median: 'median',
   entry: 'entry level',
