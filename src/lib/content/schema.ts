@@ -165,7 +165,10 @@ export const roleSchema = z.object({
   order: z.number().int().min(1).max(5),
   summary: text,
   outlook: z.object({
-    growth: sourced(z.number()).and(z.object({ period: text.optional() })),
+    // A growth figure for a proxy occupation names it, so no page can show it as the role's own.
+    growth: sourced(z.number()).and(
+      z.object({ period: text.optional(), proxy: z.object({ soc: z.string().regex(/^\d{2}-\d{4}$/), title: text }).optional() }),
+    ),
     demand: z.object({ level: rating3, note: text, source: text }),
     remote: z.object({ level: z.enum(['on-site', 'hybrid', 'remote-friendly', 'no-data']), note: text }),
     stress: z.object({ level: rating3, note: text.optional() }),
@@ -268,7 +271,8 @@ export const salaryFigureSchema = z
     value: z.number().positive().nullable(),
     currency: z.enum(['USD', 'RON', 'EUR']),
     period: z.enum(['annual', 'monthly']),
-    basis: z.literal('gross'),
+    /** 'not-stated' where the source never says gross or net (the US career guides). */
+    basis: z.enum(['gross', 'not-stated']),
     kind: z.enum(['role', 'proxy-occupation', 'proxy-group']),
     proxyFor: text.optional(),
     source: text,
@@ -295,3 +299,49 @@ export const fxSchema = z.object({
   ronPerUsd: z.number().positive(),
   note: text.optional(),
 });
+
+/** Years of experience as `[min, max]`, max null for open-ended ("8+"). */
+const yearsSpan = z
+  .tuple([z.number().int().min(0).max(40), z.number().int().min(1).max(50).nullable()])
+  .refine(([min, max]) => max === null || max > min, { error: 'the second year must be greater than the first (or null)' });
+
+/** The one career ladder across the roles (decision 020): content/ladder.yaml. */
+export const ladderSchema = z
+  .object({
+    sources: z.array(z.object({ id, name: text, guidance: z.boolean().default(false) })).min(1),
+    rungs: z.array(z.object({ roles: z.array(roleSlug).min(1), note: text.optional() })).min(1),
+    tiers: z.record(
+      roleSlug,
+      z
+        .array(
+          z.object({ tier: id, title: text, years: yearsSpan, source: id, note: text.optional(), payNote: text.optional() }),
+        )
+        .min(1),
+    ),
+    sourcesDiffer: z
+      .array(
+        z.object({
+          title: text,
+          claims: z.array(z.object({ source: id, years: yearsSpan, says: text })).min(2),
+          opspath: text,
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((ladder, ctx) => {
+    const sources = new Set(ladder.sources.map((s) => s.id));
+    const unknown = (source: string, path: (string | number)[]) => {
+      if (!sources.has(source)) ctx.addIssue({ code: 'custom', message: `unknown source ${source}`, path });
+    };
+    for (const [role, tiers] of Object.entries(ladder.tiers)) {
+      tiers.forEach((t, i) => unknown(t.source, ['tiers', role, i, 'source']));
+    }
+    ladder.sourcesDiffer.forEach((d, i) => d.claims.forEach((c, j) => unknown(c.source, ['sourcesDiffer', i, 'claims', j, 'source'])));
+    const placed = ladder.rungs.flatMap((r) => r.roles);
+    for (const role of ROLE_SLUGS) {
+      if (placed.filter((r) => r === role).length !== 1) {
+        ctx.addIssue({ code: 'custom', message: `${role} must sit on exactly one rung`, path: ['rungs'] });
+      }
+    }
+  });
+export type LadderContent = z.infer<typeof ladderSchema>;
