@@ -10,6 +10,7 @@ import {
   rampTemplateSchema,
   salaryFigureSchema,
   fxSchema,
+  ladderSchema,
 } from './lib/content/schema';
 
 // Content lives in the top-level `content/` folder (the customer's layout).
@@ -25,4 +26,9 @@ const fx = defineCollection({
   schema: fxSchema,
 });
 
-export const collections = { roles, ramp, skills, certifications, kpis, templates, salaries, fx };
+const ladder = defineCollection({
+  loader: file('./content/ladder.yaml', { parser: (text) => [{ id: 'ladder', ...(yaml.load(text) as object) }] }),
+  schema: ladderSchema,
+});
+
+export const collections = { roles, ramp, skills, certifications, kpis, templates, salaries, fx, ladder };

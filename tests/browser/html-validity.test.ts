@@ -3,31 +3,12 @@
 // manager. One checker run reads all of them; any error fails with its page
 // and message.
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { signedIn, Visitor } from '../support/app.ts';
 import { appPatterns, PUBLIC_PAGES, samplesOfEveryAppPage } from '../support/pages.ts';
-
-const vnuJar = join(createRequire(import.meta.url).resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
-
-type VnuMessage = { type: string; subType?: string; url: string; message: string; extract?: string; lastLine?: number };
-
-function vnu(files: string[]): Promise<VnuMessage[]> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'java',
-      ['-jar', vnuJar, '--format', 'json', '--exit-zero-always', ...files],
-      { maxBuffer: 64 * 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        if (error) return reject(error);
-        resolve((JSON.parse(stderr) as { messages: VnuMessage[] }).messages);
-      },
-    );
-  });
-}
+import { vnu } from '../support/vnu.ts';
 
 describe('the Nu HTML Checker', () => {
   it('finds no error on one page of each type', { timeout: 180_000 }, async () => {

@@ -59,7 +59,7 @@ describe('salary explorer', () => {
     expect(view[0]).toContain('Operations Officer');
     expect(view[0]).toMatch(/Romania \(national\)[\s\S]*No data/);
     // $61,000/year → $5,083.33/month → 22,142 RON → €4,353 (rounded once).
-    await expect.poll(() => page.locator('[data-figure="us-officer-entry"] .value').innerText()).toBe('≈ €4,353/month');
+    await expect.poll(() => page.locator('[data-figure="us-officer-entry"] .figure-value').innerText()).toBe('≈ €4,353/month');
 
     // Someone else opens the shared link: same table, same filters.
     const other = await browser.newContext({ viewport: { width: 360, height: 800 } });
@@ -81,7 +81,7 @@ describe('salary explorer', () => {
     const ctx = await browser.newContext();
     const page = await open(ctx, '/salaries/?role=operations-support-specialist&region=bucharest&currency=EUR');
     const entry = page.locator('[data-figure="ro-support-specialist-bucharest-entry"]');
-    expect(await entry.locator('.value').innerText()).toBe('≈ €885–€1,376/month');
+    expect(await entry.locator('.figure-value').innerText()).toBe('≈ €885–€1,376/month');
     expect(await entry.locator('.badge.converted').isVisible()).toBe(true);
     expect(await entry.locator('.badge.converted').innerText()).toBe('converted');
     expect(await entry.locator('.original').innerText()).toBe('from 4,500–7,000 RON/month');
@@ -96,7 +96,9 @@ describe('salary explorer', () => {
     // As published (the default), nothing is marked converted.
     const native = await open(ctx, '/salaries/?role=operations-support-specialist&region=bucharest');
     expect(await native.locator('.badge.converted').count()).toBe(0);
-    expect(await native.locator('[data-figure="ro-support-specialist-bucharest-entry"] .value').innerText()).toBe('4,500–7,000 RON/month');
+    expect(await native.locator('[data-figure="ro-support-specialist-bucharest-entry"] .figure-value').innerText()).toBe(
+      '4,500–7,000 RON/month',
+    );
     await ctx.close();
   });
 
@@ -113,11 +115,13 @@ describe('salary explorer', () => {
       'Amount (currency and period as published)',
       'Source, data year',
     ]);
-    expect(await page.locator('[data-figure="us-officer-range"] .value').innerText()).toBe('$55,000–$95,000/year');
-    expect(await page.locator('[data-figure="us-officer-range"] .source a').getAttribute('href')).toBe(
-      'https://jobicy.com/careers/operations-officer',
-    );
+    expect(await page.locator('[data-figure="us-officer-range"] .figure-value').innerText()).toBe('$55,000–$95,000/year');
+    // The guide gives no address and no basis: none is linked, and the label says "not stated".
+    expect(await page.locator('[data-figure="us-officer-range"] .source a').count()).toBe(0);
     expect(await page.locator('[data-figure="us-officer-range"] .source').innerText()).toContain('year not stated');
+    expect(await page.locator('[data-figure="us-officer-range"] .figure-label').innerText()).toBe(
+      'All levels, range, published level · annual, basis not stated · Operations Officer career guide (OpsPath source material) · year not stated',
+    );
     // No Romanian figure for the officer: said, not invented.
     const romania = page.locator('tbody[data-regions="ro bucharest cluj-napoca timisoara iasi"]');
     expect(await romania.innerText()).toContain('No data');
@@ -125,7 +129,7 @@ describe('salary explorer', () => {
     await page.selectOption('#pay-period', 'monthly');
     await Promise.all([page.waitForURL(/period=monthly/), page.getByRole('button', { name: 'Show figures' }).click()]);
     expect(page.url()).toBe(`${baseUrl}/salaries/?role=operations-officer&period=monthly`);
-    expect(await page.locator('[data-figure="us-officer-entry"] .value').innerText()).toBe('≈ $5,083/month');
+    expect(await page.locator('[data-figure="us-officer-entry"] .figure-value').innerText()).toBe('≈ $5,083/month');
     expect(scripts).toEqual([]);
     await ctx.close();
   });

@@ -32,7 +32,32 @@ describe('parseEnv', () => {
       PUBLIC_URL: 'http://localhost:4321',
       MAIL_FROM: 'OpsPath <no-reply@localhost>',
       JOBS: 'on',
+      companySignIn: null,
     });
+  });
+
+  it('takes company sign-in as all four OIDC_* variables or none, naming the missing ones', () => {
+    const all = {
+      OIDC_ISSUER: 'https://login.example.com/realms/staff',
+      OIDC_CLIENT_ID: 'opspath',
+      OIDC_CLIENT_SECRET: 's3cret',
+      OIDC_NAME: 'Example ID',
+    };
+    expect(parseEnv(all).companySignIn).toEqual({
+      issuer: 'https://login.example.com/realms/staff',
+      clientId: 'opspath',
+      clientSecret: 's3cret',
+      name: 'Example ID',
+    });
+    expect(() => parseEnv({ OIDC_ISSUER: all.OIDC_ISSUER, OIDC_NAME: 'Example ID' })).toThrow(
+      'OIDC_*: company sign-in needs all of OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME, or none; missing: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET',
+    );
+    expect(() => parseEnv({ ...all, OIDC_ISSUER: 'login.example.com' })).toThrow(/OIDC_ISSUER: must be the provider’s issuer address/);
+    // Plain http is for a provider on a developer's machine, never production.
+    expect(parseEnv({ ...all, OIDC_ISSUER: 'http://127.0.0.1:9000' }).companySignIn?.issuer).toBe('http://127.0.0.1:9000');
+    expect(() =>
+      parseEnv({ ...all, OIDC_ISSUER: 'http://127.0.0.1:9000', NODE_ENV: 'production', PUBLIC_URL: 'https://ops.example.com' }),
+    ).toThrow(/OIDC_ISSUER: must be an https:\/\/ address in production/);
   });
 
   it('takes mail settings: an smtp(s) URL, a sender, jobs on or off', () => {

@@ -18,6 +18,8 @@ export const PUBLIC_PAGES = [
   '/playbook/',
   '/self-check/',
   '/login',
+  // Company sign-in's refusal page (the shared server has no OIDC_*: it says so, with a 404).
+  '/auth/oidc/callback',
   '/no-such-page/',
 ];
 

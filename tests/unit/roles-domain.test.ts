@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { formatMoney, formatRange, formatYears, formatPercent } from '#domain/format.ts';
-import { pickPair, compareSkills, experienceSpan, headlinePay, sortRoles } from '#domain/roles.ts';
+import { pickPair, compareSkills, experienceSpan, headlineFigure, sortRoles } from '#domain/roles.ts';
 import type { Role } from '#content/schema.ts';
 import { ROLE_SLUGS } from '#content/schema.ts';
 
@@ -69,11 +69,16 @@ describe('roles', () => {
     expect(sorted.map((r) => r.id)).toEqual(['a', 'b']);
   });
   it('labels a percentile median as such', () => {
-    expect(headlinePay(role({}))).toMatchObject({ value: 3, kind: 'percentile-median' });
+    expect(headlineFigure(role({}))).toMatchObject({
+      amount: { value: 3 },
+      kind: 'proxy-occupation',
+      measure: 'median',
+      proxy: { soc: '11-1021' },
+    });
     const withLevels = role({
       pay: { ...role({}).pay, levels: { range: null, median: 60000, entry: null, mid: null, senior: null, top10From: null } },
     });
-    expect(headlinePay(withLevels)).toMatchObject({ value: 60000, kind: 'median' });
+    expect(headlineFigure(withLevels)).toMatchObject({ amount: { value: 60000 }, kind: 'median' });
   });
   it('finds the experience span, open-ended when a tier is', () => {
     expect(experienceSpan(role({}))).toEqual({ min: 0, max: null });

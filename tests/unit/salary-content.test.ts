@@ -46,7 +46,7 @@ const US_SEEDS = {
   'operations-coordinator': { range: [45000, 75000], median: 60000, entry: 49500, mid: 60000, senior: 70500, top10From: 75000 },
 } as const;
 
-// ELEC article: gross monthly RON, excluding bonuses, for the support specialist.
+// The "Behind the Scenes" article: gross monthly RON, excluding bonuses, for the support specialist.
 const RO_SEEDS = {
   Bucharest: { entry: [4500, 7000], mid: [7000, 11000], senior: [11000, 15000] },
   'Cluj-Napoca': { entry: [4500, 6800], mid: [6800, 10500], senior: [10500, 14500] },
@@ -72,7 +72,7 @@ describe('salary content', () => {
     expect(new Set(figures.map((f) => f.id)).size).toBe(figures.length);
   });
 
-  it('holds each US seed figure exactly once, annual USD gross, with the guide as source', () => {
+  it('holds each US seed figure exactly once, annual USD with no stated basis, with the guide as source', () => {
     for (const [role, s] of Object.entries(US_SEEDS) as [RoleSlug, (typeof US_SEEDS)[keyof typeof US_SEEDS]][]) {
       const base = { role, country: 'US' as const, city: null, percentile: null };
       const range = one({ ...base, level: null, measure: 'range' });
@@ -85,9 +85,11 @@ describe('salary content', () => {
       const all = figures.filter((f) => f.role === role && f.country === 'US' && f.kind === 'role');
       expect(all, role).toHaveLength(6);
       for (const f of all) {
-        expect([f.currency, f.period, f.basis, f.kind, f.dataYear], f.id).toEqual(['USD', 'annual', 'gross', 'role', null]);
-        expectSourced(f, /Jobicy/);
-        expect(f.sourceUrl, f.id).toMatch(/^https:\/\/jobicy\.com\//);
+        // The guides head these "Annual Salary (US, USD)" and never say gross or net.
+        expect([f.currency, f.period, f.basis, f.kind, f.dataYear], f.id).toEqual(['USD', 'annual', 'not-stated', 'role', null]);
+        expectSourced(f, /career guide \(OpsPath source material\)/);
+        // The source documents give no address for the guides, so none is shown.
+        expect(f.sourceUrl, f.id).toBeUndefined();
       }
     }
   });
@@ -98,7 +100,7 @@ describe('salary content', () => {
         const f = one({ role: 'operations-support-specialist', country: 'RO', city, level, percentile: null, measure: 'range' });
         expect([f.min, f.max], f.id).toEqual([min, max]);
         expect([f.currency, f.period, f.basis, f.kind, f.dataYear], f.id).toEqual(['RON', 'monthly', 'gross', 'role', null]);
-        expectSourced(f, /ELEC/);
+        expectSourced(f, /Behind the Scenes/);
       }
     }
     const cityFigures = figures.filter((f) => f.country === 'RO' && f.city !== null);

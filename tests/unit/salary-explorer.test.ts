@@ -149,9 +149,11 @@ describe('normalisation of figures', () => {
   });
 
   it('names sources briefly: where a link goes, or the source without its prefix', () => {
-    expect(sourceLinkLabel('https://jobicy.com/careers/operations-officer')).toBe('jobicy.com');
+    expect(sourceLinkLabel('https://asq.org.in/faq/recertification')).toBe('asq.org.in');
     expect(sourceLinkLabel('https://www.bls.gov/oes/special-requests/oesm25nat.zip')).toBe('bls.gov (ZIP)');
-    expect(shortSourceName('OpsPath source article: ELEC (elec.work) blog post on a typical day, section on pay')).toBe('ELEC (elec.work)');
+    expect(shortSourceName('OpsPath source article: Behind the Scenes (a day in the life), section on pay')).toBe(
+      'Behind the Scenes (a day in the life)',
+    );
     expect(shortSourceName('INS Romania, TEMPO-Online table FOM121A')).toBe('INS Romania');
     expect(figureSource({ source: 'INS Romania, TEMPO', dataYear: null })).toEqual({
       name: 'INS Romania, TEMPO',

@@ -20,6 +20,7 @@ import type { Level } from '#domain/scale.ts';
 import { formatYears } from '#domain/format.ts';
 import { LevelGuide, RatingRow, type SkillInfo } from './RatingRow.tsx';
 import { Results } from './Results.tsx';
+import { FigureText } from './FigureText.tsx';
 import './self-check.css';
 
 interface Props {
@@ -48,6 +49,7 @@ export default function SelfCheck({ ladders, skills }: Props) {
 
   const update = (next: SelfCheckState) => setLoaded(next);
   const ladder = ladders.find((l) => l.slug === state.role);
+  const tier = ladder?.tiers.find((t) => t.id === state.tier);
   const view = selfCheckView(state, ladders);
   // One rating row a skill of the group: the tier's own targets, or those only the next tier asks for.
   const ratingRows = (shown: SelfCheckView, group: RatedSkill['group']) =>
@@ -98,6 +100,12 @@ export default function SelfCheck({ ladders, skills }: Props) {
             </p>
           </div>
         </div>
+        {tier && (
+          <p className="sc-tier-pay" data-testid="tier-pay">
+            US pay for this tier: {tier.pay ? <FigureText figure={tier.pay} /> : <strong>No pay figure published for this tier.</strong>}
+            {tier.payNote && <span className="muted"> {tier.payNote}</span>}
+          </p>
+        )}
       </section>
 
       {view ? (

@@ -9,6 +9,7 @@ import {
   type certificationSchema,
   type fxSchema,
   type kpiSchema,
+  type LadderContent,
   type rampTemplateSchema,
   type Role,
   type RoleSlug,
@@ -39,6 +40,7 @@ export type ContentEntries = {
   ramp: readonly RampTemplate[];
   salaries: readonly SalaryFigure[];
   fx: FxRates;
+  ladder: LadderContent;
 };
 
 /** What the certification tracker needs from content. */
@@ -73,6 +75,8 @@ export type Catalogs = {
   ragGuide: PlaybookTemplate | null;
   salaries: readonly SalaryFigure[];
   fx: FxRates;
+  /** The one career ladder (decision 020). */
+  ladder: LadderContent;
 };
 
 export function certificationContent(
@@ -90,6 +94,10 @@ export function certificationContent(
   return { catalog, recommended };
 }
 
+/** The ladder's pay notes of one role's tiers, by tier id. */
+const tierPayNotes = (ladder: LadderContent, role: RoleSlug) =>
+  new Map((ladder.tiers[role] ?? []).flatMap((t) => (t.payNote ? [[t.tier, t.payNote] as const] : [])));
+
 const byName = (a: readonly [string, string], b: readonly [string, string]) => a[1].localeCompare(b[1]);
 const ladderOrder = (role: string) => ROLE_SLUGS.indexOf(role as RoleSlug);
 
@@ -100,7 +108,7 @@ export function buildCatalogs(entries: ContentEntries): Catalogs {
     skills: new Map(entries.skills.map((s) => [s.id, s])),
     certifications: certificationContent(entries.certifications, roles),
     jobRoles: buildCatalog(new Map(roles.map((r) => [r.id, r.data]))),
-    ladders: roles.map((r) => toLadder(r.id, r.data)),
+    ladders: roles.map((r) => toLadder(r.id, r.data, tierPayNotes(entries.ladder, r.id))),
     ramp: {
       templates: [...entries.ramp].sort((a, b) => ladderOrder(a.role) - ladderOrder(b.role)),
       skills: new Map(entries.skills.map((s) => [s.id, s.name] as const).sort(byName)),
@@ -111,6 +119,7 @@ export function buildCatalogs(entries: ContentEntries): Catalogs {
     ragGuide: entries.templates.find((t) => t.id === 'rag-guide') ?? null,
     salaries: entries.salaries,
     fx: entries.fx,
+    ladder: entries.ladder,
   };
 }
 

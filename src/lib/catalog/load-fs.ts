@@ -10,6 +10,7 @@ import {
   certificationSchema,
   fxSchema,
   kpiSchema,
+  ladderSchema,
   rampTemplateSchema,
   roleSchema,
   ROLE_SLUGS,
@@ -52,6 +53,7 @@ export function readContentFiles(root = CONTENT_DIR) {
     ramp: folder('ramp', '.yaml').map((f) => yamlFile(`ramp/${f}`)!),
     salaries: yamlFile('salaries.yaml'),
     fx: yamlFile('fx.yaml'),
+    ladder: yamlFile('ladder.yaml'),
   };
 }
 
@@ -81,6 +83,7 @@ export function readContentEntries(root = CONTENT_DIR): ContentEntries {
     ramp: files.ramp.map((f) => parse(f, rampTemplateSchema)),
     salaries: list(files.salaries, salaryFigureSchema),
     fx: parse(files.fx, fxSchema),
+    ladder: parse(files.ladder, ladderSchema),
   };
 }
 

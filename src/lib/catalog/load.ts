@@ -8,7 +8,7 @@ let cached: Promise<Catalogs> | undefined;
 
 export function catalogs(): Promise<Catalogs> {
   cached ??= (async () => {
-    const [roles, skills, certifications, kpis, templates, ramp, salaries, fx] = await Promise.all([
+    const [roles, skills, certifications, kpis, templates, ramp, salaries, fx, ladder] = await Promise.all([
       getCollection('roles'),
       getCollection('skills'),
       getCollection('certifications'),
@@ -17,8 +17,10 @@ export function catalogs(): Promise<Catalogs> {
       getCollection('ramp'),
       getCollection('salaries'),
       getEntry('fx', 'bnr'),
+      getEntry('ladder', 'ladder'),
     ]);
     if (!fx) throw new Error('content/fx.yaml is missing');
+    if (!ladder) throw new Error('content/ladder.yaml is missing');
     const data = <T>(entries: readonly { data: T }[]) => entries.map((e) => e.data);
     return buildCatalogs({
       roles: roles.map((r) => ({ id: r.id as Catalogs['roles'][number]['id'], data: r.data })),
@@ -29,6 +31,7 @@ export function catalogs(): Promise<Catalogs> {
       ramp: data(ramp),
       salaries: data(salaries),
       fx: fx.data,
+      ladder: ladder.data,
     });
   })();
   return cached;

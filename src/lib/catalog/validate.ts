@@ -3,6 +3,8 @@
 // certification and KPI ids resolve, ramp tasks fall inside their phase).
 // Used by `npm run content:check` and by the unit tests; the build runs the
 // per-entry schemas itself.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   roleSchema,
@@ -13,9 +15,47 @@ import {
   kpiSchema,
   templateSchema,
   fxSchema,
+  ladderSchema,
   ROLE_SLUGS,
+  type LadderContent,
 } from '#content/schema.ts';
+import { unrecordedDisagreements, ladderTier, yearsText } from '#domain/ladder.ts';
 import { readContentFiles, type ContentFile } from './load-fs.ts';
+
+/** The list of source URLs content may use: one a line, `#` comments and blank lines ignored. */
+export const ALLOWED_URLS_FILE = 'allowed-source-urls.txt';
+
+export function parseAllowedUrls(text: string): Set<string> {
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
+}
+
+/** Every http(s) URL in a text, without the punctuation that ends a sentence or a quote. */
+export function urlsIn(text: string): string[] {
+  return [...text.matchAll(/https?:\/\/[^\s"'<>()[\]`]+/g)].map((m) => m[0].replace(/[.,;:!?]+$/, ''));
+}
+
+/** Files under content/ with a URL the allowed list lacks: "file: url". */
+export function unlistedUrls(root: string): string[] {
+  const allowedPath = join(root, ALLOWED_URLS_FILE);
+  const allowed = existsSync(allowedPath) ? parseAllowedUrls(readFileSync(allowedPath, 'utf8')) : new Set<string>();
+  const problems: string[] = [];
+  const walk = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : /\.(md|ya?ml)$/.test(e.name) ? [join(dir, e.name)] : [],
+    );
+  for (const file of walk('.')) {
+    for (const url of urlsIn(readFileSync(join(root, file), 'utf8'))) {
+      if (!allowed.has(url))
+        problems.push(`${file}: ${url} is not in content/${ALLOWED_URLS_FILE} (a source document or facts.md must give it)`);
+    }
+  }
+  return problems;
+}
 
 export function validateContent(root: string): string[] {
   const problems: string[] = [];
@@ -60,6 +100,9 @@ export function validateContent(root: string): string[] {
     }
   }
   if (files.fx) check('fx.yaml', fxSchema, files.fx.data);
+  const ladder: LadderContent | undefined = files.ladder ? check('ladder.yaml', ladderSchema, files.ladder.data) : undefined;
+  if (!files.ladder) report('ladder.yaml', 'missing');
+  if (ladder) for (const p of unrecordedDisagreements(ladder)) report('ladder.yaml', p);
 
   for (const slug of ROLE_SLUGS) {
     const rel = `roles/${slug}.md`;
@@ -93,6 +136,20 @@ export function validateContent(root: string): string[] {
       for (const c of role.certifications) if (!certs.has(c)) report(rel, `certifications: unknown ${c}`);
       const ids = role.tiers.map((t) => t.id);
       if (new Set(ids).size !== ids.length) report(rel, 'tier ids repeat');
+      if (ladder) {
+        // The guide repeats its tiers' titles and years for its own fields; the ladder is what they must equal.
+        for (const t of role.tiers) {
+          const l = ladderTier(ladder, slug, t.id);
+          if (!l) report(rel, `tier ${t.id} is not in ladder.yaml`);
+          else if (l.title !== t.title || yearsText(l.years) !== yearsText([t.yearsMin, t.yearsMax]))
+            report(
+              rel,
+              `tier ${t.id}: "${t.title}" ${yearsText([t.yearsMin, t.yearsMax])}, ladder.yaml says "${l.title}" ${yearsText(l.years)}`,
+            );
+        }
+        for (const l of ladder.tiers[slug] ?? [])
+          if (!ids.includes(l.tier)) report('ladder.yaml', `${slug} tier ${l.tier} is not in ${rel}`);
+      }
     }
     const rampRel = `ramp/${slug}.yaml`;
     const rampFile = files.ramp.find((f) => f.file === rampRel);
@@ -116,5 +173,6 @@ export function validateContent(root: string): string[] {
     }
   }
 
+  problems.push(...unlistedUrls(root));
   return problems;
 }

@@ -2,6 +2,7 @@
 // page or feature that computes with it. Pure zod, no Astro imports, so unit
 // tests and scripts can validate content directly.
 import { z } from 'zod';
+import { SOURCE_DOCUMENT_IDS } from '#content/source-documents.ts';
 
 export const ROLE_SLUGS = [
   'operations-assistant',
@@ -128,6 +129,35 @@ export const tierSchema = z
     path: ['yearsMax'],
   });
 
+export const sourceDocument = z.enum(SOURCE_DOCUMENT_IDS);
+
+/**
+ * One day-in-the-life schedule. Times a source document gives carry that
+ * document (`source`); times OpsPath wrote itself are `illustration: true`, and
+ * the page says so. Exactly one of the two, so no timetable is shown unlabelled.
+ */
+export const scheduleSchema = z
+  .object({
+    title: text,
+    source: sourceDocument.optional(),
+    illustration: z.literal(true).optional(),
+    note: text.optional(),
+    blocks: z
+      .array(
+        z.object({
+          time: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: 'use HH:MM-HH:MM (24-hour)' }),
+          focus: text,
+          tasks: z.array(text).min(2),
+        }),
+      )
+      .min(3),
+  })
+  .refine((s) => (s.source === undefined) !== (s.illustration === undefined), {
+    error: 'a schedule needs either a source document (source) or illustration: true, not both',
+    path: ['source'],
+  });
+export type Schedule = z.infer<typeof scheduleSchema>;
+
 const rating3 = z.enum(['low', 'moderate', 'moderate-to-high', 'high', 'no-data']);
 
 export const roleSchema = z.object({
@@ -135,7 +165,10 @@ export const roleSchema = z.object({
   order: z.number().int().min(1).max(5),
   summary: text,
   outlook: z.object({
-    growth: sourced(z.number()).and(z.object({ period: text.optional() })),
+    // A growth figure for a proxy occupation names it, so no page can show it as the role's own.
+    growth: sourced(z.number()).and(
+      z.object({ period: text.optional(), proxy: z.object({ soc: z.string().regex(/^\d{2}-\d{4}$/), title: text }).optional() }),
+    ),
     demand: z.object({ level: rating3, note: text, source: text }),
     remote: z.object({ level: z.enum(['on-site', 'hybrid', 'remote-friendly', 'no-data']), note: text }),
     stress: z.object({ level: rating3, note: text.optional() }),
@@ -157,21 +190,13 @@ export const roleSchema = z.object({
     notes: z.array(text).default([]),
   }),
   certifications: z.array(id).min(1),
-  dayInTheLife: z
-    .array(
-      z.object({
-        time: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: 'use HH:MM-HH:MM (24-hour)' }),
-        focus: text,
-        tasks: z.array(text).min(2),
-      }),
-    )
-    .min(3),
+  dayInTheLife: z.array(scheduleSchema).min(1),
   pros: z.array(text).min(3),
   cons: z.array(text).min(3),
   beginnerMistakes: z.array(text).min(3),
   advice: z.array(text).min(3),
   caseStudies: z
-    .array(z.object({ title: text, situation: text, action: text, result: text }))
+    .array(z.object({ title: text, situation: text, action: text, result: text, source: sourceDocument }))
     .min(1),
   portfolioTips: z.array(text).min(3),
   faq: z.array(z.object({ q: text, a: text })).min(4),
@@ -194,6 +219,8 @@ export const kpiSchema = z.object({
 
 export const templateSchema = z.object({
   id,
+  /** A template to copy, or a routine or tactic (the playbook shows them apart). */
+  kind: z.enum(['template', 'practice']).default('template'),
   name: text,
   purpose: text,
   items: z.array(z.object({ label: text, detail: text.optional() })).min(2),
@@ -244,7 +271,8 @@ export const salaryFigureSchema = z
     value: z.number().positive().nullable(),
     currency: z.enum(['USD', 'RON', 'EUR']),
     period: z.enum(['annual', 'monthly']),
-    basis: z.literal('gross'),
+    /** 'not-stated' where the source never says gross or net (the US career guides). */
+    basis: z.enum(['gross', 'not-stated']),
     kind: z.enum(['role', 'proxy-occupation', 'proxy-group']),
     proxyFor: text.optional(),
     source: text,
@@ -271,3 +299,49 @@ export const fxSchema = z.object({
   ronPerUsd: z.number().positive(),
   note: text.optional(),
 });
+
+/** Years of experience as `[min, max]`, max null for open-ended ("8+"). */
+const yearsSpan = z
+  .tuple([z.number().int().min(0).max(40), z.number().int().min(1).max(50).nullable()])
+  .refine(([min, max]) => max === null || max > min, { error: 'the second year must be greater than the first (or null)' });
+
+/** The one career ladder across the roles (decision 020): content/ladder.yaml. */
+export const ladderSchema = z
+  .object({
+    sources: z.array(z.object({ id, name: text, guidance: z.boolean().default(false) })).min(1),
+    rungs: z.array(z.object({ roles: z.array(roleSlug).min(1), note: text.optional() })).min(1),
+    tiers: z.record(
+      roleSlug,
+      z
+        .array(
+          z.object({ tier: id, title: text, years: yearsSpan, source: id, note: text.optional(), payNote: text.optional() }),
+        )
+        .min(1),
+    ),
+    sourcesDiffer: z
+      .array(
+        z.object({
+          title: text,
+          claims: z.array(z.object({ source: id, years: yearsSpan, says: text })).min(2),
+          opspath: text,
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((ladder, ctx) => {
+    const sources = new Set(ladder.sources.map((s) => s.id));
+    const unknown = (source: string, path: (string | number)[]) => {
+      if (!sources.has(source)) ctx.addIssue({ code: 'custom', message: `unknown source ${source}`, path });
+    };
+    for (const [role, tiers] of Object.entries(ladder.tiers)) {
+      tiers.forEach((t, i) => unknown(t.source, ['tiers', role, i, 'source']));
+    }
+    ladder.sourcesDiffer.forEach((d, i) => d.claims.forEach((c, j) => unknown(c.source, ['sourcesDiffer', i, 'claims', j, 'source'])));
+    const placed = ladder.rungs.flatMap((r) => r.roles);
+    for (const role of ROLE_SLUGS) {
+      if (placed.filter((r) => r === role).length !== 1) {
+        ctx.addIssue({ code: 'custom', message: `${role} must sit on exactly one rung`, path: ['rungs'] });
+      }
+    }
+  });
+export type LadderContent = z.infer<typeof ladderSchema>;

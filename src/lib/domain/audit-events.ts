@@ -20,6 +20,7 @@ const RATING_KINDS: Record<string, string> = { self: 'self-rating', manager: 'ma
 
 const text = (v: unknown) => (v === null || v === undefined || v === '' ? 'nothing' : `“${String(v)}”`);
 const day = (v: unknown) => (typeof v === 'string' && v !== '' ? formatLongDay(v) : 'no date');
+const onOff = (v: unknown) => (v === true ? 'on' : 'off');
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 const count = (n: unknown, one: string, many = `${one}s`) => {
   const k = typeof n === 'number' ? n : 0;
@@ -44,7 +45,11 @@ function profileChanges(before: Snapshot, after: Snapshot, labels: AuditLabels):
 export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = {}): string {
   const { before, after } = event;
   switch (event.action) {
+    case 'org.company_sign_in_changed':
+      return `Set company sign-in: ${onOff(after?.requireCompanySignIn)} for requiring it (admins may still use passwords), ${onOff(after?.createPeopleOnFirstSignIn)} for adding unknown people as members at their first sign-in`;
     case 'user.created':
+      if (after?.source === 'company sign-in')
+        return `Joined as a member at their first company sign-in, starting ${day(after?.startDate)}`;
       return `Added the person as ${ROLE_NAMES[String(after?.role)] ?? 'a person'}, starting ${day(after?.startDate)}`;
     case 'user.updated': {
       const changes = profileChanges(before, after, labels);
@@ -57,7 +62,7 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
     case 'user.activated':
       return 'Reactivated the account';
     case 'auth.sign_in':
-      return 'Signed in';
+      return after?.method === 'company' ? 'Signed in with company sign-in' : 'Signed in';
     case 'outbox.message_resent':
       return `Queued a message to be sent again (it was ${String(before?.state ?? 'unknown')} after ${count(before?.attempts, 'attempt')})`;
     case 'auth.sign_in_failed':

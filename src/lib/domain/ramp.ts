@@ -16,6 +16,7 @@
 
 import { addDays, daysBetween, formatLongDay } from './calendar.ts';
 import { wholePercent } from './format.ts';
+import { SOURCE_DOCUMENTS } from '#content/source-documents.ts';
 
 export const PLAN_LENGTH_DAYS = 90;
 
@@ -309,6 +310,16 @@ export const RAG_RULES: readonly { level: RagLevel; label: string; rule: string 
 ];
 
 export const DATE_RULE = `Day 1 is the start date; a task due on day N is due on the start date + (N - 1) calendar days. Weekends count, and a task due on a Saturday or Sunday is not moved to the next working day. “Today” is your organisation’s date, in its time zone.`;
+
+/**
+ * No source gives a day for any ramp task: the article only splits the 90 days into
+ * three 30-day phases. The day each task falls due is OpsPath's scheduling default,
+ * and every place that shows one says so with these words.
+ */
+export const DUE_DAY_GUIDANCE_LABEL = 'OpsPath guidance';
+/** The same, where there is room for one line (the dashboard card). */
+export const DUE_DAY_GUIDANCE_SHORT = 'Due days are OpsPath’s scheduling defaults, not figures from a source.';
+export const DUE_DAY_GUIDANCE = `The day each task falls due is a scheduling default OpsPath set, not a figure from a source: the article “${SOURCE_DOCUMENTS['day-in-the-life-article']}” splits the first 90 days into three 30-day phases but gives no day for any task. A manager can move a task to suit the person and the team.`;
 
 // --- history ------------------------------------------------------------------------------
 

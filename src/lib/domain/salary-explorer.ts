@@ -27,6 +27,7 @@ import {
   regionOf,
   sameUnit,
 } from './salary.ts';
+import type { Figure, FigureKind, FigureProxy } from './figure.ts';
 
 // ─── Explorer state (the query string) ──────────────────────────────────────
 
@@ -180,6 +181,8 @@ export interface FigureRow {
   proxy: { label: 'proxy occupation' | 'proxy group'; standsFor: string } | null;
   source: FigureSource;
   notes: string | null;
+  /** The figure as published, with kind, basis, source and year, for Figure.astro. */
+  figure: Figure;
 }
 
 export interface NoDataRow {
@@ -209,7 +212,7 @@ export const NO_YEAR = 'year not stated';
 /**
  * A short name for a source without a link: the name after any "kind of
  * source:" prefix, up to its first comma or closing parenthesis
- * ("OpsPath source article: ELEC (elec.work) blog post…" → "ELEC (elec.work)").
+ * ("OpsPath source article: Behind the Scenes (a day in the life), section on pay" → "Behind the Scenes (a day in the life)").
  */
 export function shortSourceName(source: string): string {
   const colon = source.indexOf(': ');
@@ -220,7 +223,7 @@ export function shortSourceName(source: string): string {
   return (cuts.length ? name.slice(0, Math.min(...cuts)) : name).trim();
 }
 
-/** Link text naming where a link goes: "jobicy.com", or "bls.gov (ZIP)" for a download. */
+/** Link text naming where a link goes: "asq.org.in", or "bls.gov (ZIP)" for a download. */
 export function sourceLinkLabel(url: string): string {
   const { hostname, pathname } = new URL(url);
   const host = hostname.replace(/^www\./, '');
@@ -264,6 +267,44 @@ function figureRow(figure: SalaryFigure, state: ExplorerState, fx: FxRates): Fig
         : { label: figure.kind === 'proxy-occupation' ? 'proxy occupation' : 'proxy group', standsFor: figure.proxyFor ?? '' },
     source: figureSource(figure),
     notes: figure.notes ?? null,
+    figure: salaryFigureOf(figure),
+  };
+}
+
+/** The proxy a salary figure stands on, read from its `proxyFor` ("… SOC 11-1021 General and Operations Managers, whose …"). */
+function proxyOf(figure: SalaryFigure): FigureProxy | undefined {
+  if (figure.kind === 'role') return undefined;
+  const text = figure.proxyFor ?? '';
+  const soc = /SOC (\d{2}-\d{4}) (.+?)(?:,| is | whose |\.|$)/.exec(text);
+  if (soc) return { soc: soc[1]!, title: soc[2]!.trim() };
+  const group = /ISCO-08 major group \d \([^)]+\)/.exec(text);
+  return { title: group ? group[0] : 'an official occupation group' };
+}
+
+/** A salary entry as the one figure type: kind, unit, period, basis, source and year always together. */
+export function salaryFigureOf(figure: SalaryFigure): Figure {
+  const amount = amountOf(figure);
+  const band = BAND_LABELS[bandOf(figure)];
+  const measure = [band, measureLabel(figure)].filter(Boolean).join(', ').toLowerCase();
+  const kind: FigureKind =
+    figure.kind !== 'role'
+      ? 'proxy-occupation'
+      : figure.percentile
+        ? 'percentile'
+        : figure.measure === 'median'
+          ? 'median'
+          : 'published-level';
+  const proxy = proxyOf(figure);
+  return {
+    amount: amount.kind === 'range' ? { min: amount.min, max: amount.max } : { value: amount.value },
+    unit: figure.currency,
+    period: figure.period,
+    basis: figure.basis,
+    kind,
+    measure,
+    source: figure.source,
+    year: figure.dataYear ?? 'not stated',
+    ...(proxy ? { proxy } : {}),
   };
 }
 

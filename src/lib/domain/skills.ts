@@ -7,6 +7,8 @@
 import * as z from 'zod/mini';
 import type { Role } from '#content/schema.ts';
 import type { Level } from './scale.ts';
+import type { Figure } from './figure.ts';
+import { payFigure } from './roles.ts';
 
 /** skill id → target level, as in a tier's `targets`. */
 export type Targets = Readonly<Record<string, number>>;
@@ -76,6 +78,10 @@ export interface LadderTier {
   yearsMin: number;
   yearsMax: number | null;
   targets: Targets;
+  /** The pay figure the role's guide publishes for this tier's level, labelled; null when none is published. */
+  pay?: Figure | null;
+  /** Whose figure it is when the tier carries another role's title, or why there is none (from the ladder). */
+  payNote?: string;
 }
 
 /** Just what the self-check needs from a role guide; small enough to embed in the page. */
@@ -87,7 +93,7 @@ export interface Ladder {
   skills: string[];
 }
 
-export function toLadder(slug: string, role: Role): Ladder {
+export function toLadder(slug: string, role: Role, payNotes: ReadonlyMap<string, string> = new Map()): Ladder {
   const mapped = [...role.skillMap.foundational, ...role.skillMap.technical, ...role.skillMap.soft];
   const targeted = new Set(role.tiers.flatMap((t) => Object.keys(t.targets)));
   // Content checks keep targets inside the skill map; appending any stray id
@@ -96,7 +102,18 @@ export function toLadder(slug: string, role: Role): Ladder {
   return {
     slug,
     title: role.title,
-    tiers: role.tiers.map(({ id, title, yearsMin, yearsMax, targets }) => ({ id, title, yearsMin, yearsMax, targets })),
+    tiers: role.tiers.map(({ id, title, yearsMin, yearsMax, targets, payLevel }) => {
+      const note = payNotes.get(id);
+      return {
+        id,
+        title,
+        yearsMin,
+        yearsMax,
+        targets,
+        pay: payLevel && role.pay.levels?.[payLevel] ? payFigure(role, payLevel) : null,
+        ...(note ? { payNote: note } : {}),
+      };
+    }),
     skills,
   };
 }

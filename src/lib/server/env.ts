@@ -72,6 +72,37 @@ const envSchema = z
       .optional(),
     // on: the web server runs due jobs (reminders, digests, delivery) itself; off: run `npm run jobs` from cron instead.
     JOBS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    // Company sign-in (OpenID Connect, decision 025): all four or none. The
+    // issuer is the provider's identifier, from which its discovery document is read.
+    OIDC_ISSUER: z
+      .string()
+      .trim()
+      .refine((url) => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol), {
+        error: 'must be the provider’s issuer address, e.g. https://login.example.com/realms/staff',
+      })
+      .optional(),
+    OIDC_CLIENT_ID: z.string().trim().min(1, { error: 'must not be empty when set' }).optional(),
+    OIDC_CLIENT_SECRET: z.string().trim().min(1, { error: 'must not be empty when set' }).optional(),
+    // The button says "Sign in with <OIDC_NAME>".
+    OIDC_NAME: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty when set' })
+      .max(60, { error: 'must be at most 60 characters' })
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    const missing = OIDC_VARIABLES.filter((name) => env[name] === undefined);
+    if (missing.length === 0 || missing.length === OIDC_VARIABLES.length) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OIDC_*'],
+      message: `company sign-in needs all of ${OIDC_VARIABLES.join(', ')}, or none; missing: ${missing.join(', ')}`,
+    });
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.OIDC_ISSUER === undefined || new URL(env.OIDC_ISSUER).protocol === 'https:', {
+    error: 'must be an https:// address in production',
+    path: ['OIDC_ISSUER'],
   })
   .refine((env) => env.SESSION_INACTIVITY_HOURS <= env.SESSION_ABSOLUTE_DAYS * 24, {
     error: 'must not be longer than SESSION_ABSOLUTE_DAYS',
@@ -83,8 +114,18 @@ const envSchema = z
   })
   .transform((env) => {
     const PUBLIC_URL = env.PUBLIC_URL ?? localPublicUrl(env.HOST, env.PORT);
-    return { ...env, PUBLIC_URL, MAIL_FROM: env.MAIL_FROM ?? `OpsPath <no-reply@${new URL(PUBLIC_URL).hostname}>` };
+    const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME, ...rest } = env;
+    const companySignIn: CompanySignInConfig | null =
+      OIDC_ISSUER && OIDC_CLIENT_ID && OIDC_CLIENT_SECRET && OIDC_NAME
+        ? { issuer: OIDC_ISSUER, clientId: OIDC_CLIENT_ID, clientSecret: OIDC_CLIENT_SECRET, name: OIDC_NAME }
+        : null;
+    return { ...rest, PUBLIC_URL, MAIL_FROM: env.MAIL_FROM ?? `OpsPath <no-reply@${new URL(PUBLIC_URL).hostname}>`, companySignIn };
   });
+
+const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_NAME'] as const;
+
+/** The OpenID provider people sign in with, when OIDC_* are set. */
+export type CompanySignInConfig = { issuer: string; clientId: string; clientSecret: string; name: string };
 
 /** "Name <local@domain>" or "local@domain", one address, no line breaks (header injection). */
 function isMailbox(value: string): boolean {

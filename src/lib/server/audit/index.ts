@@ -10,6 +10,7 @@ export type AuditAction =
   | 'org.created'
   | 'org.time_zone_changed'
   | 'org.spreadsheet_locale_changed'
+  | 'org.company_sign_in_changed'
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
   | 'auth.sign_out'

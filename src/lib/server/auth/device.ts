@@ -31,6 +31,15 @@ function secret(): Buffer {
   return processSecret;
 }
 
+/**
+ * A key for another short-lived signed cookie (the company sign-in
+ * transaction), derived from the same shared secret so every process can
+ * read what another one set, and separated by `purpose` from the device MACs.
+ */
+export function derivedCookieKey(purpose: string): Buffer {
+  return createHmac('sha256', secret()).update(`opspath-key:${purpose}`).digest();
+}
+
 const mac = (account: string, nonce: string) =>
   createHmac('sha256', secret()).update(`opspath-device:v1:${account}:${nonce}`).digest('base64url');
 

@@ -5,7 +5,9 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeActorAudit, writeAudit, type AuditAction, type AuditEvent } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
-import { users, type Session } from '#server/db/schema.ts';
+import { organisations, users, type OrganisationSettings, type Session } from '#server/db/schema.ts';
+import { passwordSignInAllowed } from '#domain/company-sign-in.ts';
+import { env } from '#server/env.ts';
 import { requiredText, type FormValues } from '#domain/fields.ts';
 import { hashPassword, needsRehash, PASSWORD_MAX, passwordSchema, verifyDummyPassword, verifyPassword } from './password.ts';
 import { issueDeviceCookie, knownDevice } from './device.ts';
@@ -27,6 +29,15 @@ const signInSchema = z.object({
     .min(1, { error: 'Enter your password.' })
     .max(PASSWORD_MAX, { error: `Use at most ${PASSWORD_MAX} characters.` }),
 });
+
+/** What a password sign-in says when the organisation requires company sign-in. */
+export const companySignInRequired = (providerName: string) =>
+  `Your organisation signs in with ${providerName}. Use the “Sign in with ${providerName}” button.`;
+
+async function organisationSettingsOf(db: Executor, orgId: number): Promise<OrganisationSettings> {
+  const [row] = await db.select({ settings: organisations.settings }).from(organisations).where(eq(organisations.id, orgId)).limit(1);
+  return row?.settings ?? {};
+}
 
 /** The audit row of something a person did to their own account: they are both the actor and the target. */
 const auditOwnAccount = (
@@ -79,19 +90,48 @@ export async function signIn(db: Db, form: FormValues, meta: RequestMeta, option
     return invalid({}, SIGN_IN_FAILED);
   }
 
+  const companySignIn = env().companySignIn;
+  if (companySignIn && !passwordSignInAllowed(await organisationSettingsOf(db, user.orgId), user.role, true)) {
+    // The password was right, so saying why reveals nothing a guesser did not already have.
+    await writeAudit(db, {
+      orgId: user.orgId,
+      actorUserId: null,
+      action: 'auth.sign_in_failed',
+      target: { type: 'user', id: user.id },
+      after: { email, reason: 'company sign-in required' },
+      ip: meta.ip,
+      at: meta.now,
+    });
+    return invalid({}, companySignInRequired(companySignIn.name));
+  }
+
   await throttle.succeeded(email, device);
   // Upgrade hashes made with older parameters while the plain password is at hand.
   const rehashed = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
 
-  const sessionOptions = { ...options.session, now: options.session?.now ?? (() => meta.now) };
   const { token, session } = await db.transaction(async (tx) => {
     if (rehashed) await tx.update(users).set({ passwordHash: rehashed }).where(eq(users.id, user.id));
-    const created = await createSession(tx, user.id, sessionOptions);
-    await auditOwnAccount(tx, user, meta, 'auth.sign_in');
-    return created;
+    return startSignedInSession(tx, user, meta, options.session);
   });
   const { passwordHash: _omit, ...safeUser } = user;
   return ok({ token, session, user: safeUser, deviceCookie: issueDeviceCookie(email) });
+}
+
+/**
+ * The one way a sign-in ends well, whichever way the person proved who they
+ * are: a new session (never a reused id) and its audit row, in the caller's
+ * transaction. `method` is recorded for company sign-in (password is the default).
+ */
+export async function startSignedInSession(
+  tx: Executor,
+  user: Pick<UserProfile, 'id' | 'orgId'>,
+  meta: RequestMeta,
+  session?: SessionOptions,
+  method?: 'company',
+): Promise<{ token: string; session: Session }> {
+  const created = await createSession(tx, user.id, { ...session, now: session?.now ?? (() => meta.now) });
+  await auditOwnAccount(tx, user, meta, 'auth.sign_in', method ? { after: { method } } : undefined);
+  return created;
 }
 
 export async function signOut(db: Db, session: Session, user: UserProfile, meta: RequestMeta): Promise<void> {

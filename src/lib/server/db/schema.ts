@@ -26,6 +26,10 @@ export type OrganisationSettings = {
   timeZone?: string;
   /** How its spreadsheets write CSV: an id of SPREADSHEET_LOCALES in src/lib/domain/spreadsheet-locale.ts (default 'iso'). */
   spreadsheetLocale?: string;
+  /** Company sign-in (decision 025): passwords refused except for admins. */
+  requireCompanySignIn?: boolean;
+  /** Company sign-in: an unknown verified email becomes a member without a team. */
+  createPeopleOnFirstSignIn?: boolean;
 };
 
 // Column builders for the conventions above, so every table spells them the same way.

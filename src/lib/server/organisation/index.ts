@@ -20,6 +20,7 @@ import type { Db, Executor } from '#server/db/client.ts';
 import { organisations, type Organisation, type OrganisationSettings } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
+import { env } from '#server/env.ts';
 
 export type OrganisationSettingsView = {
   name: string;
@@ -29,6 +30,8 @@ export type OrganisationSettingsView = {
   /** The spreadsheet setting's id, and the choices. */
   spreadsheetLocale: string;
   spreadsheetLocales: readonly SpreadsheetLocale[];
+  /** Company sign-in's settings, or null when OIDC_* are not set (then the form is not offered). */
+  companySignIn: { providerName: string; requireCompanySignIn: boolean; createPeopleOnFirstSignIn: boolean } | null;
 };
 
 const timeZones = () => [...new Set([DEFAULT_TIME_ZONE, ...Intl.supportedValuesOf('timeZone')])];
@@ -66,7 +69,18 @@ export async function organisationSettings(db: Executor, actor: Actor): Promise<
     timeZones: timeZones(),
     spreadsheetLocale: spreadsheetLocale(org.settings.spreadsheetLocale).id,
     spreadsheetLocales: SPREADSHEET_LOCALES,
+    companySignIn: companySignInView(org.settings),
   });
+}
+
+function companySignInView(settings: OrganisationSettings): OrganisationSettingsView['companySignIn'] {
+  const config = env().companySignIn;
+  if (!config) return null;
+  return {
+    providerName: config.name,
+    requireCompanySignIn: settings.requireCompanySignIn === true,
+    createPeopleOnFirstSignIn: settings.createPeopleOnFirstSignIn === true,
+  };
 }
 
 /** How the actor's organisation writes CSV: every signed-in person's imports and exports follow it. */
@@ -128,5 +142,42 @@ export async function setOrganisationSpreadsheetLocale(
       after: { spreadsheetLocale: id },
     });
     return ok({ spreadsheetLocale: id });
+  });
+}
+
+// A checkbox posts "yes" when ticked and nothing otherwise.
+const checkbox = z.literal('yes', { error: 'Tick the box or leave it empty.' }).optional();
+const companySignInForm = z.object({ requireCompanySignIn: checkbox, createPeopleOnFirstSignIn: checkbox });
+
+type CompanySignInChoice = Required<Pick<OrganisationSettings, 'requireCompanySignIn' | 'createPeopleOnFirstSignIn'>>;
+
+/**
+ * Company sign-in's two switches (decision 025). Offered only while OIDC_* are
+ * set: requiring a provider that is not configured would leave only admins able to sign in.
+ */
+export async function setCompanySignIn(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<CompanySignInChoice>> {
+  if (!canAdministerOrganisation(ctx.actor)) return forbidden();
+  if (!env().companySignIn) return notFound();
+  const parsed = parseInput(companySignInForm, form);
+  if (!parsed.ok) return parsed;
+  const after: CompanySignInChoice = {
+    requireCompanySignIn: parsed.value.requireCompanySignIn === 'yes',
+    createPeopleOnFirstSignIn: parsed.value.createPeopleOnFirstSignIn === 'yes',
+  };
+  return db.transaction(async (tx) => {
+    const org = await ownOrganisation(tx, ctx.actor);
+    if (!org) return notFound();
+    const before: CompanySignInChoice = {
+      requireCompanySignIn: org.settings.requireCompanySignIn === true,
+      createPeopleOnFirstSignIn: org.settings.createPeopleOnFirstSignIn === true,
+    };
+    if (
+      before.requireCompanySignIn === after.requireCompanySignIn &&
+      before.createPeopleOnFirstSignIn === after.createPeopleOnFirstSignIn
+    ) {
+      return ok(after);
+    }
+    await mergeOrganisationSettings(tx, ctx, org, after, 'org.company_sign_in_changed', { before, after });
+    return ok(after);
   });
 }
