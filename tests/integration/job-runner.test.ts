@@ -1,7 +1,8 @@
 // The job runner on a real migrated database, with jobs made up for the test
 // (the real ones live in SCHEDULED_JOBS): the lease (two runners at once, one
 // does the work; a lapsed lease is taken over), each period once, catch-up of
-// a missed day once with lastCompleted, a failing job logged and retried later.
+// a missed day once with lastCompleted, a failing job logged and retried later,
+// the lease renewed while a long run lasts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { organisationToday } from '#domain/calendar.ts';
 import { jobLeases, jobRuns, organisations } from '#server/db/schema.ts';
@@ -96,6 +97,23 @@ describe('job runner', () => {
     expect(await acquireLease(t.db, SCHEDULER_LEASE, loser, new Date(DAY1.getTime() + 1000))).toBe(false);
     expect(await acquireLease(t.db, SCHEDULER_LEASE, winner, new Date(DAY1.getTime() + 1000))).toBe(true);
     expect(await acquireLease(t.db, SCHEDULER_LEASE, loser, new Date(DAY1.getTime() + 1000 + LEASE_MS))).toBe(true);
+  });
+
+  it('renews the lease while a long run lasts, so no other runner takes over meanwhile', async () => {
+    const calls: Call[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const leaseMs = 1000;
+    // The real clock: renewals happen on it, whatever `now` a tick was given.
+    const running = runDueJobs({ db: t.db, holder: 'a', jobs: [dailyJob(calls, { slow })], leaseMs, renewEveryMs: 20 });
+    await expect.poll(() => calls.length).toBe(1);
+    const [first] = await t.db.select().from(jobLeases);
+    const expiry = async () => (await t.db.select().from(jobLeases))[0]!.expiresAt.getTime();
+    await expect.poll(expiry).toBeGreaterThan(first!.expiresAt.getTime() + 1);
+    // Past the first expiry but inside the renewed one: still refused.
+    expect(await acquireLease(t.db, SCHEDULER_LEASE, 'b', new Date(first!.expiresAt.getTime() + 1), leaseMs)).toBe(false);
+    release();
+    expect((await running).leased).toBe(true);
   });
 
   it('catches up a missed day once, telling the job the last period done', async () => {
