@@ -45,7 +45,13 @@ export type AuditAction =
   | 'certification.requirement_added'
   | 'certification.requirement_removed'
   | 'calendar.token_created'
-  | 'calendar.token_revoked';
+  | 'calendar.token_revoked'
+  | 'account.reset_requested'
+  | 'account.reset_started'
+  | 'account.password_reset'
+  | 'account.invitation_sent'
+  | 'account.invitation_revoked'
+  | 'account.invitation_accepted';
 
 export type AuditTarget = {
   type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill';
