@@ -320,3 +320,5 @@ export async function openInvitations(db: Executor, actor: Actor, now: Date): Pr
   }
   return out.sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
 }
+
+export { forgetLinkToken, landOnLink, readLinkToken } from './link-cookie.ts';
