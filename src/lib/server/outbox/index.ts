@@ -6,6 +6,7 @@ import { receives, type MessageKind, type NotificationSettings } from '#domain/m
 import type { Executor } from '#server/db/client.ts';
 import { outboxMessages } from '#server/db/schema.ts';
 import { env } from '#server/env.ts';
+import { logMessage } from './log.ts';
 
 export type NewMessage = {
   orgId: number;
@@ -56,5 +57,7 @@ export async function enqueueMessage(tx: Executor, message: NewMessage, now = ne
     .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
     .returning({ id: outboxMessages.id });
   const row = rows[0];
-  return row ? { queued: true, id: row.id } : { queued: false, reason: 'duplicate' };
+  if (!row) return { queued: false, reason: 'duplicate' };
+  logMessage({ id: row.id, kind: message.kind, state: 'queued' });
+  return { queued: true, id: row.id };
 }
