@@ -18,6 +18,10 @@ export const PUBLIC_PAGES = [
   '/playbook/',
   '/self-check/',
   '/login',
+  '/forgot-password',
+  // Without a link's cookie: the "open the link from your email" page (404).
+  '/reset-password/',
+  '/invitation/',
   '/no-such-page/',
 ];
 
