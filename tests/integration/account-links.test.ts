@@ -20,7 +20,7 @@ import { createDatabaseResetThrottle, RESET_ADDRESS_POLICY } from '#server/auth/
 import { createSession, validateSessionToken } from '#server/auth/session.ts';
 import { createCalendarToken } from '#server/certifications/index.ts';
 import { accountTokens, auditLog, calendarFeedTokens, outboxMessages, users } from '#server/db/schema.ts';
-import { addPerson } from '#server/people/index.ts';
+import { addPerson, deactivatePerson, setPersonActive } from '#server/people/index.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
 import type { Actor } from '#domain/access.ts';
 import { testContext } from '../support/context.ts';
@@ -326,6 +326,20 @@ describe('invitations', () => {
     const actions = (await t.db.select().from(auditLog).where(eq(auditLog.targetId, id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['account.invitation_sent', 'account.invitation_revoked']));
     expect(actions.filter((a) => a === 'account.invitation_sent')).toHaveLength(2);
+  });
+
+  it('deactivating a person voids their pending links, so a reactivation does not revive them', async () => {
+    const now = new Date();
+    const added = await addPerson(t.db, testContext(admin, now), newPerson('deact@demo.opspath.test'), TEST_CATALOG, {
+      mailDelivers: true,
+    });
+    if (!added.ok) throw new Error('not added');
+    const token = tokenIn((await newestMessage(added.value.person.id, 'invitation')).textBody, '/invitation/')!;
+    const id = String(added.value.person.id);
+    expect((await deactivatePerson(t.db, testContext(admin, now), id, { confirm: 'yes' })).ok).toBe(true);
+    expect(await viewLink(t.db, 'invitation', token, now)).toMatchObject({ state: 'revoked' });
+    expect((await setPersonActive(t.db, testContext(admin, now), id, true)).ok).toBe(true);
+    expect(await viewLink(t.db, 'invitation', token, now)).toMatchObject({ state: 'revoked' });
   });
 
   it('with mail delivered, a password cannot be handed over; without, it can, and must be changed at first sign-in', async () => {

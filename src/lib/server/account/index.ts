@@ -34,6 +34,9 @@ import { findLink, issueLink, latestInvitation, revokeLiveLinks, useLink } from 
 
 export { hashLinkToken } from './tokens.ts';
 
+/** Voids every unused link of a person (on deactivation): a reactivated person gets a new one if they need it. */
+export const revokeAccountLinksOf = (tx: Executor, userId: number, now: Date) => revokeLiveLinks(tx, userId, now);
+
 /** Whether messages leave the outbox for a mail server; without one, admins read them at /app/admin/outbox/. */
 export const mailIsDelivered = () => env().SMTP_URL !== undefined;
 
