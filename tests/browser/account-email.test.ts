@@ -139,6 +139,10 @@ describe('forgot password', () => {
     const page = await fetch(`${base}/reset-password/`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(404);
     expect(await page.text()).toMatch(/Open the link from your email/);
+    // Opened directly, without any link, the page explains what it is for.
+    const bare = await fetch(`${base}/reset-password/`);
+    expect(bare.status).toBe(200);
+    expect(await bare.text()).toMatch(/Open the link from your email/);
   });
 });
 

@@ -19,7 +19,7 @@ export const PUBLIC_PAGES = [
   '/self-check/',
   '/login',
   '/forgot-password',
-  // Without a link's cookie: the "open the link from your email" page (404).
+  // Without a link's cookie: the "open the link from your email" page.
   '/reset-password/',
   '/invitation/',
   '/no-such-page/',
