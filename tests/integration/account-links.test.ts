@@ -201,6 +201,16 @@ describe('using a reset link', () => {
     expect(JSON.stringify(audit)).not.toContain(token);
   });
 
+  it('two submissions of one link at the same time: exactly one sets the password', async () => {
+    const now = new Date();
+    const { token } = await resetLinkFor(MEMBER, now);
+    const submit = (password: string) =>
+      completeLink(t.db, 'password-reset', token, { newPassword: password, confirmPassword: password }, meta(now), { signIn: false });
+    const results = await Promise.all([submit('racing-first-one'), submit('racing-second-one')]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([expect.objectContaining({ status: 409 })]);
+  });
+
   it('expires after one hour: the last millisecond works, the hour itself does not', async () => {
     const now = new Date('2026-11-25T09:00:00Z');
     const { token } = await resetLinkFor(MEMBER, now);
@@ -326,6 +336,29 @@ describe('invitations', () => {
     const actions = (await t.db.select().from(auditLog).where(eq(auditLog.targetId, id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['account.invitation_sent', 'account.invitation_revoked']));
     expect(actions.filter((a) => a === 'account.invitation_sent')).toHaveLength(2);
+  });
+
+  it('someone who got in through a reset before accepting is no longer listed as invited', async () => {
+    const now = new Date();
+    const added = await addPerson(t.db, testContext(admin, now), newPerson('early@demo.opspath.test'), TEST_CATALOG, {
+      mailDelivers: true,
+    });
+    if (!added.ok) throw new Error('not added');
+    const listed = () => openInvitations(t.db, admin, now).then((list) => list.some((i) => i.person.id === added.value.person.id));
+    expect(await listed()).toBe(true);
+    const { token } = await resetLinkFor('early@demo.opspath.test', now);
+    const done = await completeLink(
+      t.db,
+      'password-reset',
+      token,
+      { newPassword: 'in-through-reset', confirmPassword: 'in-through-reset' },
+      meta(now),
+      {
+        signIn: false,
+      },
+    );
+    expect(done.ok).toBe(true);
+    expect(await listed()).toBe(false);
   });
 
   it('deactivating a person voids their pending links, so a reactivation does not revive them', async () => {

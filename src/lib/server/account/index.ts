@@ -310,9 +310,11 @@ export async function openInvitations(db: Executor, actor: Actor, now: Date): Pr
     .select({ link: accountTokens, person: users })
     .from(accountTokens)
     .innerJoin(users, eq(users.id, accountTokens.userId))
-    .where(and(eq(accountTokens.purpose, 'invitation'), eq(users.orgId, actor.orgId), eq(users.active, true)));
-  const links = rows.map((r) => ({ ...r.link, person: r.person }));
-  const accepted = new Set(links.filter((l) => l.usedAt).map((l) => l.userId));
+    .where(and(eq(users.orgId, actor.orgId), eq(users.active, true)));
+  const all = rows.map((r) => ({ ...r.link, person: r.person }));
+  // Someone who chose a password through any link (a reset asked for before accepting, say) is in.
+  const accepted = new Set(all.filter((l) => l.usedAt).map((l) => l.userId));
+  const links = all.filter((l) => l.purpose === 'invitation');
   const newest = new Map<number, (typeof links)[number]>();
   for (const l of links) if ((newest.get(l.userId)?.id ?? 0) < l.id) newest.set(l.userId, l);
   const out: OpenInvitation[] = [];
