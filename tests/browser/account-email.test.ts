@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { accountTokens, rateLimitBuckets, users } from '#server/db/schema.ts';
 import { deliverDue } from '#server/outbox/delivery.ts';
 import { checkA11y, signedInPage, submitSignIn } from '../support/browser.ts';
-import { baseUrl, browserAndServerDatabase, createPerson, DEMO_PASSWORD, uniqueEmail } from '../support/app.ts';
+import { baseUrl, browserAndServerDatabase, createPerson, DEMO_PASSWORD, signedIn, uniqueEmail } from '../support/app.ts';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp.ts';
 
 const fixture = browserAndServerDatabase();
@@ -175,5 +175,42 @@ describe('invitations', () => {
     await expect(admin.getByRole('table', { name: /Invited, not yet signed in/ }).count()).resolves.toBeLessThanOrEqual(1);
     await expect(admin.locator('main').textContent()).resolves.not.toMatch(new RegExp(`Invited, not yet signed in[\\s\\S]*${email}`));
     expect((await (await newPage()).goto(link))?.status()).toBe(410);
+  });
+
+  it('an admin resends, withdraws and starts a reset from the person page; a manager may not', async () => {
+    const admin = await signedIn('admin@demo.opspath.test');
+    const email = uniqueEmail('invite-admin');
+    const added = await admin.post('/app/team/', {
+      teamId: '',
+      email,
+      displayName: 'Ines Invited',
+      position: 'operations-assistant/assistant',
+      startDate: '2026-11-20',
+    });
+    expect(added.headers.get('location')).toBe('/app/team/?done=invited');
+    const [person] = await fixture.database.db.select().from(users).where(eq(users.email, email));
+    const page = `/app/team/${person!.id}/`;
+    await expect((await admin.get(page)).text()).resolves.toMatch(/Invited, not yet accepted/);
+    const first = linkIn(await mailTo(email), '/invitation/');
+
+    const manager = await signedIn('manager@demo.opspath.test');
+    for (const intent of ['resend-invitation', 'revoke-invitation', 'start-reset']) {
+      expect([403, 404], intent).toContain((await manager.post(page, { intent })).status);
+    }
+    expect((await admin.post(page, { intent: 'resend-invitation' })).headers.get('location')).toBe(`${page}?done=invited`);
+    const second = linkIn(await mailTo(email), '/invitation/');
+    expect(second).not.toBe(first);
+    expect((await (await newPage()).goto(first))?.status()).toBe(410);
+    expect((await admin.post(page, { intent: 'revoke-invitation' })).headers.get('location')).toBe(`${page}?done=revoked`);
+    expect((await (await newPage()).goto(second))?.status()).toBe(410);
+    await expect((await admin.get(page)).text()).resolves.toMatch(/Invitation withdrawn/);
+    expect((await admin.post(page, { intent: 'start-reset' })).headers.get('location')).toBe(`${page}?done=reset`);
+    const reset = await mailTo(email);
+    expect(reset.text).toContain('An admin of Demo Logistics started a password reset');
+    const link = linkIn(reset, '/reset-password/');
+    const resetPage = await newPage();
+    await resetPage.goto(link);
+    await choosePassword(resetPage, 'chosen-after-admin-reset', 'Set the new password');
+    await resetPage.waitForURL(`${base}/login?done=reset`);
   });
 });
