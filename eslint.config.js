@@ -25,7 +25,7 @@ const queries = {
 };
 // A feature folder's public face is its index.ts; its other modules are internal.
 const featureInternals = {
-  regex: '^#server/(people|teams|organisation|skills|certifications|ramp|audit|demo)/(?!index\\.ts$)',
+  regex: '^#server/(people|teams|organisation|skills|certifications|ramp|audit|demo|account)/(?!index\\.ts$)',
   message: 'Import a feature through its public face (#server/<feature>/index.ts).',
 };
 const noAstroContent = {

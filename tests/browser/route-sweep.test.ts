@@ -61,6 +61,7 @@ const SIGNED_IN: SignedIn[] = ['otherMember', 'otherManager', 'foreignAdmin', 'f
 const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/': everyone(['GET']),
   '/app/account/': everyone(['GET', 'change-password', 'sign-out-everywhere']),
+  '/app/account/password/': everyone(['GET', 'change-password']),
   // The foreign admin's own organisation; renaming a team, appointing a manager, changing a role by the target's ids: refused.
   '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
   // Its own organisation's outbox; the target's message ([messageId]) and its resend: refused.

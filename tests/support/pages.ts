@@ -20,6 +20,10 @@ export const PUBLIC_PAGES = [
   '/login',
   // Company sign-in's refusal page (the shared server has no OIDC_*: it says so, with a 404).
   '/auth/oidc/callback',
+  '/forgot-password',
+  // Without a link's cookie: the "open the link from your email" page.
+  '/reset-password/',
+  '/invitation/',
   '/no-such-page/',
 ];
 

@@ -36,6 +36,21 @@ describe('describeAuditEvent', () => {
     );
   });
 
+  it('words every account link event, and who asked for a reset without signing in', () => {
+    const actions = [
+      'account.reset_requested',
+      'account.reset_started',
+      'account.password_reset',
+      'account.invitation_sent',
+      'account.invitation_revoked',
+      'account.invitation_accepted',
+    ];
+    for (const action of actions) expect(describeAuditEvent({ action, after: {} }), action).not.toMatch(/[._{}]/);
+    expect(describeAuditEvent({ action: 'account.invitation_sent', after: { resent: true } })).toMatch(/new invitation.*earlier link/);
+    expect(describeAuditEvent({ action: 'account.password_reset', after: { endedSessions: 2 } })).toMatch(/ending 2 sessions/);
+    expect(auditActor({ action: 'account.reset_requested' }, null)).toBe('Someone at the forgot-password page');
+  });
+
   it('names the skill and the level of a rating', () => {
     const skills = new Map([['spreadsheets', 'Spreadsheets']]);
     expect(describeAuditEvent({ action: 'skill.rated', after: { skillId: 'spreadsheets', kind: 'manager', level: 3 } }, { skills })).toBe(

@@ -73,6 +73,20 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
       return `Signed out everywhere, ending ${count(after?.endedSessions, 'session')}`;
     case 'auth.password_changed':
       return `Changed the password, ending ${count(after?.endedSessions, 'other session')}`;
+    case 'account.reset_requested':
+      return 'Asked for a password reset link (valid for 1 hour)';
+    case 'account.reset_started':
+      return 'Sent a password reset link (valid for 1 hour)';
+    case 'account.password_reset':
+      return `Chose a new password through a reset link, ending ${count(after?.endedSessions, 'session')}`;
+    case 'account.invitation_sent':
+      return after?.resent
+        ? 'Sent a new invitation (valid for 7 days); the earlier link stopped working'
+        : 'Sent an invitation (valid for 7 days)';
+    case 'account.invitation_revoked':
+      return 'Withdrew the pending invitation';
+    case 'account.invitation_accepted':
+      return 'Accepted the invitation and chose a password';
     case 'skill.rated': {
       const skillId = String(after?.skillId ?? '');
       const skill = labels.skills?.get(skillId) ?? skillId;
@@ -92,4 +106,9 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
 
 /** Who acted: their name; a row without an actor is a failed sign-in by whoever typed, or the system (the demo seed, a catalog sync). */
 export const auditActor = (event: AuditEventLike, name: string | null | undefined) =>
-  name ?? (event.action === 'auth.sign_in_failed' ? 'Someone at the sign-in page' : 'The system');
+  name ??
+  (event.action === 'auth.sign_in_failed'
+    ? 'Someone at the sign-in page'
+    : event.action === 'account.reset_requested'
+      ? 'Someone at the forgot-password page'
+      : 'The system');

@@ -47,7 +47,13 @@ export type AuditAction =
   | 'certification.requirement_removed'
   | 'calendar.token_created'
   | 'calendar.token_revoked'
-  | 'outbox.message_resent';
+  | 'outbox.message_resent'
+  | 'account.reset_requested'
+  | 'account.reset_started'
+  | 'account.password_reset'
+  | 'account.invitation_sent'
+  | 'account.invitation_revoked'
+  | 'account.invitation_accepted';
 
 export type AuditTarget = {
   type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill' | 'outbox_message';

@@ -193,7 +193,8 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(parsed.data.newPassword);
   const sessionOptions = { ...options.session, now: options.session?.now ?? (() => meta.now) };
   const created = await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id));
+    // Choosing one's own password is what a forced change (must_change_password) waits for.
+    await tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: meta.now }).where(eq(users.id, user.id));
     const ended = await invalidateUserSessions(tx, user.id);
     await revokeFeedTokensOf(tx, { actor: user, ...meta }, user.id);
     await auditOwnAccount(tx, user, meta, 'auth.password_changed', { after: { endedSessions: ended } });

@@ -201,6 +201,8 @@ async function sweep(db: Db, at: number) {
     ['ip', IP_POLICY],
     ['account', ACCOUNT_POLICY],
     ['device', DEVICE_POLICY],
+    ['reset-ip', RESET_IP_POLICY],
+    ['reset-address', RESET_ADDRESS_POLICY],
   ] as const) {
     await db
       .delete(rateLimitBuckets)
@@ -211,4 +213,56 @@ async function sweep(db: Db, at: number) {
         ),
       );
   }
+}
+
+/** Asking for a reset link costs no argon2 work but sends an email, so it is held tighter than sign-in. */
+export type ResetThrottle = { attempt(ip: string, address: string): Promise<Decision> };
+
+/**
+ * Per address: 3 at once, then one every 15 minutes, so nobody's inbox can be
+ * flooded with reset messages. Per IP: 10 at once, then one a minute. Keyed by
+ * the normalised address whether or not an account has it, so a refusal says
+ * nothing about which accounts exist.
+ */
+export const RESET_ADDRESS_POLICY: BucketPolicy = { max: 3, refillIntervalMs: 15 * 60_000 };
+export const RESET_IP_POLICY: BucketPolicy = { max: 10, refillIntervalMs: 60_000 };
+
+/** The reset throttle with its buckets in the database (shared by every process, like sign-in's). */
+export function createDatabaseResetThrottle(db: Db, now: () => number = Date.now): ResetThrottle {
+  return {
+    async attempt(ip, address) {
+      const at = now();
+      const wanted = [
+        { scope: 'reset-ip', key: hashKey(ip), policy: RESET_IP_POLICY },
+        { scope: 'reset-address', key: hashKey(address), policy: RESET_ADDRESS_POLICY },
+      ] as const;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select()
+          .from(rateLimitBuckets)
+          .where(or(...wanted.map((w) => and(eq(rateLimitBuckets.scope, w.scope), eq(rateLimitBuckets.key, w.key)))));
+        const buckets = wanted.map((w) => ({
+          ...w,
+          bucket: refill(
+            rows.find((r) => r.scope === w.scope && r.key === w.key),
+            at,
+            w.policy,
+          ),
+        }));
+        const refused = buckets.map((b) => decide(b.bucket, at, 1, b.policy)).find((d) => !d.allowed);
+        if (refused) return refused;
+        for (const b of buckets) {
+          const row = { scope: b.scope, key: b.key, tokens: b.bucket.tokens - 1, refilledAt: b.bucket.refilledAt };
+          await tx
+            .insert(rateLimitBuckets)
+            .values(row)
+            .onConflictDoUpdate({
+              target: [rateLimitBuckets.scope, rateLimitBuckets.key],
+              set: { tokens: row.tokens, refilledAt: row.refilledAt },
+            });
+        }
+        return { allowed: true } as const;
+      });
+    },
+  };
 }

@@ -190,7 +190,7 @@ export const orgDataVersions = sqliteTable('org_data_versions', {
 export const rateLimitBuckets = sqliteTable(
   'rate_limit_buckets',
   {
-    scope: text('scope', { enum: ['ip', 'account', 'device'] }).notNull(),
+    scope: text('scope', { enum: ['ip', 'account', 'device', 'reset-ip', 'reset-address'] }).notNull(),
     key: text('key').notNull(),
     tokens: integer('tokens').notNull(),
     refilledAt: integer('refilled_at').notNull(),

@@ -8,6 +8,7 @@ import type { JobRoleCatalog } from '#domain/job-roles.ts';
 import { changedFields, writeActorAudit } from '#server/audit/index.ts';
 import { invalidateUserSessions, type UserProfile } from '#server/auth/session.ts';
 import { revokeFeedTokensOf } from '#server/certifications/index.ts';
+import { revokeAccountLinksOf } from '#server/account/index.ts';
 import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { teams, users, type User } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
@@ -119,6 +120,8 @@ async function applyActive(tx: Tx, ctx: ActionContext, target: User, active: boo
   const [updated] = await tx.update(users).set({ active, updatedAt: ctx.now }).where(eq(users.id, target.id)).returning();
   const endedSessions = active ? 0 : await invalidateUserSessions(tx, target.id);
   if (!active) await revokeFeedTokensOf(tx, ctx, target.id);
+  // A pending invitation or reset link must not come back to life with a later reactivation.
+  if (!active) await revokeAccountLinksOf(tx, target.id, ctx.now);
   await writeActorAudit(
     tx,
     ctx,

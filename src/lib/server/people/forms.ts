@@ -24,16 +24,32 @@ const accountRole = choiceOf(USER_ROLES, 'Choose a role.');
 export const profileSchema = (catalog: JobRoleCatalog) =>
   z.object({ displayName: personName, position: positionField(catalog), startDate: requiredDate('Enter a start date.') });
 
-export const newPersonSchema = (catalog: JobRoleCatalog) =>
+/**
+ * How a new person gets in: an invitation by email (they choose their own
+ * password), or, only where no mail can be delivered (no SMTP_URL), a
+ * password generated or set by whoever adds them, which they must replace at
+ * first sign-in (decision 023).
+ */
+export const PASSWORD_MODES = ['invite', 'generate', 'set'] as const;
+
+export const newPersonSchema = (catalog: JobRoleCatalog, options: { mailDelivers: boolean } = { mailDelivers: false }) =>
   profileSchema(catalog)
     .extend({
       email: emailAddress,
       teamId: z.string().optional().default(''),
       role: accountRole.optional().default('member'),
-      passwordMode: choiceOf(['generate', 'set'], 'Choose how to set the first password.').default('generate'),
+      passwordMode: choiceOf(PASSWORD_MODES, 'Choose how they get their first password.').default('invite'),
       password: z.string().optional(),
     })
     .superRefine((v, ctx) => {
+      if (options.mailDelivers && v.passwordMode !== 'invite') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['passwordMode'],
+          message: 'Mail is delivered here: send an invitation, so they choose their own password.',
+        });
+        return;
+      }
       if (v.passwordMode !== 'set') return;
       const result = passwordSchema.safeParse(v.password ?? '');
       if (!result.success) ctx.addIssue({ code: 'custom', path: ['password'], message: result.error.issues[0]!.message });

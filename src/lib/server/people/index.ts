@@ -19,6 +19,7 @@ import {
 import { rampDayLabel, type IsoDate } from '#domain/calendar.ts';
 import { parseId } from '#domain/fields.ts';
 import { auditTrail } from '#server/audit/index.ts';
+import { accountAccessOf, openInvitations, type AccountAccess, type OpenInvitation } from '#server/account/index.ts';
 import type { UserProfile } from '#server/auth/session.ts';
 import type { Executor } from '#server/db/client.ts';
 import type { AuditEntry } from '#server/db/schema.ts';
@@ -64,6 +65,8 @@ export type TeamPage = {
   withoutTeam: UserProfile[];
   mayChooseRole: boolean;
   mayAddWithoutTeam: boolean;
+  /** Admins: who was invited and has not accepted yet (pending or expired). */
+  invitations: OpenInvitation[];
 };
 
 /** The people page: a manager's teams (an admin: every team) with their people, and what the add form offers. */
@@ -73,7 +76,13 @@ export async function teamPage(db: Executor, ctx: ActionContext): Promise<Outcom
   const teams = await withMembers(db, await listManageableTeams(db, actor), ctx.today);
   const inTeam = new Set(teams.flatMap((t) => t.members.map((p) => p.id)));
   const withoutTeam = isAdmin(actor) ? (await listOrgPeople(db, actor.orgId)).filter((p) => !inTeam.has(p.id)) : [];
-  return ok({ teams, withoutTeam, mayChooseRole: canChooseNewUserRole(actor), mayAddWithoutTeam: canCreateUserWithoutTeam(actor) });
+  return ok({
+    teams,
+    withoutTeam,
+    mayChooseRole: canChooseNewUserRole(actor),
+    mayAddWithoutTeam: canCreateUserWithoutTeam(actor),
+    invitations: await openInvitations(db, actor, ctx.now),
+  });
 }
 
 export type ProfilePage = {
@@ -84,6 +93,8 @@ export type ProfilePage = {
   manages: string[];
   mayEdit: boolean;
   maySetActive: boolean;
+  /** Admins: the person's invitation, and the forms to resend, withdraw it or send a reset link. */
+  access: AccountAccess | null;
   /** The newest changes to the person, for those who may edit them. */
   history: (AuditEntry & { actorName: string | null })[];
 };
@@ -104,6 +115,7 @@ export async function profilePage(db: Executor, ctx: ActionContext, rawId: strin
     manages: await teamsManagedBy(db, person.id),
     mayEdit,
     maySetActive: canSetUserActive(actor, person, teamContext),
+    access: canAdministerOrganisation(actor) ? await accountAccessOf(db, person.id, ctx.now) : null,
     history: mayEdit ? await auditTrail(db, { type: 'user', id: person.id }, 10) : [],
   });
 }
