@@ -6,12 +6,15 @@ import { defineMiddleware } from 'astro:middleware';
 import { getDb } from './lib/server/db/client.ts';
 import { isProduction } from './lib/server/env.ts';
 import { deleteSessionCookie, sessionCookieName, validateSessionToken } from './lib/server/auth/session.ts';
+import { crossSiteFormResponse, isForbiddenCrossSiteForm } from './lib/server/request/origin.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.session = null;
   // Prerendered pages run this at build time: no request cookies, no database.
   if (context.isPrerendered) return next();
+  // Astro's checkOrigin, with the one RFC 8058 exception (request/origin.ts).
+  if (isForbiddenCrossSiteForm(context.request, context.url)) return crossSiteFormResponse(context.request);
 
   const production = isProduction();
   const token = context.cookies.get(sessionCookieName(production))?.value;

@@ -66,6 +66,12 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
       return `Signed out everywhere, ending ${count(after?.endedSessions, 'session')}`;
     case 'auth.password_changed':
       return `Changed the password, ending ${count(after?.endedSessions, 'other session')}`;
+    case 'notification.settings_changed': {
+      const off = Array.isArray(after?.off) ? after.off.map(String) : [];
+      return off.length === 0 ? 'Turned every notification on' : `Changed notifications: off for ${off.join(', ')}`;
+    }
+    case 'notification.unsubscribed':
+      return `Unsubscribed from ${String(after?.kind ?? 'a notification')} by email link`;
     case 'skill.rated': {
       const skillId = String(after?.skillId ?? '');
       const skill = labels.skills?.get(skillId) ?? skillId;

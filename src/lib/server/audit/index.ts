@@ -45,7 +45,9 @@ export type AuditAction =
   | 'certification.requirement_added'
   | 'certification.requirement_removed'
   | 'calendar.token_created'
-  | 'calendar.token_revoked';
+  | 'calendar.token_revoked'
+  | 'notification.settings_changed'
+  | 'notification.unsubscribed';
 
 export type AuditTarget = {
   type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill';
