@@ -39,10 +39,11 @@ describe('periods on the organisation clock', () => {
     expect(dailyPeriod(new Date('2026-12-10T06:00:00Z'), 'America/New_York')).toBeNull();
     expect(dailyPeriod(new Date('2026-12-10T13:00:00Z'), 'America/New_York')).toBe('2026-12-10');
   });
-  it('a weekly job is due from Monday 08:00 local time until the week ends', () => {
+  it('a weekly job is due from Monday 08:00 local time until the week ends, never at night', () => {
     expect(weeklyPeriod(new Date('2026-12-07T05:00:00Z'), ZONE)).toBeNull(); // Monday 07:00
     expect(weeklyPeriod(new Date('2026-12-07T06:00:00Z'), ZONE)).toBe('2026-W50');
-    expect(weeklyPeriod(new Date('2026-12-09T03:00:00Z'), ZONE)).toBe('2026-W50'); // Wednesday: a missed Monday is caught up
+    expect(weeklyPeriod(new Date('2026-12-09T09:00:00Z'), ZONE)).toBe('2026-W50'); // Wednesday: a missed Monday is caught up
+    expect(weeklyPeriod(new Date('2026-12-09T01:00:00Z'), ZONE)).toBeNull(); // but not at 03:00
     expect(weeklyPeriod(new Date('2026-12-06T20:00:00Z'), ZONE)).toBe('2026-W49'); // Sunday night
   });
   it('numbers ISO weeks across a year end, both ways', () => {

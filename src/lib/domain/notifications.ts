@@ -8,7 +8,6 @@ import {
   daysBetween,
   formatDayInWords,
   isoWeek,
-  isoWeekday,
   localDate,
   localHour,
   organisationTimeZone,
@@ -33,12 +32,14 @@ export function dailyPeriod(now: Date, timeZone: string): IsoDate | null {
   return localHour(now, zone) >= SEND_HOUR ? localDate(now, zone) : null;
 }
 
-/** The ISO week a weekly job is due for: from Monday SEND_HOUR to Sunday night; a Monday before then is none yet. */
+/**
+ * The ISO week a weekly job is due for: from Monday SEND_HOUR. A week missed
+ * on its Monday (server down) is caught up later that week, again only from
+ * SEND_HOUR: nobody gets a digest at 3 in the morning.
+ */
 export function weeklyPeriod(now: Date, timeZone: string): string | null {
   const zone = organisationTimeZone(timeZone);
-  const today = localDate(now, zone);
-  if (isoWeekday(today) === 1 && localHour(now, zone) < SEND_HOUR) return null;
-  return isoWeek(today);
+  return localHour(now, zone) >= SEND_HOUR ? isoWeek(localDate(now, zone)) : null;
 }
 
 /**

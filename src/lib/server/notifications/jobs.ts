@@ -162,15 +162,11 @@ export async function runTeamSummary(
 }
 
 /**
- * The weekly jobs date their lists from the later of the week's Monday and
- * the day of the run: a digest caught up on Wednesday lists what is due from
- * Wednesday, not what was due on Monday.
+ * A weekly job dates its lists from its week's Monday, whenever it runs: a
+ * week caught up on Wednesday, or run twice, decides exactly as it would
+ * have on Monday, so a rerun finds every message already written.
  */
-const weeklyToday = (period: string, now: Date, timeZone: string): IsoDate => {
-  const monday = isoWeekMonday(period);
-  const daily = dailyPeriod(now, timeZone);
-  return daily !== null && daily > monday ? daily : monday;
-};
+const weekToday = (period: string): IsoDate => isoWeekMonday(period);
 
 export const notificationJobs: ScheduledJob[] = [
   {
@@ -183,12 +179,12 @@ export const notificationJobs: ScheduledJob[] = [
     name: 'ramp-digest',
     description: 'Ramp tasks due in the next 7 days and overdue, to new hires, buddies and managers (Mondays, 08:00 local time).',
     duePeriod: weeklyPeriod,
-    run: (db, org, input) => runRampDigest(db, org, input, weeklyToday(input.period, input.now, org.timeZone)),
+    run: (db, org, input) => runRampDigest(db, org, input, weekToday(input.period)),
   },
   {
     name: 'team-summary',
     description: 'Each manager’s team: expiring and expired certifications, ramp plans at risk (Mondays, 08:00 local time).',
     duePeriod: weeklyPeriod,
-    run: (db, org, input) => runTeamSummary(db, org, input, weeklyToday(input.period, input.now, org.timeZone)),
+    run: (db, org, input) => runTeamSummary(db, org, input, weekToday(input.period)),
   },
 ];
