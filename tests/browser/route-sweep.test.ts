@@ -50,6 +50,8 @@ const SIGNED_IN: SignedIn[] = ['otherMember', 'otherManager', 'foreignAdmin', 'f
 const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/': everyone(['GET']),
   '/app/account/': everyone(['GET', 'change-password', 'sign-out-everywhere']),
+  // Their own notification choices.
+  '/app/account/notifications/': everyone(['GET', 'save']),
   // The foreign admin's own organisation; renaming a team, appointing a manager, changing a role by the target's ids: refused.
   '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
