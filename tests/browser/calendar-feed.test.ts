@@ -32,9 +32,9 @@ let emptyToken: string;
 let recordId: number;
 let rampTaskId: number;
 const RAMP_TASK = 'Tură de noapte; cu Ana, la rampa \\ 🚚';
-const planStart = addDays(today, -5);
 const today = localDate(new Date(), 'UTC');
 const expiresOn = addDays(today, 200);
+const planStart = addDays(today, -5);
 
 /** Signs in and creates a feed token as the page's form does; returns the token. */
 async function feedToken(email: string, password: string): Promise<string> {
