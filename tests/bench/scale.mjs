@@ -254,6 +254,8 @@ async function measureReminderJob({ url, base, cookie, orgId, row, out, S }) {
       const summary = await runCertificationReminders(db, job, { period, lastCompleted: addDays(period, -1), now: new Date() }, catalogs);
       return { ms: Math.round(performance.now() - start), summary };
     };
+    // A kept database holds an earlier run's messages, which would make the first run a rerun.
+    await db.run(sql`delete from outbox_messages where org_id = ${org.id} and kind = 'certification-reminder'`);
     const first = await run(today);
     const again = await run(today);
     out.reminderJob = { first, again };
@@ -263,7 +265,7 @@ async function measureReminderJob({ url, base, cookie, orgId, row, out, S }) {
     const page = `${base}/app/certifications/`;
     const quiet = await cannon(page, { connections: 20, duration: 10, headers: { cookie } });
     const child = spawn(process.execPath, [join(import.meta.dirname, 'reminder-job-loop.mjs'), url, String(orgId), addDays(today, 1)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
@@ -271,7 +273,7 @@ async function measureReminderJob({ url, base, cookie, orgId, row, out, S }) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(2000, first.ms / 2)));
     const busy = await cannon(page, { connections: 20, duration: 10, headers: { cookie } });
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.stdin.end();
     await exited;
     const runs = output
       .split('\n')

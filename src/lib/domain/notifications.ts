@@ -3,17 +3,8 @@
 // return; unit tests call them with literals. Every date is a calendar date
 // in the organisation's time zone (calendar.ts), and every job sends at
 // SEND_HOUR on the organisation's wall clock, not the server's.
-import {
-  addDays,
-  daysBetween,
-  formatDayInWords,
-  isoWeek,
-  localDate,
-  localHour,
-  organisationTimeZone,
-  type IsoDate,
-} from './calendar.ts';
-import { reminderDates } from './certifications.ts';
+import { addDays, daysBetween, formatDayInWords, isoWeek, localDate, localHour, organisationTimeZone, type IsoDate } from './calendar.ts';
+import { normaliseLeadDays, reminderDates } from './certifications.ts';
 import type { EmailContent } from './email.ts';
 import { MESSAGE_KIND_LABELS, type NotificationKind } from './messages.ts';
 import { dueThisWeek, overdueTasks, planRag, type RampOwner } from './ramp.ts';
@@ -67,6 +58,17 @@ export type ReminderItem = HeldCertification & { leadDays: number; reminderOn: I
 export type ReminderMessage = { recipientId: number; own: ReminderItem[]; team: ReminderItem[] };
 
 /**
+ * The expiry dates whose reminder falls on one of `days` (contiguous), per
+ * lead time: a reminder `lead` days before expiry falls in the window exactly
+ * when the expiry is in [first + lead, last + lead]. Lets the job ask the
+ * database for those records only, instead of reading every certificate.
+ */
+export function expiryWindows(leadDays: readonly number[], days: readonly IsoDate[]): { from: IsoDate; to: IsoDate }[] {
+  if (days.length === 0) return [];
+  return normaliseLeadDays(leadDays).map((lead) => ({ from: addDays(days[0]!, lead), to: addDays(days[days.length - 1]!, lead) }));
+}
+
+/**
  * Reminders whose date falls on one of `days` (a lead time was entered that
  * day). Only the latest crossing counts per certification, so a catch-up
  * over two lead times names the certification once.
@@ -79,8 +81,11 @@ export function remindersEntering(
   if (days.length === 0) return [];
   const first = days[0]!;
   const last = days[days.length - 1]!;
+  const windows = expiryWindows(leadDays, days);
   const items: ReminderItem[] = [];
   for (const cert of held) {
+    // Most certificates are nowhere near a lead time: a string comparison settles them.
+    if (!windows.some((w) => cert.expiresOn >= w.from && cert.expiresOn <= w.to)) continue;
     const crossed = reminderDates(cert.expiresOn, leadDays).filter((r) => r.date >= first && r.date <= last && days.includes(r.date));
     const latest = crossed[crossed.length - 1];
     if (latest) items.push({ ...cert, leadDays: latest.leadDays, reminderOn: latest.date });

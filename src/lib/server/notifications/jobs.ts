@@ -11,6 +11,7 @@ import {
   catchUpDays,
   dailyPeriod,
   digestEmail,
+  expiryWindows,
   digestSubject,
   isEmptySummary,
   MAX_CATCH_UP_DAYS,
@@ -30,7 +31,15 @@ import type { Db } from '#server/db/client.ts';
 import type { JobOrganisation, ScheduledJob } from '#server/jobs/index.ts';
 import { enqueueMessage, publicLink } from '#server/outbox/index.ts';
 import { notificationCatalogs } from './content.ts';
-import { activePeople, activePlans, heldCertifications, lastToldPeriods, managersByMember, type Recipient } from './queries.ts';
+import {
+  activePeople,
+  activePlans,
+  certificationsExpiringIn,
+  heldCertifications,
+  lastToldPeriods,
+  managersByMember,
+  type Recipient,
+} from './queries.ts';
 import { unsubscribeHeaders, unsubscribeLink } from './unsubscribe.ts';
 
 export const SETTINGS_PATH = '/app/account/notifications';
@@ -44,6 +53,14 @@ export function messageLinks(recipientId: number, kind: NotificationKind, action
 
 const BATCH = 50;
 
+/**
+ * Lets the event loop run between the job's steps. The local database answers
+ * through promises that settle without ever returning to the event loop, so a
+ * job that only awaited queries would hold a web process's requests (and its
+ * signals) until it finished: seconds at 50,000 people.
+ */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Enqueues each message in its own short batch transaction; returns how many were new. */
 export async function enqueueAll(
   db: Db,
@@ -55,6 +72,7 @@ export async function enqueueAll(
 ): Promise<number> {
   let queued = 0;
   for (let i = 0; i < outgoing.length; i += BATCH) {
+    await breathe();
     queued += await db.transaction(async (tx) => {
       let n = 0;
       for (const m of outgoing.slice(i, i + BATCH)) {
@@ -95,8 +113,10 @@ export async function runCertificationReminders(
   if (days.length === 0) return summary(0, 0);
   const { leadDays } = settingsFrom(org.settings);
   const people = await activePeople(db, org.id);
+  await breathe();
   const managersOf = await managersByMember(db, org.id, people);
-  const held = await heldCertifications(db, org.id, people, content);
+  await breathe();
+  const held = await certificationsExpiringIn(db, org.id, expiryWindows(leadDays, days), people, content);
   const items = remindersEntering(held, leadDays, days);
   if (items.length === 0) return summary(0, 0);
   // Periods told since just before the window: a run that stopped half-way and is caught up later does not tell anyone twice.
@@ -122,8 +142,11 @@ export async function runCertificationReminders(
 
 export async function runRampDigest(db: Db, org: JobOrganisation, input: { period: string; now: Date }, today: IsoDate): Promise<string> {
   const people = await activePeople(db, org.id);
+  await breathe();
   const managersOf = await managersByMember(db, org.id, people);
+  await breathe();
   const plans = await activePlans(db, org.id, people, managersOf);
+  await breathe();
   const outgoing: Outgoing[] = planRampDigests(plans, today).map((message) => {
     const own = message.items.every((i) => i.mine) ? message.items[0]?.planId : undefined;
     const links = messageLinks(message.recipientId, 'ramp-digest', own ? `/app/ramp/${own}/` : '/app/ramp/');
@@ -147,9 +170,13 @@ export async function runTeamSummary(
   const content = (catalogs ?? (await notificationCatalogs())).certifications;
   const { leadDays } = settingsFrom(org.settings);
   const people = await activePeople(db, org.id);
+  await breathe();
   const managersOf = await managersByMember(db, org.id, people);
+  await breathe();
   const held = await heldCertifications(db, org.id, people, content);
+  await breathe();
   const plans = await activePlans(db, org.id, people, managersOf);
+  await breathe();
   const outgoing: Outgoing[] = planTeamSummaries(held, plans, managersOf, today, leadDays)
     .filter((s) => !isEmptySummary(s.summary))
     .map(({ recipientId, summary: s }) => ({

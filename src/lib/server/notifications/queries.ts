@@ -2,7 +2,7 @@
 // its active people, who manages whom, current certifications and active
 // ramp plans. No access check: the jobs decide who is told what by the
 // rules in #domain/notifications.ts, which only follow team management.
-import { and, eq, gte, inArray, isNotNull } from 'drizzle-orm';
+import { and, between, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { currentRecord, type CertRecord } from '#domain/certifications.ts';
 import type { DigestPlan, HeldCertification } from '#domain/notifications.ts';
 import type { NotificationSettings } from '#domain/messages.ts';
@@ -77,6 +77,45 @@ export async function heldCertifications(
     });
   }
   return held;
+}
+
+/**
+ * The current earned certifications of active people whose expiry falls in
+ * one of `windows`: the only ones a reminder run can be about. "Current" as
+ * currentRecord has it: no later-earned record of the same certification.
+ */
+export async function certificationsExpiringIn(
+  db: Executor,
+  orgId: number,
+  windows: readonly { from: string; to: string }[],
+  people: ReadonlyMap<number, Recipient>,
+  content: CertificationContent,
+): Promise<HeldCertification[]> {
+  if (windows.length === 0) return [];
+  const r = certificationRecords;
+  const inWindow = or(...windows.map((w) => between(r.expiresOn, w.from, w.to)));
+  const rows = await db
+    .select({ id: r.id, userId: r.userId, certificationId: r.certificationId, expiresOn: r.expiresOn })
+    .from(r)
+    .where(
+      and(
+        eq(r.orgId, orgId),
+        eq(r.status, 'earned'),
+        isNotNull(r.earnedOn),
+        inWindow,
+        sql`not exists (select 1 from certification_records y where y.user_id = ${r.userId} and y.certification_id = ${r.certificationId}
+          and y.status = 'earned' and y.earned_on is not null and (y.earned_on > ${r.earnedOn} or (y.earned_on = ${r.earnedOn} and y.id > ${r.id})))`,
+      ),
+    );
+  return rows
+    .filter((row) => people.has(row.userId) && row.expiresOn !== null)
+    .map((row) => ({
+      recordId: row.id,
+      holderId: row.userId,
+      holderName: people.get(row.userId)!.name,
+      name: content.catalog.get(row.certificationId)?.name ?? row.certificationId,
+      expiresOn: row.expiresOn!,
+    }));
 }
 
 /**
