@@ -8,6 +8,7 @@ import {
   catchUpDays,
   dailyPeriod,
   digestSubject,
+  expiryWindows,
   planRampDigests,
   planReminderMessages,
   planTeamSummaries,
@@ -79,6 +80,13 @@ describe('certification reminders', () => {
     // A catch-up over both lead times names it once, at the later one.
     const days = Array.from({ length: 7 }, (_, i) => `2027-01-0${i + 1}`);
     expect(remindersEntering([cert], lead, days).map((r) => r.leadDays)).toEqual([7]);
+  });
+  it('asks only for expiries a lead time away from the window', () => {
+    expect(expiryWindows([30, 7], ['2026-12-08', '2026-12-09', '2026-12-10'])).toEqual([
+      { from: '2027-01-07', to: '2027-01-09' },
+      { from: '2026-12-15', to: '2026-12-17' },
+    ]);
+    expect(expiryWindows([30], [])).toEqual([]);
   });
   it('writes one message per person: the holder about their own, each manager about their team, nobody else', () => {
     const items = remindersEntering([held(1, 10, '2027-01-10'), held(2, 11, '2027-01-10', 'Forklift')], lead, ['2026-12-11']);
