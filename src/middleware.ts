@@ -1,5 +1,7 @@
-// Loads the signed-in user from the session cookie into context.locals, and
-// does nothing else: every protected page, endpoint and action checks access
+// Refuses cross-site form posts (Astro's checkOrigin rule, run here so the
+// RFC 8058 unsubscribe path can be its one exception), then loads the
+// signed-in user from the session cookie into context.locals, and does
+// nothing else: every protected page, endpoint and action checks access
 // itself (src/lib/server/access.ts). Authorizing by URL path here would be
 // bypassable by encodings and duplicate slashes (see CVE-2025-66202).
 import { defineMiddleware } from 'astro:middleware';
