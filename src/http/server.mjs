@@ -17,6 +17,14 @@ try {
   process.exit(1);
 }
 
+// Scheduled jobs and mail delivery run beside the web server, in a process of
+// their own: a slow mail server or a long job never shares the event loop (or
+// the database client) that answers requests (docs/decisions/022).
+if (cluster.isPrimary && config.JOBS === 'on') {
+  const { startJobsProcess } = await import('./jobs-process.mjs');
+  startJobsProcess();
+}
+
 if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
   const { supervise } = await import('./supervisor.mjs');
   supervise(config, new URL('./server.mjs', import.meta.url));

@@ -9,7 +9,8 @@
 // a ramp plan started by their manager, a certification record and a calendar
 // feed, all made through the app. Route parameters are their ids ([id] the
 // person, [planId] the plan, [taskId] one of its tasks, [token] their feed
-// token with its secret altered: the token is the feed's only key).
+// token with its secret altered: the token is the feed's only key;
+// [messageId] a message to them in the outbox).
 // The personas, none of whom has any claim on the target:
 // - anonymous;
 // - otherMember: a member of Customer Operations, buddy on nothing;
@@ -29,7 +30,17 @@ import type { Database } from '#server/db/client.ts';
 import { certificationRecords, rampTasks } from '#server/db/schema.ts';
 import { discoverRoutes, fillPattern, type Route } from '../support/routes.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
-import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn, teamId, uniqueEmail, Visitor } from '../support/app.ts';
+import {
+  baseUrl,
+  createOrganisation,
+  createPerson,
+  queueOutboxMessage,
+  serverDatabase,
+  signedIn,
+  teamId,
+  uniqueEmail,
+  Visitor,
+} from '../support/app.ts';
 
 type Persona = 'anonymous' | 'otherMember' | 'otherManager' | 'foreignAdmin' | 'foreignMember';
 const PERSONAS: Persona[] = ['anonymous', 'otherMember', 'otherManager', 'foreignAdmin', 'foreignMember'];
@@ -54,6 +65,8 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/account/notifications/': everyone(['GET', 'save']),
   // The foreign admin's own organisation; renaming a team, appointing a manager, changing a role by the target's ids: refused.
   '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
+  // Its own organisation's outbox; the target's message ([messageId]) and its resend: refused.
+  '/app/admin/outbox/': { foreignAdmin: ['GET'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),
@@ -139,7 +152,7 @@ const tokenRoute = (route: Route) => route.params.includes('token');
 const base = baseUrl();
 let database: Database;
 const visitors = {} as Record<Persona, Visitor>;
-const target = { id: 0, name: '', email: '', planId: 0, taskId: 0, recordId: 0, token: '', forgedToken: '' };
+const target = { id: 0, name: '', email: '', planId: 0, taskId: 0, recordId: 0, token: '', forgedToken: '', messageId: 0 };
 let warehouse = 0;
 let manager: Visitor;
 /** The demo organisation's admin: may open everything there (the positive control). */
@@ -183,6 +196,8 @@ beforeAll(async () => {
   const last = target.token.at(-1)!;
   target.forgedToken = `${target.token.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
 
+  target.messageId = (await queueOutboxMessage(database, person.email)).id;
+
   insider = await signedIn('admin@demo.opspath.test');
   const other = await createPerson(database, { label: 'sweep-other-member', team: 'Customer Operations' });
   const foreign = await createOrganisation(database, 'sweep');
@@ -209,7 +224,13 @@ afterAll(async () => {
  */
 const dataVersion = async () => Number((await database.client.execute('pragma data_version')).rows[0]![0]);
 
-const paramsOf = () => ({ id: target.id, planId: target.planId, taskId: target.taskId, token: target.forgedToken });
+const paramsOf = () => ({
+  id: target.id,
+  planId: target.planId,
+  taskId: target.taskId,
+  token: target.forgedToken,
+  messageId: target.messageId,
+});
 
 /** Fields every form of the app might read, all pointing at the target: extra ones are ignored. */
 function formFields(): Record<string, string> {

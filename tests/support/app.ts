@@ -6,7 +6,8 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '#server/db/client.ts';
-import { organisations, teamMemberships, teams, users } from '#server/db/schema.ts';
+import { organisations, outboxMessages, teamMemberships, teams, users } from '#server/db/schema.ts';
+import { enqueueMessage, publicLink } from '#server/outbox/index.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import type { UserRole } from '#domain/access.ts';
 
@@ -237,4 +238,33 @@ export async function teamId(database: Database, name: string): Promise<number> 
     .from(teams)
     .where(sql`name = ${name}`);
   return team!.id;
+}
+
+/**
+ * A message in the outbox of the person's organisation, written as the app
+ * writes them (enqueueMessage); the same key again is a no-op, so the page
+ * sweeps can each ask for one.
+ */
+export async function queueOutboxMessage(database: Database, email: string, key = `test-fixture:${email}`) {
+  const [person] = await database.db
+    .select()
+    .from(users)
+    .where(sql`email = ${email}`);
+  await enqueueMessage(database.db, {
+    orgId: person!.orgId,
+    kind: 'ramp-task-assigned',
+    recipient: { id: person!.id, email: person!.email },
+    subject: `A task for ${person!.displayName}`,
+    content: {
+      heading: `A task for ${person!.displayName}`,
+      paragraphs: ['A message written by a test fixture, to give the outbox pages something to show.'],
+      action: { label: 'Open your ramp plan', url: publicLink('/app/ramp/', baseUrl()) },
+    },
+    idempotencyKey: key,
+  });
+  const [row] = await database.db
+    .select()
+    .from(outboxMessages)
+    .where(sql`idempotency_key = ${key}`);
+  return row!;
 }

@@ -48,7 +48,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'opspath-e2e-'));
   const databaseUrl = `file:${join(dir, 'e2e.db')}`;
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, NODE_ENV: 'test' };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, NODE_ENV: 'test', JOBS: 'off' };
   if (existsSync(join(root, 'src/cli/db-prepare.ts'))) {
     const prep = spawnSync(process.execPath, ['src/cli/db-prepare.ts'], { cwd: root, env, stdio: 'inherit' });
     if (prep.status !== 0) throw new Error('database preparation failed');

@@ -4,7 +4,7 @@
 // found on disk (routes.ts), each reached by following links from the
 // dashboard, so a new page is covered the day it is linked.
 import { discoverRoutes } from './routes.ts';
-import type { Visitor } from './app.ts';
+import { queueOutboxMessage, serverDatabase, type Visitor } from './app.ts';
 
 /** One address per public page type, the 404 page included. */
 export const PUBLIC_PAGES = [
@@ -28,6 +28,13 @@ export const appPatterns = discoverRoutes(['app'])
 
 /** One URL per app page pattern, following the links of each page from the dashboard. */
 export async function samplesOfEveryAppPage(visitors: Visitor[]): Promise<Map<string, { path: string; visitor: Visitor }>> {
+  // The admin outbox links to its messages only when there is one.
+  const database = serverDatabase();
+  try {
+    await queueOutboxMessage(database, 'admin@demo.opspath.test');
+  } finally {
+    database.close();
+  }
   const samples = new Map<string, { path: string; visitor: Visitor }>();
   for (const visitor of visitors) {
     const seen = new Set<string>();

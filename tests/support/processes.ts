@@ -45,7 +45,8 @@ export function scratchDatabase(label: string) {
 }
 
 export function serverEnv(databaseUrl: string, extra: Record<string, string> = {}) {
-  return { ...process.env, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, NODE_ENV: 'test', ...extra } as NodeJS.ProcessEnv;
+  // Tests decide when jobs and delivery run (JOBS: 'on' in `extra` for those about the scheduler).
+  return { ...process.env, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, NODE_ENV: 'test', JOBS: 'off', ...extra } as NodeJS.ProcessEnv;
 }
 
 /**

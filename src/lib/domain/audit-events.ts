@@ -58,6 +58,8 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
       return 'Reactivated the account';
     case 'auth.sign_in':
       return 'Signed in';
+    case 'outbox.message_resent':
+      return `Queued a message to be sent again (it was ${String(before?.state ?? 'unknown')} after ${count(before?.attempts, 'attempt')})`;
     case 'auth.sign_in_failed':
       return `A sign-in failed (${String(after?.reason ?? 'unknown reason')})`;
     case 'auth.sign_out':

@@ -47,10 +47,11 @@ export type AuditAction =
   | 'calendar.token_created'
   | 'calendar.token_revoked'
   | 'notification.settings_changed'
-  | 'notification.unsubscribed';
+  | 'notification.unsubscribed'
+  | 'outbox.message_resent';
 
 export type AuditTarget = {
-  type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill';
+  type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill' | 'outbox_message';
   id: number | string;
 };
 

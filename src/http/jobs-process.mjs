@@ -1,0 +1,25 @@
+// @ts-check
+// The scheduler child of the web server (`JOBS=on`, the default): runs
+// src/cli/jobs.ts with an IPC channel, so it ends when the server ends, even
+// by kill -9, and starts it again if it dies on its own.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('../cli/jobs.ts', import.meta.url));
+const RESTART_AFTER_MS = 5000;
+
+export function startJobsProcess() {
+  let stopping = false;
+  const start = () => {
+    const child = fork(SCRIPT, [], { stdio: 'inherit' });
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`jobs process ended (${signal ?? code}); starting it again in ${RESTART_AFTER_MS / 1000} s`);
+      setTimeout(start, RESTART_AFTER_MS).unref();
+    });
+  };
+  // The server's own SIGTERM/SIGINT handlers close it; the child sees the channel close and stops after its tick.
+  process.once('SIGTERM', () => (stopping = true));
+  process.once('SIGINT', () => (stopping = true));
+  start();
+}
