@@ -343,7 +343,12 @@ export async function generateOrganisation(database, options = {}) {
     }
     for (const m of team) m.buddyId = team[(team.indexOf(m) + 1) % team.length].id;
   }
-  await insertAll(database, users, userRows);
+  // notification_settings' default is SQL ('{}'), which insertAll cannot read: every person starts with none turned off.
+  await insertAll(
+    database,
+    users,
+    userRows.map((u) => ({ notificationSettings: {}, ...u })),
+  );
   await insertAll(database, teams, teamRows);
   await insertAll(database, teamMemberships, membershipRows);
 

@@ -15,7 +15,7 @@ import ICAL from 'ical.js';
 import nodeIcal, { type VEvent } from 'node-ical';
 import { baseUrl, createOrganisation, createPerson, serverDatabase, Visitor } from '../support/app.ts';
 import type { Database } from '#server/db/client.ts';
-import { certificationRecords, teams } from '#server/db/schema.ts';
+import { certificationRecords, rampPlans, rampTasks, teams } from '#server/db/schema.ts';
 import { addDays, localDate } from '#domain/calendar.ts';
 import { DEFAULT_LEAD_DAYS } from '#domain/certifications.ts';
 
@@ -30,8 +30,11 @@ let memberToken: string;
 let managerToken: string;
 let emptyToken: string;
 let recordId: number;
+let rampTaskId: number;
+const RAMP_TASK = 'Tură de noapte; cu Ana, la rampa \\ 🚚';
 const today = localDate(new Date(), 'UTC');
 const expiresOn = addDays(today, 200);
+const planStart = addDays(today, -5);
 
 /** Signs in and creates a feed token as the page's form does; returns the token. */
 async function feedToken(email: string, password: string): Promise<string> {
@@ -158,6 +161,36 @@ beforeAll(async () => {
     })
     .returning();
   recordId = record!.id;
+  // The holder's own ramp plan: its open task is in their feed, the done one is not.
+  const [plan] = await database.db
+    .insert(rampPlans)
+    .values({
+      orgId: org.orgId,
+      userId: holder.id,
+      templateRole: 'operations-assistant',
+      title: 'First 90 days',
+      phases: [],
+      startDate: planStart,
+      createdBy: org.manager.id,
+    })
+    .returning();
+  const [open] = await database.db
+    .insert(rampTasks)
+    .values([
+      { planId: plan!.id, phaseId: 'days-1-30', title: RAMP_TASK, owner: 'new-hire', dueDay: 12, position: 10 },
+      {
+        planId: plan!.id,
+        phaseId: 'days-1-30',
+        title: 'Already done',
+        owner: 'new-hire',
+        dueDay: 3,
+        position: 20,
+        doneAt: new Date(),
+        doneBy: holder.id,
+      },
+    ])
+    .returning();
+  rampTaskId = open!.id;
   memberToken = await feedToken(holder.email, holder.password);
   managerToken = await feedToken(org.manager.email, org.manager.password);
   emptyToken = await feedToken(org.admin.email, org.admin.password);
@@ -165,6 +198,24 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 
 describe('calendar feeds read by ical.js, node-ical and python icalendar', () => {
+  it.each(Object.entries(PARSERS))("%s: the holder's open ramp plan tasks on their due dates, alarmed at 09:00", async (_, parse) => {
+    const res = await get(`/calendar/${memberToken}.ics`);
+    expect(res.status).toBe(200);
+    expectWellFormed(res.body);
+    const ramp = parse(res.body).events.filter((e) => e.uid.startsWith('ramp-'));
+    expect(ramp.map((e) => ({ start: e.start.slice(0, 10), summary: e.summary, uid: e.uid, alarms: e.alarms }))).toEqual([
+      {
+        start: addDays(planStart, 11),
+        summary: `Ramp plan: ${RAMP_TASK}`,
+        uid: `ramp-task-${rampTaskId}@${publicHost()}`,
+        alarms: [{ action: 'DISPLAY', trigger: 9 * 3600 }],
+      },
+    ]);
+    // A team feed is about certifications only: nobody's ramp plan appears in it.
+    const team = await get(`/calendar/${managerToken}.ics?team=${org.team.id}`);
+    expect(team.body).not.toContain('ramp-task-');
+  });
+
   it.each(Object.entries(PARSERS))(
     "%s: the holder's feed, with UIDs on PUBLIC_URL's host under another Host, escaped names and alarms",
     async (_, parse) => {
@@ -184,6 +235,7 @@ describe('calendar feeds read by ical.js, node-ical and python icalendar', () =>
       ];
       expect(
         parsed.events
+          .filter((e) => e.uid.startsWith('cert-'))
           .map((e) => ({ start: e.start.slice(0, 10), summary: e.summary, uid: e.uid, alarms: e.alarms }))
           .sort((a, b) => a.start.localeCompare(b.start)),
       ).toEqual(

@@ -62,6 +62,8 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/': everyone(['GET']),
   '/app/account/': everyone(['GET', 'change-password', 'sign-out-everywhere']),
   '/app/account/password/': everyone(['GET', 'change-password']),
+  // Their own notification choices.
+  '/app/account/notifications/': everyone(['GET', 'save']),
   // The foreign admin's own organisation; renaming a team, appointing a manager, changing a role by the target's ids: refused.
   '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
   // Its own organisation's outbox; the target's message ([messageId]) and its resend: refused.

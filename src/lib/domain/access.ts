@@ -147,3 +147,6 @@ export function canToggleTask(
 
 /** One's own certification records, due reminders and calendar feed: any active person (records are kept by their holder). */
 export const canKeepOwnCertifications = (actor: Actor) => actor.active;
+
+/** Everyone active chooses which notifications they receive, for themselves only. */
+export const canChooseOwnNotifications = (actor: Actor) => actor.active;

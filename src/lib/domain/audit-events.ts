@@ -87,6 +87,12 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
       return 'Withdrew the pending invitation';
     case 'account.invitation_accepted':
       return 'Accepted the invitation and chose a password';
+    case 'notification.settings_changed': {
+      const off = Array.isArray(after?.off) ? after.off.map(String) : [];
+      return off.length === 0 ? 'Turned every notification on' : `Changed notifications: off for ${off.join(', ')}`;
+    }
+    case 'notification.unsubscribed':
+      return `Unsubscribed from ${String(after?.kind ?? 'a notification')} by email link`;
     case 'skill.rated': {
       const skillId = String(after?.skillId ?? '');
       const skill = labels.skills?.get(skillId) ?? skillId;

@@ -108,6 +108,41 @@ export function localDate(instant: Date, timeZone: string): IsoDate {
   return format(get('year'), get('month'), get('day'));
 }
 
+const zoneHours = new Map<string, Intl.DateTimeFormat>();
+/** The hour (0-23) on the wall clock of `timeZone` at `instant`: when a job may send at a sensible local hour. */
+export function localHour(instant: Date, timeZone: string): number {
+  let f = zoneHours.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+    if (zoneHours.size < 1000) zoneHours.set(timeZone, f);
+  }
+  return Number(f.formatToParts(instant).find((p) => p.type === 'hour')?.value ?? 0) % 24;
+}
+
+/** 1 (Monday) to 7 (Sunday), as ISO 8601 numbers weekdays. */
+export function isoWeekday(date: IsoDate): number {
+  const day = new Date(utcMs(date)).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The Monday of the ISO week a date falls in. */
+export const weekStart = (date: IsoDate): IsoDate => addDays(date, 1 - isoWeekday(date));
+
+/** The ISO 8601 week of a date, '2026-W49' (the week belongs to the year of its Thursday). */
+export function isoWeek(date: IsoDate): string {
+  const thursday = addDays(weekStart(date), 3);
+  const year = Number(thursday.slice(0, 4));
+  const week = Math.floor(daysBetween(`${pad(year, 4)}-01-01`, thursday) / 7) + 1;
+  return `${pad(year, 4)}-W${pad(week)}`;
+}
+
+/** The Monday of an ISO week written as isoWeek writes it ('2026-W49' -> '2026-11-30'). */
+export function isoWeekMonday(week: string): IsoDate {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 53) throw new RangeError(`not an ISO week: ${JSON.stringify(week)}`);
+  return addDays(weekStart(`${m[1]}-01-04`), (Number(m[2]) - 1) * 7);
+}
+
 /** The organisation's zone from its settings, falling back to UTC for an unset or unknown one. */
 export const organisationTimeZone = (timeZone: string | null | undefined) =>
   timeZone && isValidTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;

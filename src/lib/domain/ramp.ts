@@ -401,3 +401,30 @@ export function describeHistory(
       return action;
   }
 }
+
+// --- calendar events -------------------------------------------------------------------
+
+export type RampCalendarEvent = { uid: string; date: string; title: string; description: string; taskId: number };
+
+/**
+ * The open tasks of one's own plan as all-day events on their due dates, for
+ * the calendar feed. Done tasks leave the calendar; every task of the plan
+ * is listed (the manager's one-to-one is the new hire's date too), each
+ * saying whose it is. No "today": the same data gives the same events.
+ */
+export function rampCalendarEvents(
+  plan: { id: number; title: string; startDate: string },
+  tasks: readonly (TaskState & { owner: RampOwner })[],
+  uidDomain: string,
+): RampCalendarEvent[] {
+  return tasks
+    .filter((t) => !t.done)
+    .map((t) => ({
+      uid: `ramp-task-${t.id}@${uidDomain}`,
+      date: dueDate(plan.startDate, t.dueDay),
+      title: `Ramp plan: ${t.title}`,
+      description: `Day ${t.dueDay} of ${PLAN_LENGTH_DAYS} in “${plan.title}”. For: ${OWNER_LABELS[t.owner]}.`,
+      taskId: t.id,
+    }))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.taskId - b.taskId);
+}

@@ -53,7 +53,9 @@ export type AuditAction =
   | 'account.password_reset'
   | 'account.invitation_sent'
   | 'account.invitation_revoked'
-  | 'account.invitation_accepted';
+  | 'account.invitation_accepted'
+  | 'notification.settings_changed'
+  | 'notification.unsubscribed';
 
 export type AuditTarget = {
   type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill' | 'outbox_message';

@@ -13,7 +13,8 @@ import { parseId } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
-import { auditLog, calendarFeedTokens, teams, users } from '#server/db/schema.ts';
+import { auditLog, calendarFeedTokens, rampPlans, rampTasks, teams, users } from '#server/db/schema.ts';
+import { rampCalendarEvents } from '#domain/ramp.ts';
 import { readInSlices } from '#server/db/chunks.ts';
 import { env } from '#server/env.ts';
 import type { ActionContext } from '#server/request/context.ts';
@@ -202,6 +203,7 @@ export async function calendarFeed(
       };
     }),
   );
+  if (rawTeam === null) events.push(...(await ownRampEvents(db, owner.id, uidDomain, `${publicUrl}/app/ramp/`, changes)));
   changes.push(...rows.map((r) => r.updatedAt), ...personChanged.values());
   const [lastAudited] = await db
     .select({ at: auditLog.at })
@@ -219,6 +221,39 @@ export async function calendarFeed(
     events,
   });
   return ok({ body, filename, lastModified: latest(changes) });
+}
+
+/**
+ * The open tasks of the holder's active ramp plan, each alerting at 09:00 the
+ * working morning it is due (PT9H after the all-day start), like a reminder.
+ * `changes` gets the rows' update times for Last-Modified.
+ */
+async function ownRampEvents(db: Executor, userId: number, uidDomain: string, link: string, changes: Date[]): Promise<IcalEvent[]> {
+  const [plan] = await db
+    .select()
+    .from(rampPlans)
+    .where(and(eq(rampPlans.userId, userId), eq(rampPlans.status, 'active')))
+    .limit(1);
+  if (!plan) return [];
+  const tasks = await db.select().from(rampTasks).where(eq(rampTasks.planId, plan.id));
+  changes.push(plan.updatedAt, ...tasks.map((t) => t.updatedAt));
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return rampCalendarEvents(
+    plan,
+    tasks.map((t) => ({ id: t.id, title: t.title, dueDay: t.dueDay, done: t.doneAt !== null, owner: t.owner })),
+    uidDomain,
+  ).map((e) => ({
+    uid: e.uid,
+    date: e.date,
+    summary: e.title,
+    description: e.description,
+    categories: ['Ramp plan task'],
+    created: byId.get(e.taskId)!.createdAt,
+    lastModified: byId.get(e.taskId)!.updatedAt,
+    transparent: true,
+    url: `${link}${plan.id}/`,
+    alarms: [{ trigger: 'PT9H', description: e.title }],
+  }));
 }
 
 /**

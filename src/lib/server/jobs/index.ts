@@ -5,6 +5,7 @@
 // whose unique (job, organisation, period) makes every period run once.
 import type { Db } from '#server/db/client.ts';
 import type { OrganisationSettings } from '#server/db/schema.ts';
+import { notificationJobs } from '#server/notifications/jobs.ts';
 
 export type JobOrganisation = { id: number; name: string; timeZone: string; settings: OrganisationSettings };
 
@@ -32,4 +33,4 @@ export type ScheduledJob = {
 };
 
 /** Every scheduled job, in the order they run. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [];
+export const SCHEDULED_JOBS: ScheduledJob[] = [...notificationJobs];

@@ -12,6 +12,7 @@ import { rampPlans, rampTasks, users, type RampPhaseSnapshot, type RampPlan, typ
 import { forbidden, invalid, notFound, ok, parseInput, type FieldErrors, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
+import { notifyPlanStarted } from '#server/notifications/events.ts';
 import { fromCtx, recordChange } from './history.ts';
 import { withEditablePlan } from './loading.ts';
 
@@ -166,7 +167,7 @@ export async function startPlan(db: Db, ctx: ActionContext, form: FormValues, ca
       // A start date from the profile passes the same checks as a typed one.
       const dateCheck = startDateField(today).safeParse(startDate);
       if (!dateCheck.success) return invalid({ startDate: dateCheck.error.issues[0]!.message });
-      const { plan } = await createPlanFromTemplate(tx, {
+      const { plan, tasks } = await createPlanFromTemplate(tx, {
         orgId: actor.orgId,
         userId: person.id,
         template,
@@ -175,6 +176,7 @@ export async function startPlan(db: Db, ctx: ActionContext, form: FormValues, ca
         at: ctx.now,
         ip: ctx.ip,
       });
+      await notifyPlanStarted(tx, plan, tasks.length, ctx.now);
       return ok(plan);
     });
   } catch (error) {

@@ -9,6 +9,7 @@ import type { Db, Executor, Tx } from '#server/db/client.ts';
 import { RAMP_TASK_OWNERS, rampTasks, type RampPlan, type RampTask } from '#server/db/schema.ts';
 import { invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
+import { notifyTaskAssigned } from '#server/notifications/events.ts';
 import { fromCtx, recordChange, taskSnapshot, touchPlan, type ChangeRecord } from './history.ts';
 import { taskOfPlan, withEditablePlan } from './loading.ts';
 import { buddyCandidates } from './queries.ts';
@@ -117,6 +118,7 @@ export async function addTask(
       })
       .returning();
     await recordTaskChange(tx, ctx, plan, { action: 'task.added', taskId: task!.id, after: taskSnapshot(task!) });
+    await notifyTaskAssigned(tx, plan, task!, ctx.actor.id, ctx.now);
     return ok(task!);
   });
 }
@@ -155,6 +157,9 @@ export async function updateTask(
       before: { title: task.title, ...Object.fromEntries(changed.map((k) => [k, before[k]])) },
       after: Object.fromEntries(changed.map((k) => [k, after[k]])),
     });
+    // Only a change of who the task is for is news to the new assignee.
+    const assignee = (t: { owner: string; buddyUserId: number | null }) => (t.owner === 'buddy' ? `buddy:${t.buddyUserId}` : t.owner);
+    if (assignee(updated!) !== assignee(task)) await notifyTaskAssigned(tx, plan, updated!, ctx.actor.id, ctx.now);
     return ok(updated!);
   });
 }
