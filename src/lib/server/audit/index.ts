@@ -9,7 +9,7 @@ import { AUDIT_KINDS } from '#domain/audit-events.ts';
 import { addDays, isIsoDate, localDayStart, organisationTimeZone } from '#domain/calendar.ts';
 import type { Executor } from '#server/db/client.ts';
 import { auditLog, users, type User } from '#server/db/schema.ts';
-import { forbidden, invalid, ok, parseInput, type Outcome } from '#server/outcome.ts';
+import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import { peopleByNamePrefix, personInOrg, readAuditLog, type AuditCursor, type AuditLogRow, type PersonChoice } from './queries.ts';
 
 export type AuditAction =
@@ -260,10 +260,11 @@ async function resolveFilters(db: Executor, actor: Actor, query: Record<string, 
   const parsed = parseInput(auditQuery, query);
   if (!parsed.ok) return parsed;
   const filters = parsed.value;
+  // A person id from elsewhere is a tampered address: not found, as everywhere else.
   const person = await select(db, actor.orgId, filters.person, filters.personName);
-  if (!person) return invalid({ person: 'That person is not in your organisation.' });
+  if (!person) return notFound();
   const who = await select(db, actor.orgId, filters.actor, filters.actorName);
-  if (!who) return invalid({ actor: 'That person is not in your organisation.' });
+  if (!who) return notFound();
   const ready = (!person.typed || person.chosen !== null) && (!who.typed || who.chosen !== null);
   return ok({ filters, person, actor: who, ready });
 }
