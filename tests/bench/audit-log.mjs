@@ -13,6 +13,7 @@
 // BENCH_SCALE_DB=/path/scale.db (required here: a kept organisation, e.g. from
 // `BENCH_SCALE_DB=/path/scale.db npm run bench -- scale`; generated there when missing).
 // Run: BENCH_SCALE_DB=/tmp/scale.db npx node tests/bench/audit-log.mjs
+import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '#server/db/client.ts';
 import { migrateDatabase } from '#server/db/migrate.ts';
@@ -101,11 +102,15 @@ async function main() {
     const [week] = await db.all(
       sql`select count(*) as n from audit_log where org_id = ${admin.orgId} and at >= ${Date.now() - 45 * DAY} and at < ${Date.now() - 38 * DAY}`,
     );
-    setup = { rows, people, member, manager, kinds, week };
+    // A week around the median rating's date, so the ratings + dates filter has rows to show.
+    const [median] = await db.all(
+      sql`select rated_at as at from skill_ratings where org_id = ${admin.orgId} order by rated_at limit 1 offset (select count(*) / 2 from skill_ratings where org_id = ${admin.orgId})`,
+    );
+    setup = { rows, people, member, manager, kinds, week, medianRatingAt: median.at };
   } finally {
     database.close();
   }
-  console.log(JSON.stringify(setup));
+  console.log(JSON.stringify({ ...setup, loadAverage: loadavg().map((l) => l.toFixed(1)) }));
 
   prepareDatabase(url);
   buildIfNeeded();
@@ -133,10 +138,15 @@ async function main() {
       ['kind: ramp', '/app/admin/audit/?kind=ramp'],
       ['kind: settings (almost none)', '/app/admin/audit/?kind=settings'],
       ['dates: one week, 45-38 days ago', `/app/admin/audit/?from=${day(Date.now() - 45 * DAY)}&to=${day(Date.now() - 39 * DAY)}`],
-      ['kind ratings + dates', `/app/admin/audit/?kind=ratings&from=${day(Date.now() - 200 * DAY)}&to=${day(Date.now() - 190 * DAY)}`],
+      [
+        'kind ratings + a week around the median rating',
+        `/app/admin/audit/?kind=ratings&from=${day(setup.medianRatingAt - 3 * DAY)}&to=${day(setup.medianRatingAt + 3 * DAY)}`,
+      ],
       ['actor + kind sign-in', `/app/admin/audit/?actor=${setup.manager.id}&kind=sign-in`],
       ['name prefix "Ana" (choices)', '/app/admin/audit/?personName=Ana'],
       ['page 21, unfiltered', deep],
+      // Like with like on a busy machine: an admin page that was already there, in the same run.
+      ['reference: the admin outbox /app/admin/outbox/', '/app/admin/outbox/'],
     ];
     for (const [name, path] of pages) {
       const one = await timeRequests(base + path, { headers, runs: 5, warmup: 1 });
@@ -150,7 +160,7 @@ async function main() {
   } finally {
     await server.stop();
   }
-  console.log(JSON.stringify(results));
+  console.log(JSON.stringify({ results, loadAverageAtEnd: loadavg().map((l) => l.toFixed(1)) }));
 }
 
 await main();
