@@ -68,6 +68,9 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
   // Its own organisation's outbox; the target's message ([messageId]) and its resend: refused.
   '/app/admin/outbox/': { foreignAdmin: ['GET'] },
+  // Its own organisation's audit log and its export (the target is in another organisation's log).
+  '/app/admin/audit/': { foreignAdmin: ['GET'] },
+  '/app/admin/audit/export.csv': { foreignAdmin: ['GET'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),

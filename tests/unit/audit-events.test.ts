@@ -59,8 +59,8 @@ describe('describeAuditEvent', () => {
   });
 
   it('never shows a dotted code or JSON, even for an event it has no sentence for', () => {
-    const sentence = describeAuditEvent({ action: 'calendar.token_created', after: { x: 1 } });
-    expect(sentence).toBe('Token created');
+    const sentence = describeAuditEvent({ action: 'import.people_applied', after: { x: 1 } });
+    expect(sentence).toBe('People applied');
     expect(sentence).not.toMatch(/[.{}_]/);
   });
 });

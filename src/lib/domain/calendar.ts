@@ -119,6 +119,54 @@ export function localHour(instant: Date, timeZone: string): number {
   return Number(f.formatToParts(instant).find((p) => p.type === 'hour')?.value ?? 0) % 24;
 }
 
+const zoneClocks = new Map<string, Intl.DateTimeFormat>();
+function clockInZone(timeZone: string): Intl.DateTimeFormat {
+  let f = zoneClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (zoneClocks.size < 1000) zoneClocks.set(timeZone, f);
+  }
+  return f;
+}
+
+/** How far the wall clock of `timeZone` is ahead of UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = clockInZone(timeZone).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The first instant of a calendar date in `timeZone`: where "from 3 December"
+ * starts for an organisation. Where a clock change skips midnight, the day
+ * starts at the first minute that exists.
+ */
+export function localDayStart(date: IsoDate, timeZone: string): Date {
+  const midnight = utcMs(date);
+  // The offset at a first guess, then at the corrected instant (they differ only around a clock change).
+  let at = midnight - zoneOffsetMs(midnight, timeZone);
+  at = midnight - zoneOffsetMs(at, timeZone);
+  while (localDate(new Date(at), timeZone) < date) at += 15 * 60_000;
+  return new Date(at);
+}
+
+/** The wall-clock time at `instant` in `timeZone`, '14:05'. */
+export function localTime(instant: Date, timeZone: string): string {
+  const parts = clockInZone(timeZone).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${pad(Number(get('hour')) % 24)}:${get('minute')}`;
+}
+
 /** 1 (Monday) to 7 (Sunday), as ISO 8601 numbers weekdays. */
 export function isoWeekday(date: IsoDate): number {
   const day = new Date(utcMs(date)).getUTCDay();
