@@ -232,8 +232,8 @@ describe('import properties', () => {
     fc.assert(
       fc.property(fileArb, badRow, fc.nat(), (rs, bad, at) => {
         const good = rs.filter((r) => r.email !== 'a@x.test').map((r) => [r.email, r.name, r.role]);
-        const lines = [...good];
-        lines.splice(at % (lines.length + 1), 0, bad);
+        const lines: string[][] = [...good];
+        lines.splice(at % (lines.length + 1), 0, [...bad]);
         if (bad[0] === 'a@x.test') lines.push(['a@x.test', 'First', 'member']);
         const result = read(toCsv([['email', 'name', 'role'], ...lines]));
         expect(result.ok).toBe(false);

@@ -674,6 +674,9 @@ export const peopleImports = sqliteTable(
     createdAt: instant('created_at').notNull(),
     appliedAt: instant('applied_at'),
   },
-  (t) => [index('people_imports_org_idx').on(t.orgId, t.createdAt), check('people_imports_status_valid', inList('status', PEOPLE_IMPORT_STATUSES))],
+  (t) => [
+    index('people_imports_org_idx').on(t.orgId, t.createdAt),
+    check('people_imports_status_valid', inList('status', PEOPLE_IMPORT_STATUSES)),
+  ],
 );
 export type PeopleImport = typeof peopleImports.$inferSelect;
