@@ -268,12 +268,12 @@ export async function startPeopleImport(
   const view = await peopleImportView(db, ctx.actor, rawId);
   if (!view.ok) return view;
   const { id } = view.value;
-  if (!(view.value.state === 'previewed' || view.value.state === 'interrupted') || !view.value.plan)
+  if (!['previewed', 'stale', 'interrupted'].includes(view.value.state) || !view.value.plan)
     return invalid({}, 'This import cannot be applied: upload the file again.', 409);
   const claimed = await db
     .update(peopleImports)
     .set({ status: 'applying', error: null })
-    .where(and(eq(peopleImports.id, id), inArray(peopleImports.status, ['previewed', 'applying'])))
+    .where(and(eq(peopleImports.id, id), inArray(peopleImports.status, ['previewed', 'stale', 'applying'])))
     .returning({ id: peopleImports.id });
   if (claimed.length === 0 || running.has(id)) return invalid({}, 'This import is already being applied.', 409);
   running.add(id);
