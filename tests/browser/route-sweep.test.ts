@@ -68,6 +68,9 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   '/app/admin/': { foreignAdmin: ['GET', 'create-team', 'time-zone', 'spreadsheets'] },
   // Its own organisation's outbox; the target's message ([messageId]) and its resend: refused.
   '/app/admin/outbox/': { foreignAdmin: ['GET'] },
+  // Its own organisation's people import (upload, and the JSON for scripts); another organisation's import by id: refused.
+  '/app/admin/import/': { foreignAdmin: ['GET', 'preview'] },
+  '/app/admin/import/people.json': { foreignAdmin: ['POST'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),
