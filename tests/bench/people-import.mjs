@@ -49,6 +49,8 @@ try {
     ]);
   }
   const text = toCsv(rows);
+  rows.length = 0;
+  const rssBeforeMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
   const file = {
     text,
     fileName: 'hr-50k.csv',
@@ -76,6 +78,7 @@ try {
     secondPreviewS: +(again.ms / 1000).toFixed(1),
     secondApplyS: +(reapply.ms / 1000).toFixed(1),
     secondApplied: reapply.value.summary,
+    rssBeforeImportMb: rssBeforeMb,
     peakRssMb: Math.round(peakRssMb),
   };
   console.log(JSON.stringify(result, null, 2));

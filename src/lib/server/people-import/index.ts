@@ -330,14 +330,29 @@ export async function applyPeopleImport(db: Db, ctx: ActionContext, id: number, 
   });
 }
 
-async function insertAudits(tx: Tx, events: AuditEvent[]) {
-  for (let i = 0; i < events.length; i += INSERT_SLICE) await tx.insert(auditLog).values(events.slice(i, i + INSERT_SLICE).map(auditRow));
+/** Audit rows written a slice at a time as they are made, so 100,000 of them are never held at once. */
+class AuditWriter {
+  private pending: AuditEvent[] = [];
+  private readonly tx: Tx;
+  constructor(tx: Tx) {
+    this.tx = tx;
+  }
+  async push(event: AuditEvent) {
+    this.pending.push(event);
+    if (this.pending.length >= INSERT_SLICE) await this.flush();
+  }
+  async flush() {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.map(auditRow);
+    this.pending = [];
+    await this.tx.insert(auditLog).values(rows);
+  }
 }
 
 async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: PeoplePlan, passwordHash: string) {
   const by = { orgId: ctx.actor.orgId, actorUserId: ctx.actor.id, ip: ctx.ip, at: ctx.now };
   const via = { importId };
-  const audits: AuditEvent[] = [];
+  const audits = new AuditWriter(tx);
 
   for (let i = 0; i < plan.teamsToCreate.length; i += INSERT_SLICE) {
     const created = await tx
@@ -349,7 +364,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
       )
       .returning({ id: teams.id, name: teams.name });
     for (const t of created)
-      audits.push({ ...by, action: 'team.created', target: { type: 'team', id: t.id }, after: { name: t.name, ...via } });
+      await audits.push({ ...by, action: 'team.created', target: { type: 'team', id: t.id }, after: { name: t.name, ...via } });
   }
 
   const created: { id: number; email: string; displayName: string }[] = [];
@@ -376,7 +391,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     created.push(...rows);
     for (const [j, r] of rows.entries()) {
       const p = slice[j]!;
-      audits.push({
+      await audits.push({
         ...by,
         action: 'user.created',
         target: { type: 'user', id: r.id },
@@ -403,7 +418,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     const key = (f: string) => (f === 'name' ? 'displayName' : f);
     const target = { type: 'user' as const, id: u.id };
     if (profile.length > 0)
-      audits.push({
+      await audits.push({
         ...by,
         action: 'user.updated',
         target,
@@ -413,7 +428,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     const role = u.changes.find((c) => c.field === 'role');
     if (role) {
       const endedSessions = await invalidateUserSessions(tx, u.id);
-      audits.push({
+      await audits.push({
         ...by,
         action: 'user.role_changed',
         target,
@@ -422,7 +437,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
       });
     }
     if (u.changes.some((c) => c.field === 'active'))
-      audits.push({ ...by, action: 'user.activated', target, before: { active: false }, after: { active: true, ...via } });
+      await audits.push({ ...by, action: 'user.activated', target, before: { active: false }, after: { active: true, ...via } });
   }
 
   const ids = new Map<string, number>();
@@ -441,13 +456,18 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
       .values(slice.map((m) => ({ ...m, createdAt: ctx.now })))
       .onConflictDoNothing();
     for (const m of slice)
-      audits.push({ ...by, action: 'team.member_added', target: { type: 'team', id: m.teamId }, after: { userId: m.userId, ...via } });
+      await audits.push({
+        ...by,
+        action: 'team.member_added',
+        target: { type: 'team', id: m.teamId },
+        after: { userId: m.userId, ...via },
+      });
   }
   for (const m of plan.managers) {
     const teamId = teamIds.get(m.team.toLowerCase())!;
     const managerUserId = ids.get(m.after)!;
     await tx.update(teams).set({ managerUserId, updatedAt: ctx.now }).where(eq(teams.id, teamId));
-    audits.push({
+    await audits.push({
       ...by,
       action: 'team.manager_changed',
       target: { type: 'team', id: teamId },
@@ -459,7 +479,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     await tx.update(users).set({ active: false, updatedAt: ctx.now }).where(eq(users.id, d.id));
     const endedSessions = await invalidateUserSessions(tx, d.id);
     await revokeAccountLinksOf(tx, d.id, ctx.now);
-    audits.push({
+    await audits.push({
       ...by,
       action: 'user.deactivated',
       target: { type: 'user', id: d.id },
@@ -467,7 +487,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
       after: { active: false, endedSessions, ...via },
     });
   }
-  await insertAudits(tx, audits);
+  await audits.flush();
 
   const toInvite = new Set(plan.invite);
   for (const person of created) if (toInvite.has(person.email)) await invitePerson(tx, ctx, { ...person, orgId: ctx.actor.orgId });
