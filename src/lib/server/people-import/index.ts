@@ -179,6 +179,9 @@ export async function previewPeopleImport(
 
 /** Imports whose apply runs in this process now. */
 const running = new Set<number>();
+/** How far each running apply is: changes written so far (uncommitted, so only this process can tell). */
+const progress = new Map<number, { done: number; total: number }>();
+export type ApplyProgress = (done: number, total: number) => void;
 
 export type ImportState = PeopleImport['status'] | 'interrupted';
 export type PeopleImportView = {
@@ -192,6 +195,7 @@ export type PeopleImportView = {
   plan: PeoplePlan | null;
   problems: PeopleImportProblem[];
   summary: ReturnType<typeof planSummary> | null;
+  progress: { done: number; total: number } | null;
 };
 
 function viewOf(row: Omit<PeopleImport, 'source'>): PeopleImportView {
@@ -209,6 +213,7 @@ function viewOf(row: Omit<PeopleImport, 'source'>): PeopleImportView {
     plan,
     problems: row.problems,
     summary: plan ? planSummary(plan) : null,
+    progress: progress.get(row.id) ?? null,
   };
 }
 
@@ -277,14 +282,17 @@ export async function startPeopleImport(
     .returning({ id: peopleImports.id });
   if (claimed.length === 0 || running.has(id)) return invalid({}, 'This import is already being applied.', 409);
   running.add(id);
-  void applyPeopleImport(db, ctx, id, catalog)
+  void applyPeopleImport(db, ctx, id, catalog, (done, total) => progress.set(id, { done, total }))
     .catch(async (error: unknown) => {
       await db
         .update(peopleImports)
         .set({ status: 'failed', error: error instanceof Error ? error.message.slice(0, 500) : 'The import failed.' })
         .where(eq(peopleImports.id, id));
     })
-    .finally(() => running.delete(id));
+    .finally(() => {
+      running.delete(id);
+      progress.delete(id);
+    });
   return ok({ id });
 }
 
@@ -293,7 +301,13 @@ export async function startPeopleImport(
  * transaction and writes only if the plan equals the stored preview. All or
  * nothing; an import whose plan is empty writes nothing but its state.
  */
-export async function applyPeopleImport(db: Db, ctx: ActionContext, id: number, catalog: JobRoleCatalog): Promise<ApplyResult> {
+export async function applyPeopleImport(
+  db: Db,
+  ctx: ActionContext,
+  id: number,
+  catalog: JobRoleCatalog,
+  onProgress: ApplyProgress = () => {},
+): Promise<ApplyResult> {
   const [row] = await db
     .select()
     .from(peopleImports)
@@ -323,7 +337,7 @@ export async function applyPeopleImport(db: Db, ctx: ActionContext, id: number, 
     }
     const plan = planned.plan;
     const summary = planSummary(plan);
-    if (!planIsEmpty(plan)) await writePlan(tx, ctx, id, plan, passwordHash);
+    if (!planIsEmpty(plan)) await writePlan(tx, ctx, id, plan, passwordHash, onProgress);
     await writeActorAudit(tx, ctx, 'people.imported', { type: 'people_import', id }, { after: { fileName: row.fileName, ...summary } });
     await tx.update(peopleImports).set({ status: 'applied', appliedAt: ctx.now, error: null }).where(eq(peopleImports.id, id));
     return { state: 'applied', summary };
@@ -349,7 +363,21 @@ class AuditWriter {
   }
 }
 
-async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: PeoplePlan, passwordHash: string) {
+async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: PeoplePlan, passwordHash: string, onProgress: ApplyProgress) {
+  const total =
+    plan.teamsToCreate.length +
+    plan.create.length +
+    plan.update.length +
+    plan.join.length +
+    plan.managers.length +
+    plan.deactivate.length +
+    plan.invite.length;
+  let done = 0;
+  const step = (n = 1) => {
+    done += n;
+    // Every slice, not every row: the page needs a figure, not a stream of them.
+    if (n > 1 || done % INSERT_SLICE === 0 || done === total) onProgress(done, total);
+  };
   const by = { orgId: ctx.actor.orgId, actorUserId: ctx.actor.id, ip: ctx.ip, at: ctx.now };
   const via = { importId };
   const audits = new AuditWriter(tx);
@@ -363,6 +391,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
           .map((name) => ({ orgId: ctx.actor.orgId, name, createdAt: ctx.now, updatedAt: ctx.now })),
       )
       .returning({ id: teams.id, name: teams.name });
+    step(created.length);
     for (const t of created)
       await audits.push({ ...by, action: 'team.created', target: { type: 'team', id: t.id }, after: { name: t.name, ...via } });
   }
@@ -389,6 +418,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
       )
       .returning({ id: users.id, email: users.email, displayName: users.displayName });
     created.push(...rows);
+    step(rows.length);
     for (const [j, r] of rows.entries()) {
       const p = slice[j]!;
       await audits.push({
@@ -436,6 +466,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
         after: { role: role.after, endedSessions, ...via },
       });
     }
+    step();
     if (u.changes.some((c) => c.field === 'active'))
       await audits.push({ ...by, action: 'user.activated', target, before: { active: false }, after: { active: true, ...via } });
   }
@@ -455,6 +486,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
       .insert(teamMemberships)
       .values(slice.map((m) => ({ ...m, createdAt: ctx.now })))
       .onConflictDoNothing();
+    step(slice.length);
     for (const m of slice)
       await audits.push({
         ...by,
@@ -467,6 +499,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     const teamId = teamIds.get(m.team.toLowerCase())!;
     const managerUserId = ids.get(m.after)!;
     await tx.update(teams).set({ managerUserId, updatedAt: ctx.now }).where(eq(teams.id, teamId));
+    step();
     await audits.push({
       ...by,
       action: 'team.manager_changed',
@@ -479,6 +512,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     await tx.update(users).set({ active: false, updatedAt: ctx.now }).where(eq(users.id, d.id));
     const endedSessions = await invalidateUserSessions(tx, d.id);
     await revokeAccountLinksOf(tx, d.id, ctx.now);
+    step();
     await audits.push({
       ...by,
       action: 'user.deactivated',
@@ -490,5 +524,9 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
   await audits.flush();
 
   const toInvite = new Set(plan.invite);
-  for (const person of created) if (toInvite.has(person.email)) await invitePerson(tx, ctx, { ...person, orgId: ctx.actor.orgId });
+  for (const person of created) {
+    if (!toInvite.has(person.email)) continue;
+    await invitePerson(tx, ctx, { ...person, orgId: ctx.actor.orgId });
+    step();
+  }
 }
