@@ -3,6 +3,9 @@
 // apply of the same file changes nothing, and a preview made stale by a
 // change in between is planned again instead of applied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { planIsEmpty } from '#domain/people-import.ts';
+import { toCsv } from '#domain/csv.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '#domain/access.ts';
 import { auditLog, outboxMessages, peopleImports, teamMemberships, teams, users } from '#server/db/schema.ts';
@@ -137,5 +140,69 @@ describe('people import', () => {
       'robin.lee@hr.test',
       'tom.becker@demo.opspath.test',
     ]);
+  });
+});
+
+describe('import properties against the database', () => {
+  const emails = ['p1@prop.test', 'p2@prop.test', 'p3@prop.test', 'p4@prop.test', 'tom.becker@demo.opspath.test'];
+  const rowArb = fc.record({
+    email: fc.constantFrom(...emails),
+    name: fc.constantFrom('Ana Prop', 'Bo Prop'),
+    role: fc.constantFrom('manager', 'member'),
+    position: fc.constantFrom(['', ''], ['operations-assistant', 'junior'], ['operations-coordinator', 'mid']),
+    start: fc.constantFrom('', '2026-02-01'),
+    team: fc.constantFrom('', 'Prop A', 'prop a', 'Prop B', 'Warehouse Operations'),
+    manages: fc.boolean(),
+  });
+  const fileArb = fc.uniqueArray(rowArb, { selector: (r) => r.email, minLength: 1, maxLength: 5 }).map((rs) => {
+    const managed = new Set<string>();
+    return rs.map((r) => {
+      const manages = r.manages && r.role === 'manager' && r.team !== '' && !managed.has(r.team.toLowerCase()) ? r.team : '';
+      if (manages) managed.add(manages.toLowerCase());
+      return [r.email, r.name, r.role, r.position[0]!, r.position[1]!, r.start, r.team, manages];
+    });
+  });
+
+  it('what apply writes is exactly what the preview showed, and a second import of the file plans nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fileArb, fc.boolean(), async (rows, deactivateAbsent) => {
+        const text = toCsv([['email', 'name', 'role', 'job_role', 'tier', 'start_date', 'team', 'manages'], ...rows]);
+        const view = await preview(file({ text, options: { deactivateAbsent, invite: false } }));
+        expect(view.problems).toEqual([]);
+        const plan = view.plan!;
+        const before = await snapshot();
+        expect(await applyPeopleImport(t.db, ctx(), view.id, TEST_CATALOG)).toEqual({ state: 'applied', summary: view.summary });
+        const after = await snapshot();
+        // People: the created ones added with the file's values, the updated ones changed field by field, nobody else touched.
+        const field = {
+          name: 'displayName',
+          role: 'role',
+          jobRole: 'jobRole',
+          tier: 'tier',
+          startDate: 'startDate',
+          active: 'active',
+        } as const;
+        const expected = before.users.map((u) => {
+          const next: Record<string, unknown> = { ...u };
+          for (const c of plan.update.find((x) => x.id === u.id)?.changes ?? []) next[field[c.field]] = c.after;
+          if (plan.deactivate.some((d) => d.id === u.id)) next.active = false;
+          return next;
+        });
+        const strip = (u: Record<string, unknown>) => ({ ...u, updatedAt: null, passwordHash: null });
+        expect(after.users.slice(0, before.users.length).map(strip)).toEqual(expected.map(strip));
+        expect(after.users.slice(before.users.length).map((u) => [u.email, u.displayName, u.role, u.jobRole, u.tier, u.startDate])).toEqual(
+          plan.create.map((c) => [c.email, c.name, c.role, c.jobRole, c.tier, c.startDate]),
+        );
+        expect(after.teams.slice(before.teams.length).map((x) => x.name)).toEqual(plan.teamsToCreate);
+        expect(after.memberships.length).toBe(before.memberships.length + plan.join.length);
+        for (const m of plan.managers) {
+          const team = after.teams.find((x) => x.name.toLowerCase() === m.team.toLowerCase())!;
+          expect(after.users.find((u) => u.id === team.managerUserId)?.email).toBe(m.after);
+        }
+        const again = await preview(file({ text, options: { deactivateAbsent, invite: false } }));
+        expect(planIsEmpty(again.plan!)).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
