@@ -46,7 +46,12 @@ export async function serve(config) {
   const host = config.HOST;
   /** Bytes; an endpoint that needs more (CSV import) is listed explicitly. */
   const BODY_LIMIT = 1024 * 1024;
-  const BODY_LIMITS = [{ path: '/app/skills/import', limit: 5 * 1024 * 1024 }];
+  const BODY_LIMITS = [
+    { path: '/app/skills/import', limit: 5 * 1024 * 1024 },
+    // The people import takes files up to 20 MB (MAX_PEOPLE_IMPORT_BYTES); the pages say so themselves above it.
+    { path: '/app/admin/import', limit: 21 * 1024 * 1024 },
+    { path: '/app/admin/import/people.json', limit: 21 * 1024 * 1024 },
+  ];
   const SHUTDOWN_GRACE_MS = config.SHUTDOWN_GRACE_MS;
 
   const { handler } = /** @type {AstroEntry} */ (await import(join(root, 'dist/server/entry.mjs')));

@@ -10,7 +10,8 @@
 // feed, all made through the app. Route parameters are their ids ([id] the
 // person, [planId] the plan, [taskId] one of its tasks, [token] their feed
 // token with its secret altered: the token is the feed's only key;
-// [messageId] a message to them in the outbox).
+// [messageId] a message to them in the outbox; [importId] a people import
+// preview that would rename them).
 // The personas, none of whom has any claim on the target:
 // - anonymous;
 // - otherMember: a member of Customer Operations, buddy on nothing;
@@ -29,6 +30,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
 import { certificationRecords, rampTasks } from '#server/db/schema.ts';
 import { discoverRoutes, fillPattern, type Route } from '../support/routes.ts';
+import { previewPeopleImport } from '#server/people-import/index.ts';
+import { actorByEmail, TEST_CATALOG } from '../support/db.ts';
+import { testContext } from '../support/context.ts';
 import { expectUnchanged, tableSnapshot } from '../support/db-state.ts';
 import {
   baseUrl,
@@ -71,6 +75,9 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   // Its own organisation's audit log and its export (the target is in another organisation's log).
   '/app/admin/audit/': { foreignAdmin: ['GET'] },
   '/app/admin/audit/export.csv': { foreignAdmin: ['GET'] },
+  // Its own organisation's people import (upload, and the JSON for scripts); another organisation's import by id: refused.
+  '/app/admin/import/': { foreignAdmin: ['GET', 'preview'] },
+  '/app/admin/import/people.json': { foreignAdmin: ['POST'] },
   '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),
@@ -156,7 +163,7 @@ const tokenRoute = (route: Route) => route.params.includes('token');
 const base = baseUrl();
 let database: Database;
 const visitors = {} as Record<Persona, Visitor>;
-const target = { id: 0, name: '', email: '', planId: 0, taskId: 0, recordId: 0, token: '', forgedToken: '', messageId: 0 };
+const target = { id: 0, name: '', email: '', planId: 0, taskId: 0, recordId: 0, token: '', forgedToken: '', messageId: 0, importId: 0 };
 let warehouse = 0;
 let manager: Visitor;
 /** The demo organisation's admin: may open everything there (the positive control). */
@@ -201,6 +208,20 @@ beforeAll(async () => {
   target.forgedToken = `${target.token.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
 
   target.messageId = (await queueOutboxMessage(database, person.email)).id;
+  const importer = await actorByEmail(database.db, 'admin@demo.opspath.test');
+  const preview = await previewPeopleImport(
+    database.db,
+    testContext(importer),
+    {
+      text: `email,name,role\n${person.email},Renamed Target,member\n`,
+      fileName: 'sweep.csv',
+      format: 'csv',
+      options: { deactivateAbsent: false, invite: false },
+    },
+    TEST_CATALOG,
+  );
+  if (!preview.ok) throw new Error(preview.message);
+  target.importId = preview.value.id;
 
   insider = await signedIn('admin@demo.opspath.test');
   const other = await createPerson(database, { label: 'sweep-other-member', team: 'Customer Operations' });
@@ -234,6 +255,7 @@ const paramsOf = () => ({
   taskId: target.taskId,
   token: target.forgedToken,
   messageId: target.messageId,
+  importId: target.importId,
 });
 
 /** Fields every form of the app might read, all pointing at the target: extra ones are ignored. */

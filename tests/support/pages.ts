@@ -4,7 +4,10 @@
 // found on disk (routes.ts), each reached by following links from the
 // dashboard, so a new page is covered the day it is linked.
 import { discoverRoutes } from './routes.ts';
+import { previewPeopleImport } from '#server/people-import/index.ts';
 import { queueOutboxMessage, serverDatabase, type Visitor } from './app.ts';
+import { actorByEmail, TEST_CATALOG } from './db.ts';
+import { testContext } from './context.ts';
 
 /** One address per public page type, the 404 page included. */
 export const PUBLIC_PAGES = [
@@ -34,10 +37,20 @@ export const appPatterns = discoverRoutes(['app'])
 
 /** One URL per app page pattern, following the links of each page from the dashboard. */
 export async function samplesOfEveryAppPage(visitors: Visitor[]): Promise<Map<string, { path: string; visitor: Visitor }>> {
-  // The admin outbox links to its messages only when there is one.
+  // The admin outbox links to its messages only when there is one; the same for the people import's previews.
   const database = serverDatabase();
   try {
     await queueOutboxMessage(database, 'admin@demo.opspath.test');
+    // The people import lists its previews, linking to one, only when there is one.
+    const admin = await actorByEmail(database.db, 'admin@demo.opspath.test');
+    const text =
+      'email,name,role,team\nsample.import@demo.opspath.test,Sample Import,member,Warehouse Operations\nnot-an-email,Bad Row,member,\n';
+    await previewPeopleImport(
+      database.db,
+      testContext(admin),
+      { text, fileName: 'sample.csv', format: 'csv', options: { deactivateAbsent: false, invite: false } },
+      TEST_CATALOG,
+    );
   } finally {
     database.close();
   }

@@ -45,6 +45,13 @@ function profileChanges(before: Snapshot, after: Snapshot, labels: AuditLabels):
 
 /** One sentence for an audit event, e.g. "Deactivated the account and ended 2 sessions". */
 export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = {}): string {
+  const sentence = describeChange(event, labels);
+  // A change made by a people import says which one, so the log leads back to the file.
+  const importId = event.after?.importId;
+  return typeof importId === 'number' ? `${sentence} (people import ${importId})` : sentence;
+}
+
+function describeChange(event: AuditEventLike, labels: AuditLabels): string {
   const { before, after } = event;
   switch (event.action) {
     case 'org.company_sign_in_changed':
@@ -63,6 +70,8 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
       return `Deactivated the account, ending ${count(after?.endedSessions, 'session')}`;
     case 'user.activated':
       return 'Reactivated the account';
+    case 'people.imported':
+      return `Imported people from ${text(after?.fileName)}: ${count(after?.created, 'person', 'people')} added, ${count(after?.updated, 'person', 'people')} updated, ${count(after?.teamsCreated, 'team')} created, ${count(after?.managersChanged, 'manager')} appointed, ${count(after?.deactivated, 'person', 'people')} deactivated, ${count(after?.invited, 'invitation')} sent`;
     case 'auth.sign_in':
       return after?.method === 'company' ? 'Signed in with company sign-in' : 'Signed in';
     case 'outbox.message_resent':

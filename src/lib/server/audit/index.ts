@@ -35,6 +35,7 @@ export type AuditAction =
   | 'skill.created'
   | 'skill.rated'
   | 'skill.ratings_imported'
+  | 'people.imported'
   | 'ramp.plan_started'
   | 'ramp.plan_completed'
   | 'ramp.plan_closed'
@@ -64,7 +65,16 @@ export type AuditAction =
   | 'notification.unsubscribed';
 
 export type AuditTarget = {
-  type: 'user' | 'team' | 'organisation' | 'ramp_plan' | 'certification_record' | 'calendar_token' | 'skill' | 'outbox_message';
+  type:
+    | 'user'
+    | 'team'
+    | 'organisation'
+    | 'ramp_plan'
+    | 'certification_record'
+    | 'calendar_token'
+    | 'skill'
+    | 'outbox_message'
+    | 'people_import';
   id: number | string;
 };
 

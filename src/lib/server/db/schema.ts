@@ -643,3 +643,40 @@ export const jobRuns = sqliteTable(
 export type OutboxMessage = typeof outboxMessages.$inferSelect;
 export type AccountToken = typeof accountTokens.$inferSelect;
 export type JobRun = typeof jobRuns.$inferSelect;
+
+// --- People import ------------------------------------------------------------------
+
+export const PEOPLE_IMPORT_STATUSES = ['previewed', 'applying', 'applied', 'stale', 'failed'] as const;
+export type PeopleImportStatus = (typeof PEOPLE_IMPORT_STATUSES)[number];
+
+/**
+ * An uploaded HR file and its plan (ADR 026): the preview is stored so it can
+ * be reopened by URL, and the apply re-plans against current data and writes
+ * only if the plan is still the one shown. The file is kept as text so a
+ * stale preview can be planned again without another upload.
+ */
+export const peopleImports = sqliteTable(
+  'people_imports',
+  {
+    id: serialId(),
+    orgId: orgRef(),
+    createdByUserId: userRef('created_by_user_id'),
+    fileName: text('file_name').notNull(),
+    /** 'csv' or 'json'. */
+    format: text('format').notNull(),
+    source: text('source').notNull(),
+    options: text('options', { mode: 'json' }).$type<{ deactivateAbsent: boolean; invite: boolean }>().notNull(),
+    /** The plan as last shown (PeoplePlan JSON); null when the file was refused. */
+    plan: text('plan', { mode: 'json' }).$type<Record<string, unknown>>(),
+    problems: text('problems', { mode: 'json' }).$type<{ line: number; reason: string }[]>().notNull(),
+    status: text('status', { enum: PEOPLE_IMPORT_STATUSES }).notNull(),
+    error: text('error'),
+    createdAt: instant('created_at').notNull(),
+    appliedAt: instant('applied_at'),
+  },
+  (t) => [
+    index('people_imports_org_idx').on(t.orgId, t.createdAt),
+    check('people_imports_status_valid', inList('status', PEOPLE_IMPORT_STATUSES)),
+  ],
+);
+export type PeopleImport = typeof peopleImports.$inferSelect;
