@@ -4,11 +4,13 @@
 // search and filters, and a plan that walks the index rather than the table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { users } from '#server/db/schema.ts';
+import { teamMemberships, users } from '#server/db/schema.ts';
 import { pageOfPeople, type PeopleSearch } from '#server/search/queries.ts';
 import type { PageRequest } from '#domain/paging.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { skillMatrixPage } from '#server/skills/index.ts';
+import { complianceMatrixView } from '#server/certifications/index.ts';
+import type { IsoDate } from '#domain/calendar.ts';
 import { encodeCursor } from '#domain/paging.ts';
 import { createTestDatabase, demoPersonas, seedDemo, seedOtherOrganisation, type TestDatabase } from '../support/db.ts';
 import type { Actor } from '#domain/access.ts';
@@ -172,5 +174,36 @@ describe("the admin's whole-organisation skills matrix", () => {
     if (!page.ok) throw new Error(`status ${page.status}`);
     expect(page.value.paging).toBeNull();
     expect(page.value.view.rows.every((r) => !r.person.name.startsWith('Ada'))).toBe(true);
+  });
+});
+
+describe("the admin's whole-organisation compliance matrix", () => {
+  const content = loadCatalogsFromDisk().certifications;
+  const today = '2026-11-22' as IsoDate;
+
+  it('pages the members of any team, and the export (unpaged) still has everyone', async () => {
+    const { teamWarehouse } = await demoPersonas(t.db);
+    // Team members the paged view must list: put some of ours in a team.
+    const ours = await t.db.all<{ id: number }>(sql`select id from users where email like '%@paging.test' and active = 1 limit 55`);
+    await t.db
+      .insert(teamMemberships)
+      .values(ours.map((r) => ({ teamId: teamWarehouse, userId: Number(r.id) })))
+      .onConflictDoNothing();
+    const seen: number[] = [];
+    let params = new URLSearchParams();
+    for (let i = 0; i < 100; i++) {
+      const view = await complianceMatrixView(t.db, admin, params, content, today, { paged: true });
+      if (!view.ok) throw new Error(`status ${view.status}`);
+      expect(view.value.rows.length).toBeLessThanOrEqual(50);
+      seen.push(...view.value.rows.map((r) => r.person.id));
+      if (!view.value.paging?.next) break;
+      params = new URLSearchParams({ after: encodeCursor(view.value.paging.next) });
+    }
+    const whole = await complianceMatrixView(t.db, admin, new URLSearchParams(), content, today);
+    if (!whole.ok) throw new Error(`status ${whole.status}`);
+    expect(whole.value.paging).toBeNull();
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(whole.value.rows.map((r) => r.person.id).sort());
+    expect(seen.length).toBeGreaterThan(50);
   });
 });

@@ -16,6 +16,8 @@ export type PeopleSearch = {
   teamId: number | null;
   /** Someone never listed (the admin themselves on their own matrix). */
   excludeId: number | null;
+  /** Only people in at least one team (the compliance matrix lists team members). */
+  inAnyTeam?: boolean;
 };
 
 /**
@@ -34,6 +36,7 @@ export async function pageOfPeople(db: Executor, orgId: number, search: PeopleSe
   if (search.teamId !== null) {
     terms.push(sql`exists (select 1 from team_memberships m where m.user_id = users.id and m.team_id = ${search.teamId})`);
   }
+  if (search.inAnyTeam) terms.push(sql`exists (select 1 from team_memberships m where m.user_id = users.id)`);
   if (search.excludeId !== null) terms.push(sql`id <> ${search.excludeId}`);
   const after = request.direction === 'after';
   if (request.cursor) {
