@@ -45,7 +45,7 @@ import type { RampPhaseSnapshot, RampPlan, RampTask } from '#server/db/schema.ts
 import { ok, type Outcome } from '#server/outcome.ts';
 import { setTaskDone } from './check-off.ts';
 import { loadPlanFor, type LoadedPlan } from './loading.ts';
-import { buddyTasksOf, overseenPlans, startablePeople, type OverseenPlanRow } from './overview.ts';
+import { buddyTasksOf, findStartablePeople, overseenPlans, type OverseenPlanRow, type StartableMatch } from './overview.ts';
 import { buddyCandidates, namesOf, ownPlans, planHistory, planTasks } from './queries.ts';
 
 export { endPlan, startPlan, START_DATE_WINDOW_DAYS } from './plans.ts';
@@ -233,14 +233,29 @@ export type RampHome = {
   /** Tasks on colleagues' plans that name the actor as buddy. */
   buddyTasks: BuddyTaskRow[];
   /** Managers and admins: the plans they oversee and whom they may start one for; null for everyone else. */
-  overview: { active: ActivePlanRow[]; ended: EndedPlanRow[]; startable: Awaited<ReturnType<typeof startablePeople>> } | null;
+  overview: {
+    active: ActivePlanRow[];
+    ended: EndedPlanRow[];
+    /** The picker's choices for the search `hire` (at most PICKER_LIMIT); `more` when a search would find others. */
+    startable: StartableMatch[];
+    more: boolean;
+    hire: string | null;
+  } | null;
 };
+
+/** How many people the start-a-plan picker offers at once. */
+export const PICKER_LIMIT = 25;
 
 /**
  * The ramp page: for everyone their own plan and the tasks they are buddy
  * for; for managers and admins also the overview of the plans they oversee.
  */
-export async function rampHome(db: Executor, actor: Actor, today: IsoDate): Promise<Outcome<RampHome>> {
+export async function rampHome(
+  db: Executor,
+  actor: Actor,
+  today: IsoDate,
+  options: { hire?: string | null } = {},
+): Promise<Outcome<RampHome>> {
   const own = await ownPlans(db, actor.id);
   const current = own[0] ? await getPlanDetail(db, actor, own[0].id) : null;
   const buddyTasks = (await buddyTasksOf(db, actor))
@@ -263,7 +278,9 @@ export async function rampHome(db: Executor, actor: Actor, today: IsoDate): Prom
     const ended = (await overseenPlans(db, actor, 'ended'))
       .sort((a, b) => (b.plan.endedAt?.getTime() ?? 0) - (a.plan.endedAt?.getTime() ?? 0))
       .map((row) => ({ ...row, progress: progressOf(row.tasks) }));
-    overview = { active, ended, startable: await startablePeople(db, actor) };
+    const hire = options.hire ?? null;
+    const picker = await findStartablePeople(db, actor, hire, PICKER_LIMIT);
+    overview = { active, ended, startable: picker.people, more: picker.more, hire };
   }
   return ok({ own, detail: current?.ok ? current.value : null, buddyTasks, overview });
 }

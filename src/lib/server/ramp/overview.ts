@@ -9,6 +9,7 @@ import { readInSlices } from '#server/db/chunks.ts';
 import type { Executor } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users, type RampPlan, type User } from '#server/db/schema.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
+import { pageOfPeople } from '#server/search/queries.ts';
 
 export type OverseenPlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
 
@@ -96,6 +97,39 @@ export async function startablePeople(db: Executor, actor: Actor) {
   return people
     .filter((p) => p.id !== actor.id && !withPlan.has(p.id) && canEditUser(actor, p, teamContext))
     .map((p) => ({ id: p.id, displayName: p.displayName, jobRole: p.jobRole, startDate: p.startDate }));
+}
+
+export type StartableMatch = { id: number; displayName: string; jobRole: string | null; startDate: string | null };
+
+/**
+ * The start-a-plan picker's choices: people the actor may start a plan for
+ * whose name starts with `q` (ASCII case aside), by name, at most `limit`;
+ * `more` says there are others to find by searching. Admins' choices come
+ * from one indexed page of the organisation (50,000 options are no picker);
+ * a manager's people are few and go through startablePeople's rules.
+ */
+export async function findStartablePeople(
+  db: Executor,
+  actor: Actor,
+  q: string | null,
+  limit: number,
+): Promise<{ people: StartableMatch[]; more: boolean }> {
+  if (!canOverseeTeams(actor)) return { people: [], more: false };
+  if (isAdmin(actor)) {
+    const page = await pageOfPeople(
+      db,
+      actor.orgId,
+      { q, jobRole: null, tier: null, teamId: null, excludeId: actor.id, withoutActivePlan: true },
+      { cursor: null, direction: 'after', limit },
+    );
+    return {
+      people: page.items.map((p) => ({ id: p.id, displayName: p.name, jobRole: p.jobRole, startDate: p.startDate })),
+      more: page.next !== null,
+    };
+  }
+  const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const all = (await startablePeople(db, actor)).filter((p) => q === null || fold(p.displayName).startsWith(fold(q)));
+  return { people: all.slice(0, limit), more: all.length > limit };
 }
 
 /** Open buddy tasks of active plans where the actor is the named buddy. */

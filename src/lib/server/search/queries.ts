@@ -6,7 +6,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import { pageFromRows, prefixUpperBound, type Page, type PageRequest } from '#domain/paging.ts';
 import type { Executor } from '#server/db/client.ts';
 
-export type PagedPerson = { id: number; name: string; email: string; jobRole: string | null; tier: string | null; teamIds: number[] };
+export type PagedPerson = {
+  id: number;
+  name: string;
+  email: string;
+  jobRole: string | null;
+  tier: string | null;
+  startDate: string | null;
+  teamIds: number[];
+};
 
 export type PeopleSearch = {
   /** A name prefix, matched without regard to ASCII case. */
@@ -18,6 +26,8 @@ export type PeopleSearch = {
   excludeId: number | null;
   /** Only people in at least one team (the compliance matrix lists team members). */
   inAnyTeam?: boolean;
+  /** Only people without an active ramp plan (whom a plan can be started for). */
+  withoutActivePlan?: boolean;
 };
 
 /**
@@ -37,6 +47,9 @@ export async function pageOfPeople(db: Executor, orgId: number, search: PeopleSe
     terms.push(sql`exists (select 1 from team_memberships m where m.user_id = users.id and m.team_id = ${search.teamId})`);
   }
   if (search.inAnyTeam) terms.push(sql`exists (select 1 from team_memberships m where m.user_id = users.id)`);
+  if (search.withoutActivePlan) {
+    terms.push(sql`not exists (select 1 from ramp_plans r where r.user_id = users.id and r.status = 'active')`);
+  }
   if (search.excludeId !== null) terms.push(sql`id <> ${search.excludeId}`);
   const after = request.direction === 'after';
   if (request.cursor) {
@@ -44,8 +57,15 @@ export async function pageOfPeople(db: Executor, orgId: number, search: PeopleSe
     terms.push(after ? sql`(display_name collate nocase, id) > (${key}, ${id})` : sql`(display_name collate nocase, id) < (${key}, ${id})`);
   }
   const order = after ? sql`display_name collate nocase asc, id asc` : sql`display_name collate nocase desc, id desc`;
-  const rows = await db.all<{ id: number; name: string; email: string; jobRole: string | null; tier: string | null }>(sql`
-    select id, display_name as name, email, job_role as jobRole, tier
+  const rows = await db.all<{
+    id: number;
+    name: string;
+    email: string;
+    jobRole: string | null;
+    tier: string | null;
+    startDate: string | null;
+  }>(sql`
+    select id, display_name as name, email, job_role as jobRole, tier, start_date as startDate
     from users where ${sql.join(terms, sql` and `)}
     order by ${order} limit ${request.limit + 1}`);
   const page = pageFromRows(rows, request, (r) => ({ key: r.name, id: Number(r.id) }));
