@@ -9,6 +9,7 @@ import { pageOfPeople, type PeopleSearch } from '#server/search/queries.ts';
 import type { PageRequest } from '#domain/paging.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import { skillMatrixPage } from '#server/skills/index.ts';
+import { adminPlansPage, findStartablePeople } from '#server/ramp/overview.ts';
 import { complianceMatrixView } from '#server/certifications/index.ts';
 import type { IsoDate } from '#domain/calendar.ts';
 import { encodeCursor } from '#domain/paging.ts';
@@ -205,5 +206,47 @@ describe("the admin's whole-organisation compliance matrix", () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(whole.value.rows.map((r) => r.person.id).sort());
     expect(seen.length).toBeGreaterThan(50);
+  });
+});
+
+describe("the admin's plans and the start-a-plan picker", () => {
+  it('pages the active plans by name, each once, and the picker finds by prefix only people without an active plan', async () => {
+    const { manager } = await demoPersonas(t.db);
+    const seen: number[] = [];
+    let request: PageRequest = { cursor: null, direction: 'after', limit: 2 };
+    for (let i = 0; i < 100; i++) {
+      const page = (await adminPlansPage(t.db, admin, 'active', null, request))!;
+      seen.push(...page.items.map((r) => r.plan.id));
+      if (!page.next) break;
+      request = { cursor: page.next, direction: 'after', limit: 2 };
+    }
+    const active = await t.db.all<{ id: number }>(
+      sql`select id from ramp_plans where org_id = ${orgId} and status = 'active' and user_id <> ${admin.id}`,
+    );
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(active.map((r) => Number(r.id)).sort());
+    expect(await adminPlansPage(t.db, manager, 'active', null, request)).toBeNull();
+
+    const found = await findStartablePeople(t.db, admin, 'ada', 5);
+    expect(found.people).toHaveLength(5);
+    expect(found.more).toBe(true);
+    expect(found.people.every((p) => p.displayName.toLowerCase().startsWith('ada'))).toBe(true);
+    const withPlan = new Set(
+      (await t.db.all<{ u: number }>(sql`select user_id as u from ramp_plans where status = 'active'`)).map((r) => Number(r.u)),
+    );
+    const everyoneStartable = await findStartablePeople(t.db, admin, null, 10_000);
+    expect(everyoneStartable.people.some((p) => withPlan.has(p.id) || p.id === admin.id)).toBe(false);
+    // A manager finds only members of the teams they manage (some of the people added above were put in one).
+    const managerFound = await findStartablePeople(t.db, manager, 'Ada', 100);
+    const theirs = new Set(
+      (
+        await t.db.all<{ u: number }>(
+          sql`select m.user_id as u from team_memberships m join teams on teams.id = m.team_id where teams.manager_user_id = ${manager.id}`,
+        )
+      ).map((r) => Number(r.u)),
+    );
+    expect(managerFound.people.length).toBeGreaterThan(0);
+    expect(managerFound.people.every((p) => theirs.has(p.id) && p.displayName.toLowerCase().startsWith('ada'))).toBe(true);
+    expect(everyoneStartable.people.length).toBeGreaterThan(managerFound.people.length);
   });
 });
