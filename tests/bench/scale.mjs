@@ -25,6 +25,7 @@ import { overseenPlans, startablePeople } from '#server/ramp/overview.ts';
 import { planRag } from '#domain/ramp.ts';
 import { runCertificationReminders } from '#server/notifications/jobs.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';
+import { PAGE_SIZE } from '#domain/paging.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
 import { buildIfNeeded, cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 
@@ -393,6 +394,27 @@ export async function runScale({ row, results }) {
         "admin's whole-organisation compliance matrix (complianceMatrixView, no team filter)": () =>
           complianceMatrixView(db, p.admin, new URLSearchParams(), content, today),
       };
+      // What the pages read now: one page of 50 people (issue 16), first and a later page.
+      const firstPage = { cursor: null, direction: 'after', limit: PAGE_SIZE };
+      const skillsFirst = await loadMatrixFor(db, p.admin, null, { q: null, role: null, tier: null, page: firstPage });
+      const laterCursor = skillsFirst.ok ? skillsFirst.value.paging?.next : null;
+      const paged = {
+        "admin's whole-organisation skills matrix, first page of 50 (loadMatrixFor paged)": () =>
+          loadMatrixFor(db, p.admin, null, { q: null, role: null, tier: null, page: firstPage }),
+        "admin's whole-organisation skills matrix, second page of 50": () =>
+          loadMatrixFor(db, p.admin, null, { q: null, role: null, tier: null, page: { ...firstPage, cursor: laterCursor } }),
+        "admin's whole-organisation skills matrix, name prefix 'Ma'": () =>
+          loadMatrixFor(db, p.admin, null, { q: 'Ma', role: null, tier: null, page: firstPage }),
+        "admin's whole-organisation compliance matrix, first page of 50 (complianceMatrixView paged)": () =>
+          complianceMatrixView(db, p.admin, new URLSearchParams(), content, today, { paged: true }),
+      };
+      for (const [name, fn] of Object.entries(paged)) {
+        const t = await timeAdaptive(fn, 5);
+        const failed = t.error ?? (t.result && t.result.ok === false ? `outcome ${t.result.status}` : null);
+        delete t.result;
+        out.orgWide[name] = { ...t, error: failed ?? undefined };
+        row(S, `org-wide: ${name}`, failed ? `error: ${failed}` : fmt(t), '≤ 50 ms data access', yes(!failed && t.p95 <= 50));
+      }
       for (const [name, fn] of Object.entries(info)) {
         const t = await timeAdaptive(fn, 3);
         const failed = t.error ?? (t.result && t.result.ok === false ? `outcome ${t.result.status}` : null);
@@ -439,6 +461,22 @@ export async function runScale({ row, results }) {
         `p95 ≤ ${page.p95} ms, 0 errors`,
         loadOk(r, page.p95),
       );
+    }
+    // The admin's whole-organisation pages (issue 16): each page of the matrices, the plans and the reminders.
+    const skillsHtml = await (await fetch(`${base}/app/skills/`, { headers: { cookie: admin.cookie } })).text();
+    const nextHref = /<a href="([^"]+)" rel="next"/.exec(skillsHtml)?.[1]?.replaceAll('&amp;', '&');
+    const adminPages = [
+      { name: 'skills matrix /app/skills/ (first page)', path: '/app/skills/' },
+      ...(nextHref ? [{ name: 'skills matrix, second page', path: nextHref }] : []),
+      { name: "skills matrix, search 'Ma'", path: '/app/skills/?q=Ma' },
+      { name: 'certification compliance /app/certifications/ (first page)', path: '/app/certifications/' },
+      { name: 'ramp plans /app/ramp/', path: '/app/ramp/' },
+      { name: 'certification reminders /app/certifications/reminders', path: '/app/certifications/reminders' },
+    ];
+    for (const page of adminPages) {
+      const r = await loadOrSequential(base + page.path, { headers: { cookie: admin.cookie }, connections: 20, budgetMs: 150 });
+      out.pages[`admin ${page.name}`] = r;
+      row(S, `admin's ${page.name} (20 conns, 10 s)`, describeLoad(r), 'p95 ≤ 150 ms, 0 errors', loadOk(r, 150));
     }
     const togglesHttp = p.tasks.map((t) => ({ ...t }));
     const headers = { cookie: manager.cookie, origin: base, 'content-type': 'application/json' };

@@ -305,6 +305,14 @@ for (const size of SIZES) {
       await manager.goto(`${base}/app/ramp/`);
       await expect(manager.locator('h1').textContent()).resolves.toBe('Ramp plans');
       await checkA11y(manager, `overview ${size.name}`);
+      // The picker is a server-side search: find the hire by the start of their name, then choose them.
+      await manager.getByLabel('Find the new hire').fill(hire.displayName.slice(0, 12));
+      await Promise.all([manager.waitForURL(/hire=/), manager.getByRole('button', { name: 'Find', exact: true }).click()]);
+      await expect(manager.getByLabel('Find the new hire').inputValue()).resolves.toBe(hire.displayName.slice(0, 12));
+      const offered = await manager.locator('#personId option').allTextContents();
+      expect(
+        offered.filter((o) => o !== 'Choose…').every((o) => o.toLowerCase().startsWith(hire.displayName.slice(0, 12).toLowerCase())),
+      ).toBe(true);
       await manager.selectOption('#personId', String(hire.id));
       // Template left at "their job role's template" (operations assistant).
       await manager.fill('#startDate', startDate);

@@ -1,14 +1,16 @@
 // The compliance matrix page and its CSV export: people x certifications of
 // the teams an actor oversees, with the GET filters (team, state,
 // certification) and the export's rows.
-import { CERT_STATES, type CertState, type ComplianceMatrix } from '#domain/certifications.ts';
+import { CERT_STATES, type CertState, type ComplianceMatrix, type CompliancePerson } from '#domain/certifications.ts';
 import type { IsoDate } from '#domain/calendar.ts';
-import { canOverseeTeams, manageableTeams, type Actor } from '#domain/access.ts';
+import { canOverseeTeams, isAdmin, manageableTeams, type Actor } from '#domain/access.ts';
 import { parseId } from '#domain/fields.ts';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import type { Executor } from '#server/db/client.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
 import { actableTeams } from '#server/teams/queries.ts';
+import { parseListQuery, type Cursor } from '#domain/paging.ts';
+import { pageOfPeople } from '#server/search/queries.ts';
 import { complianceMatrixFor, loadCertificationSettings, type CertificationSettings } from './queries.ts';
 
 export type ComplianceFilters = { teamId: number | null; states: CertState[]; certificationId: string | null };
@@ -22,6 +24,10 @@ export type ComplianceView = ComplianceMatrix & {
   ignored: string[];
   /** The certification filter's choices: every certification of the catalog. */
   certifications: { id: string; name: string }[];
+  /** The name-prefix search of the paged whole-organisation matrix (null when none or not paged). */
+  q: string | null;
+  /** Neighbouring pages when the matrix is the admin's whole organisation, a page at a time; null when it is one page. */
+  paging: { next: Cursor | null; previous: Cursor | null } | null;
 };
 
 /** Reads the GET filters; a team outside the actor's teams is "not found" (a tampered id), other unknown values are ignored and named. */
@@ -51,6 +57,7 @@ export async function complianceMatrixView(
   params: URLSearchParams,
   content: CertificationContent,
   today: IsoDate,
+  options: { paged?: boolean } = {},
 ): Promise<Outcome<ComplianceView>> {
   if (!canOverseeTeams(actor)) return forbidden();
   const orgTeams = await actableTeams(db, actor);
@@ -60,8 +67,32 @@ export async function complianceMatrixView(
   const selected = parsed.teamId === null ? mine : mine.filter((t) => t.id === parsed.teamId);
   if (parsed.teamId !== null && selected.length === 0) return notFound();
   const settings = await loadCertificationSettings(db, actor.orgId);
-  const matrix = await complianceMatrixFor(db, actor.orgId, selected, today, settings, content, parsed);
+  // The admin's whole organisation, on the page, is read a page of people at a time; a team, a manager's teams and the export are whole.
+  const list = options.paged && isAdmin(actor) && parsed.teamId === null ? parseListQuery(params) : null;
+  let paging: ComplianceView['paging'] = null;
+  let people: CompliancePerson[] | undefined;
+  if (list) {
+    const names = new Map(orgTeams.map((t) => [t.id, t.name]));
+    const page = await pageOfPeople(
+      db,
+      actor.orgId,
+      { q: list.q, jobRole: null, tier: null, teamId: null, excludeId: null, inAnyTeam: true },
+      list.page,
+    );
+    people = page.items.map((p) => ({
+      id: p.id,
+      name: p.name,
+      jobRole: p.jobRole,
+      tier: p.tier,
+      teamId: p.teamIds[0]!,
+      teamName: names.get(p.teamIds[0]!) ?? '',
+    }));
+    paging = { next: page.next, previous: page.previous };
+  }
+  const matrix = await complianceMatrixFor(db, actor.orgId, selected, today, settings, content, parsed, people);
   return ok({
+    q: list?.q ?? null,
+    paging,
     ...matrix,
     today,
     settings,

@@ -140,8 +140,10 @@ export async function complianceMatrixFor(
   settings: CertificationSettings,
   content: CertificationContent,
   filters: ComplianceStateFilters,
+  /** The people to show when the caller already chose them (a page of the whole organisation); else every member of `teamRows`. */
+  chosen?: CompliancePerson[],
 ): Promise<ComplianceMatrix> {
-  const people = await peopleOfTeams(db, teamRows);
+  const people = chosen ?? (await peopleOfTeams(db, teamRows));
   const records = (
     await listRecordsOf(
       db,

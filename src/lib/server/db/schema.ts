@@ -118,6 +118,9 @@ export const users = sqliteTable(
     check('users_email_lower_case', sql.raw('email = lower(email)')),
     check('users_role_valid', inList('role', USER_ROLES)),
     index('users_org_idx').on(t.orgId),
+    // The organisation-wide lists page people by name (NOCASE) then id and
+    // search by a name prefix: this index is both the order and the range.
+    index('users_org_active_name_idx').on(t.orgId, t.active, sql.raw('display_name collate nocase'), t.id),
   ],
 );
 

@@ -45,7 +45,8 @@ import type { RampPhaseSnapshot, RampPlan, RampTask } from '#server/db/schema.ts
 import { ok, type Outcome } from '#server/outcome.ts';
 import { setTaskDone } from './check-off.ts';
 import { loadPlanFor, type LoadedPlan } from './loading.ts';
-import { buddyTasksOf, overseenPlans, startablePeople, type OverseenPlanRow } from './overview.ts';
+import { PAGE_SIZE, type Cursor, type ListQuery } from '#domain/paging.ts';
+import { adminPlansPage, buddyTasksOf, findStartablePeople, overseenPlans, type OverseenPlanRow, type StartableMatch } from './overview.ts';
 import { buddyCandidates, namesOf, ownPlans, planHistory, planTasks } from './queries.ts';
 
 export { endPlan, startPlan, START_DATE_WINDOW_DAYS } from './plans.ts';
@@ -210,19 +211,23 @@ export type BuddyTaskRow = { planId: number; taskId: number; title: string; pers
 
 /** The plans an overseer sees, with status, progress and what is due next: those needing attention first. */
 async function activeRows(db: Executor, actor: Actor, today: IsoDate): Promise<ActivePlanRow[]> {
-  return (await overseenPlans(db, actor, 'active'))
-    .map((row) => {
-      const next = nextDueTask(row.tasks);
-      const due = next ? dueDate(row.plan.startDate, next.dueDay) : null;
-      return {
-        ...row,
-        rag: planRag(row.tasks, row.plan.startDate, today),
-        progress: progressOf(row.tasks),
-        position: positionLabel(planPosition(row.plan.startDate, today)),
-        next: next && due ? { ...next, dueDate: due, daysFromToday: daysBetween(today, due) } : null,
-      };
-    })
-    .sort((a, b) => RAG_ORDER[a.rag.level] - RAG_ORDER[b.rag.level] || a.plan.startDate.localeCompare(b.plan.startDate));
+  return withStatus(await overseenPlans(db, actor, 'active'), today).sort(
+    (a, b) => RAG_ORDER[a.rag.level] - RAG_ORDER[b.rag.level] || a.plan.startDate.localeCompare(b.plan.startDate),
+  );
+}
+
+function withStatus(rows: OverseenPlanRow[], today: IsoDate): ActivePlanRow[] {
+  return rows.map((row) => {
+    const next = nextDueTask(row.tasks);
+    const due = next ? dueDate(row.plan.startDate, next.dueDay) : null;
+    return {
+      ...row,
+      rag: planRag(row.tasks, row.plan.startDate, today),
+      progress: progressOf(row.tasks),
+      position: positionLabel(planPosition(row.plan.startDate, today)),
+      next: next && due ? { ...next, dueDate: due, daysFromToday: daysBetween(today, due) } : null,
+    };
+  });
 }
 
 export type RampHome = {
@@ -233,14 +238,31 @@ export type RampHome = {
   /** Tasks on colleagues' plans that name the actor as buddy. */
   buddyTasks: BuddyTaskRow[];
   /** Managers and admins: the plans they oversee and whom they may start one for; null for everyone else. */
-  overview: { active: ActivePlanRow[]; ended: EndedPlanRow[]; startable: Awaited<ReturnType<typeof startablePeople>> } | null;
+  overview: {
+    active: ActivePlanRow[];
+    ended: EndedPlanRow[];
+    /** The picker's choices for the search `hire` (at most PICKER_LIMIT); `more` when a search would find others. */
+    startable: StartableMatch[];
+    more: boolean;
+    hire: string | null;
+    /** Admins: the active plans are a page of the organisation's, by name; null for a manager's one list. */
+    paging: { q: string | null; next: Cursor | null; previous: Cursor | null } | null;
+  } | null;
 };
+
+/** How many people the start-a-plan picker offers at once. */
+export const PICKER_LIMIT = 25;
 
 /**
  * The ramp page: for everyone their own plan and the tasks they are buddy
  * for; for managers and admins also the overview of the plans they oversee.
  */
-export async function rampHome(db: Executor, actor: Actor, today: IsoDate): Promise<Outcome<RampHome>> {
+export async function rampHome(
+  db: Executor,
+  actor: Actor,
+  today: IsoDate,
+  options: { hire?: string | null; plans?: ListQuery } = {},
+): Promise<Outcome<RampHome>> {
   const own = await ownPlans(db, actor.id);
   const current = own[0] ? await getPlanDetail(db, actor, own[0].id) : null;
   const buddyTasks = (await buddyTasksOf(db, actor))
@@ -259,11 +281,17 @@ export async function rampHome(db: Executor, actor: Actor, today: IsoDate): Prom
     });
   let overview: RampHome['overview'] = null;
   if (canOverseeTeams(actor)) {
-    const active = await activeRows(db, actor, today);
-    const ended = (await overseenPlans(db, actor, 'ended'))
+    const list = options.plans ?? { q: null, page: { cursor: null, direction: 'after' as const, limit: PAGE_SIZE } };
+    const activePage = await adminPlansPage(db, actor, 'active', list.q, list.page);
+    const active = activePage ? withStatus(activePage.items, today) : await activeRows(db, actor, today);
+    const endedPage = await adminPlansPage(db, actor, 'ended', list.q, { cursor: null, direction: 'after', limit: PAGE_SIZE });
+    const ended = (endedPage ? endedPage.items : await overseenPlans(db, actor, 'ended'))
       .sort((a, b) => (b.plan.endedAt?.getTime() ?? 0) - (a.plan.endedAt?.getTime() ?? 0))
       .map((row) => ({ ...row, progress: progressOf(row.tasks) }));
-    overview = { active, ended, startable: await startablePeople(db, actor) };
+    const paging = activePage ? { q: list.q, next: activePage.next, previous: activePage.previous } : null;
+    const hire = options.hire ?? null;
+    const picker = await findStartablePeople(db, actor, hire, PICKER_LIMIT);
+    overview = { active, ended, startable: picker.people, more: picker.more, hire, paging };
   }
   return ok({ own, detail: current?.ok ? current.value : null, buddyTasks, overview });
 }

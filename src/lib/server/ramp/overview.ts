@@ -2,13 +2,15 @@
 // ramp overview and the dashboard), and the buddy tasks named after them.
 // Each read applies the access rules itself: canOverseeTeams for the team
 // areas, then managesPerson / canEditUser per row.
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { pageFromRows, prefixUpperBound, type Page, type PageRequest } from '#domain/paging.ts';
 import { canEditUser, canOverseeTeams, isAdmin, managesPerson, type Actor, type TeamContext } from '#domain/access.ts';
 import type { TaskState } from '#domain/ramp.ts';
 import { readInSlices } from '#server/db/chunks.ts';
 import type { Executor } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users, type RampPlan, type User } from '#server/db/schema.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
+import { pageOfPeople } from '#server/search/queries.ts';
 
 export type OverseenPlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
 
@@ -45,6 +47,11 @@ export async function overseenPlans(db: Executor, actor: Actor, status: 'active'
     )
     .orderBy(asc(rampPlans.startDate), asc(users.displayName));
   const visible = rows.filter((r) => r.plan.userId !== actor.id && (isAdmin(actor) || managesPerson(actor, r.plan.userId, teamContext)));
+  return withTasks(db, visible);
+}
+
+/** Plans with their tasks' states, one packed row per plan. */
+async function withTasks(db: Executor, visible: Omit<OverseenPlanRow, 'tasks'>[]): Promise<OverseenPlanRow[]> {
   if (visible.length === 0) return [];
   // One row per plan with its tasks as JSON: an admin's dashboard reads every
   // active plan's tasks (40,000 at 50,000 people), and the client's cost is per row.
@@ -73,6 +80,56 @@ export async function overseenPlans(db: Executor, actor: Actor, status: 'active'
   return visible.map((r) => ({ ...r, tasks: byPlan.get(r.plan.id) ?? [] }));
 }
 
+/**
+ * A page of an admin's plans, by the new hire's name (NOCASE) then plan id,
+ * with a name-prefix search: the whole organisation's active plans are
+ * thousands, each with its tasks. Active plans page by keyset; ended ones
+ * are the most recently ended `request.limit`. Admins only (null otherwise):
+ * a manager's plans are their teams', one list.
+ */
+export async function adminPlansPage(
+  db: Executor,
+  actor: Actor,
+  status: 'active' | 'ended',
+  q: string | null,
+  request: PageRequest,
+): Promise<Page<OverseenPlanRow> | null> {
+  if (!isAdmin(actor)) return null;
+  const name = sql`${users.displayName} collate nocase`;
+  const after = request.direction === 'after';
+  const cursor = request.cursor;
+  const rows = await db
+    .select({ plan: rampPlans, person: { id: users.id, displayName: users.displayName, jobRole: users.jobRole, active: users.active } })
+    .from(rampPlans)
+    .innerJoin(users, eq(users.id, rampPlans.userId))
+    .where(
+      and(
+        eq(rampPlans.orgId, actor.orgId),
+        status === 'active' ? eq(rampPlans.status, 'active') : ne(rampPlans.status, 'active'),
+        ne(rampPlans.userId, actor.id),
+        q === null ? undefined : sql`${name} >= ${q} and ${name} < ${prefixUpperBound(q)}`,
+        status === 'ended' || !cursor
+          ? undefined
+          : after
+            ? sql`(${name}, ${rampPlans.id}) > (${cursor.key}, ${cursor.id})`
+            : sql`(${name}, ${rampPlans.id}) < (${cursor.key}, ${cursor.id})`,
+      ),
+    )
+    .orderBy(
+      ...(status === 'ended'
+        ? [desc(rampPlans.endedAt), desc(rampPlans.id)]
+        : after
+          ? [sql`${name} asc`, asc(rampPlans.id)]
+          : [sql`${name} desc`, desc(rampPlans.id)]),
+    )
+    .limit(request.limit + 1);
+  const page =
+    status === 'ended'
+      ? { items: rows.slice(0, request.limit), next: null, previous: null }
+      : pageFromRows(rows, request, (r) => ({ key: r.person.displayName, id: r.plan.id }));
+  return { ...page, items: await withTasks(db, page.items) };
+}
+
 /** People the actor may start a plan for now: those they may edit, active, without an active plan, not themselves. */
 export async function startablePeople(db: Executor, actor: Actor) {
   if (!canOverseeTeams(actor)) return [];
@@ -96,6 +153,39 @@ export async function startablePeople(db: Executor, actor: Actor) {
   return people
     .filter((p) => p.id !== actor.id && !withPlan.has(p.id) && canEditUser(actor, p, teamContext))
     .map((p) => ({ id: p.id, displayName: p.displayName, jobRole: p.jobRole, startDate: p.startDate }));
+}
+
+export type StartableMatch = { id: number; displayName: string; jobRole: string | null; startDate: string | null };
+
+/**
+ * The start-a-plan picker's choices: people the actor may start a plan for
+ * whose name starts with `q` (ASCII case aside), by name, at most `limit`;
+ * `more` says there are others to find by searching. Admins' choices come
+ * from one indexed page of the organisation (50,000 options are no picker);
+ * a manager's people are few and go through startablePeople's rules.
+ */
+export async function findStartablePeople(
+  db: Executor,
+  actor: Actor,
+  q: string | null,
+  limit: number,
+): Promise<{ people: StartableMatch[]; more: boolean }> {
+  if (!canOverseeTeams(actor)) return { people: [], more: false };
+  if (isAdmin(actor)) {
+    const page = await pageOfPeople(
+      db,
+      actor.orgId,
+      { q, jobRole: null, tier: null, teamId: null, excludeId: actor.id, withoutActivePlan: true },
+      { cursor: null, direction: 'after', limit },
+    );
+    return {
+      people: page.items.map((p) => ({ id: p.id, displayName: p.name, jobRole: p.jobRole, startDate: p.startDate })),
+      more: page.next !== null,
+    };
+  }
+  const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const all = (await startablePeople(db, actor)).filter((p) => q === null || fold(p.displayName).startsWith(fold(q)));
+  return { people: all.slice(0, limit), more: all.length > limit };
 }
 
 /** Open buddy tasks of active plans where the actor is the named buddy. */

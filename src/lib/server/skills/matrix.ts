@@ -11,6 +11,8 @@ import type { Executor } from '#server/db/client.ts';
 import { users } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
 import { actableTeams, loadTeamContext } from '#server/teams/queries.ts';
+import { parseListQuery, type Cursor, type PageRequest } from '#domain/paging.ts';
+import { pageOfPeople } from '#server/search/queries.ts';
 import { latestCells, listOrgSkills, loadOrgMatrix, scopedPeople, type OrgMatrixData, type ScopedPerson } from './queries.ts';
 
 export type SkillMatrixTeam = { id: number; name: string };
@@ -19,14 +21,24 @@ export type SkillMatrixScope = {
   /** The chosen team, or null for all of the actor's teams (admins: the whole organisation). */
   team: SkillMatrixTeam | null;
   data: OrgMatrixData;
+  /** The neighbouring pages of the admin's whole-organisation matrix; null where the matrix is one page (a team's, a manager's). */
+  paging: { next: Cursor | null; previous: Cursor | null } | null;
 };
+
+/** How the whole-organisation matrix is searched and paged: a name prefix, the position filters, a cursor. */
+export type MatrixPaging = { q: string | null; role: string | null; tier: string | null; page: PageRequest };
 
 /**
  * The matrix for an actor: admins see the organisation (or one team),
  * managers the teams they manage (or one of them). A team id the actor does
  * not manage, or that is not a number, is "not found".
  */
-export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: string | null): Promise<Outcome<SkillMatrixScope>> {
+export async function loadMatrixFor(
+  db: Executor,
+  actor: Actor,
+  rawTeamId: string | null,
+  paging: MatrixPaging | null = null,
+): Promise<Outcome<SkillMatrixScope>> {
   if (!canOverseeTeams(actor)) return forbidden();
   const orgTeams = await actableTeams(db, actor);
   const mine = manageableTeams(actor, orgTeams).map((t) => ({ id: t.id, name: t.name }));
@@ -36,10 +48,33 @@ export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: strin
     team = mine.find((t) => t.id === id) ?? null;
     if (!team) return notFound();
   }
+  if (isAdmin(actor) && team === null && paging) {
+    // One page of people, then only their cells: the read no longer grows with the organisation.
+    const page = await pageOfPeople(
+      db,
+      actor.orgId,
+      { q: paging.q, jobRole: paging.role, tier: paging.tier, teamId: null, excludeId: actor.id },
+      paging.page,
+    );
+    const [orgSkills, cells] = await Promise.all([
+      listOrgSkills(db, actor.orgId),
+      latestCells(
+        db,
+        actor.orgId,
+        page.items.map((p) => p.id),
+      ),
+    ]);
+    return ok({
+      teams: mine,
+      team,
+      data: { people: page.items, skills: orgSkills, cells },
+      paging: { next: page.next, previous: page.previous },
+    });
+  }
   if (isAdmin(actor) && team === null) {
     // Their own row would be a self rating; that belongs on My skills.
     const data = await loadOrgMatrix(db, actor.orgId);
-    return ok({ teams: mine, team, data: { ...data, people: data.people.filter((p) => p.id !== actor.id) } });
+    return ok({ teams: mine, team, data: { ...data, people: data.people.filter((p) => p.id !== actor.id) }, paging: null });
   }
   const teamIds = team ? [team.id] : mine.map((t) => t.id);
   // A manager rates the people of their teams, not themselves (that is a self rating, on My skills).
@@ -52,7 +87,7 @@ export async function loadMatrixFor(db: Executor, actor: Actor, rawTeamId: strin
       people.map((p) => p.id),
     ),
   ]);
-  return ok({ teams: mine, team, data: { people, skills: orgSkills, cells } });
+  return ok({ teams: mine, team, data: { people, skills: orgSkills, cells }, paging: null });
 }
 
 export type SkillMatrixQuery = SkillMatrixFilters & { team: string | null };
@@ -86,6 +121,10 @@ export type SkillMatrixPage = {
   exportHref: string;
   roles: { slug: string; title: string }[];
   tiers: string[];
+  /** The name-prefix search of the whole-organisation matrix (null when none, or when the matrix is not paged). */
+  q: string | null;
+  /** Neighbouring pages of the whole-organisation matrix; null when the matrix is one page. */
+  paging: { next: Cursor | null; previous: Cursor | null } | null;
 };
 
 /** The matrix page: the heatmap of what the actor may see, with the filters of `params`. */
@@ -96,9 +135,10 @@ export async function skillMatrixPage(
   catalogs: Pick<Catalogs, 'jobRoles' | 'ladders'>,
 ): Promise<Outcome<SkillMatrixPage>> {
   const query = matrixQueryOf(params, catalogs.jobRoles);
-  const scope = await loadMatrixFor(db, actor, query.team);
+  const list = parseListQuery(params);
+  const scope = await loadMatrixFor(db, actor, query.team, { q: list.q, role: query.role, tier: query.tier, page: list.page });
   if (!scope.ok) return scope;
-  const { teams, team, data } = scope.value;
+  const { teams, team, data, paging } = scope.value;
   const view = buildSkillMatrix({ ...data, ladders: catalogs.ladders }, query);
   const admin = isAdmin(actor);
   const allLabel = admin ? 'Whole organisation' : 'All my teams';
@@ -121,6 +161,8 @@ export async function skillMatrixPage(
     exportHref: exportHrefOf(query),
     roles: catalogs.jobRoles.map((r) => ({ slug: r.slug, title: r.title })),
     tiers: tiersOf(catalogs.jobRoles),
+    q: paging ? list.q : null,
+    paging,
   });
 }
 

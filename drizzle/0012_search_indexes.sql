@@ -1,0 +1,1 @@
+CREATE INDEX `users_org_active_name_idx` ON `users` (`org_id`,`active`,display_name collate nocase,`id`);
