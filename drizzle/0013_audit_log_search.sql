@@ -5,7 +5,7 @@
 -- from the index. The kind expression is AUDIT_KIND_SQL in
 -- src/lib/server/audit/queries.ts, character for character: SQLite uses an
 -- expression index only for the same expression.
-CREATE INDEX `audit_log_org_kind_at_idx` ON `audit_log` (`org_id`, (CASE substr(action, 1, instr(action, '.') - 1) WHEN 'auth' THEN 'sign-in' WHEN 'user' THEN 'people' WHEN 'team' THEN 'people' WHEN 'skill' THEN 'ratings' WHEN 'certification' THEN 'certifications' WHEN 'ramp' THEN 'ramp' WHEN 'account' THEN 'account' WHEN 'calendar' THEN 'account' WHEN 'notification' THEN 'account' WHEN 'outbox' THEN 'outbox' WHEN 'org' THEN 'settings' ELSE 'other' END), `at`);
+CREATE INDEX `audit_log_org_kind_at_idx` ON `audit_log` (`org_id`, (CASE substr(action, 1, instr(action, '.') - 1) WHEN 'auth' THEN 'sign-in' WHEN 'user' THEN 'people' WHEN 'team' THEN 'people' WHEN 'people' THEN 'people' WHEN 'skill' THEN 'ratings' WHEN 'certification' THEN 'certifications' WHEN 'ramp' THEN 'ramp' WHEN 'account' THEN 'account' WHEN 'calendar' THEN 'account' WHEN 'notification' THEN 'account' WHEN 'outbox' THEN 'outbox' WHEN 'org' THEN 'settings' ELSE 'other' END), `at`);
 --> statement-breakpoint
 CREATE INDEX `audit_log_org_actor_at_idx` ON `audit_log` (`org_id`, `actor_user_id`, `at`);
 --> statement-breakpoint

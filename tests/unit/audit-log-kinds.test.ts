@@ -31,6 +31,10 @@ const EVERY_ACTION: Record<AuditAction, { kind: AuditKind; before?: Record<strin
   'user.updated': { kind: 'people', before: { displayName: 'Ana' }, after: { displayName: 'Ana B.' } },
   'user.role_changed': { kind: 'people', before: { role: 'member' }, after: { role: 'manager', endedSessions: 0 } },
   'user.deactivated': { kind: 'people', after: { active: false, endedSessions: 1 } },
+  'people.imported': {
+    kind: 'people',
+    after: { fileName: 'HR export December', created: 2, updated: 1, teamsCreated: 1, managersChanged: 1, deactivated: 0, invited: 2 },
+  },
   'user.activated': { kind: 'people', after: { active: true } },
   'team.created': { kind: 'people', after: { name: 'Warehouse' } },
   'team.renamed': { kind: 'people', before: { name: 'A' }, after: { name: 'B' } },

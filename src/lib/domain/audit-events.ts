@@ -208,6 +208,7 @@ export const AUDIT_KIND_OF_FAMILY: Readonly<Record<string, Exclude<AuditKind, 'o
   auth: 'sign-in',
   user: 'people',
   team: 'people',
+  people: 'people',
   skill: 'ratings',
   certification: 'certifications',
   ramp: 'ramp',
