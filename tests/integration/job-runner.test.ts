@@ -1,5 +1,5 @@
 // The job runner on a real migrated database, with jobs made up for the test
-// (the real ones live in SCHEDULED_JOBS): the lease (two runners at once, one
+// (the real ones live in scheduledJobs()): the lease (two runners at once, one
 // does the work; a lapsed lease is taken over), each period once, catch-up of
 // a missed day once with lastCompleted, a failing job logged and retried later,
 // the lease renewed while a long run lasts.

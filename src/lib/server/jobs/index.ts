@@ -33,4 +33,8 @@ export type ScheduledJob = {
 };
 
 /** Every scheduled job, in the order they run. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [...notificationJobs];
+// A function, not a constant: notifications/jobs.ts imports the outbox, which
+// lists these jobs in its job log, so whichever module loads first would
+// otherwise read notificationJobs before it is initialised (a TDZ error seen
+// when a script imports notifications/jobs.ts directly).
+export const scheduledJobs = (): ScheduledJob[] => [...notificationJobs];

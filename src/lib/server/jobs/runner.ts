@@ -1,4 +1,4 @@
-// Runs whatever SCHEDULED_JOBS holds, once per organisation and period,
+// Runs whatever scheduledJobs() holds, once per organisation and period,
 // however many processes and hosts run the scheduler (docs/decisions/022).
 // Two guards, each enough for correctness on its own terms: the lease row
 // (one runner at a time does scheduled work, so they do not race each other
@@ -11,7 +11,7 @@ import { organisationTimeZone } from '#domain/calendar.ts';
 import type { Db } from '#server/db/client.ts';
 import { jobLeases, jobRuns, organisations } from '#server/db/schema.ts';
 import { deliverDue, type DeliveryReport, type MailTransport } from '#server/outbox/delivery.ts';
-import { SCHEDULED_JOBS, type JobOrganisation, type ScheduledJob } from './index.ts';
+import { scheduledJobs, type JobOrganisation, type ScheduledJob } from './index.ts';
 
 /** The one lease every scheduled job shares. */
 export const SCHEDULER_LEASE = 'scheduled-jobs';
@@ -67,7 +67,7 @@ export type RunOptions = {
  * does nothing and says so.
  */
 export async function runDueJobs(options: RunOptions): Promise<Omit<TickReport, 'delivery'>> {
-  const { db, holder, jobs = SCHEDULED_JOBS, leaseMs = LEASE_MS } = options;
+  const { db, holder, jobs = scheduledJobs(), leaseMs = LEASE_MS } = options;
   const now = options.now ?? new Date();
   if (jobs.length === 0) return { leased: false, runs: [] };
   if (!(await acquireLease(db, SCHEDULER_LEASE, holder, now, leaseMs))) return { leased: false, runs: [] };

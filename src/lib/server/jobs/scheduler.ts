@@ -14,7 +14,7 @@ export type SchedulerOptions = {
   transport: MailTransport | null;
   intervalMs?: number;
   holder?: string;
-  /** Default: SCHEDULED_JOBS. */
+  /** Default: scheduledJobs(). */
   jobs?: readonly ScheduledJob[];
   /** A tick that threw (database unreachable): reported, and the loop carries on. */
   onError?: (error: unknown) => void;

@@ -10,7 +10,7 @@ import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
 import { jobRuns, outboxMessages, users, type JobRun, type OutboxMessage } from '#server/db/schema.ts';
 import { env } from '#server/env.ts';
-import { SCHEDULED_JOBS } from '#server/jobs/index.ts';
+import { scheduledJobs } from '#server/jobs/index.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { messageIdFor } from './message-id.ts';
@@ -154,9 +154,9 @@ async function jobLog(db: Executor, orgId: number): Promise<JobLogEntry[]> {
       ),
     );
   const byJob = new Map(latest.map((r) => [r.job, r]));
-  const known = SCHEDULED_JOBS.map((j) => ({ name: j.name, description: j.description, lastRun: byJob.get(j.name) ?? null }));
+  const known = scheduledJobs().map((j) => ({ name: j.name, description: j.description, lastRun: byJob.get(j.name) ?? null }));
   const gone = latest
-    .filter((r) => !SCHEDULED_JOBS.some((j) => j.name === r.job))
+    .filter((r) => !scheduledJobs().some((j) => j.name === r.job))
     .map((r) => ({ name: r.job, description: 'No longer scheduled.', lastRun: r }));
   return [...known, ...gone];
 }
