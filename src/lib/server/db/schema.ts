@@ -118,6 +118,10 @@ export const users = sqliteTable(
     check('users_email_lower_case', sql.raw('email = lower(email)')),
     check('users_role_valid', inList('role', USER_ROLES)),
     index('users_org_idx').on(t.orgId),
+    // The people list's order and its name-prefix search are one range of this
+    // index (decision 027); lower() folds ASCII only, as the query does.
+    index('users_org_name_idx').on(t.orgId, sql.raw('lower(display_name)'), t.id),
+    index('users_org_email_idx').on(t.orgId, t.email),
   ],
 );
 
