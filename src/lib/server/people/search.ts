@@ -2,7 +2,7 @@
 // id), filtered and searched by name or email prefix. The order and the name
 // prefix are one range of users_org_name_idx, so a page costs the same at 50
 // people as at 50,000 (decision 027, with the measurements).
-import { and, eq, exists, gt, gte, inArray, lt, notExists, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, exists, gt, inArray, notExists, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { isAdmin, type Actor } from '#domain/access.ts';
 import { PEOPLE_PAGE_SIZE, prefixUpperBound, type PeopleCursor, type PeopleQuery } from '#domain/people-search.ts';
 import type { UserProfile } from '#server/auth/session.ts';
@@ -13,9 +13,9 @@ import { withoutHash } from './queries.ts';
 /** The sort key the index holds; the same expression as in schema.ts, so SQLite uses the index. */
 const nameKey = sql<string>`lower(${users.displayName})`;
 
-function prefix(column: SQL | typeof users.email, text: string): SQL {
+function prefix(column: SQLWrapper, text: string): SQL {
   const upper = prefixUpperBound(text);
-  return upper === null ? gte(column, text) : and(gte(column, text), lt(column, upper))!;
+  return upper === null ? sql`${column} >= ${text}` : sql`(${column} >= ${text} and ${column} < ${upper})`;
 }
 
 export type PeoplePageRow = UserProfile & { teams: string[] };
@@ -36,12 +36,6 @@ export async function searchPeople(db: Executor, actor: Actor, query: PeopleQuer
           .innerJoin(teams, eq(teams.id, teamMemberships.teamId))
           .where(and(eq(teamMemberships.userId, users.id), eq(teams.managerUserId, actor.id))),
       ),
-    );
-  }
-  if (query.text) {
-    // An address is matched from its start, as typed; a name from its first letter.
-    where.push(
-      query.text.includes('@') ? prefix(users.email, query.text) : or(prefix(nameKey, query.text), prefix(users.email, query.text)),
     );
   }
   if (query.team !== null) {
@@ -80,12 +74,26 @@ export async function searchPeople(db: Executor, actor: Actor, query: PeopleQuer
   if (query.after) {
     where.push(or(gt(nameKey, query.after.name), and(eq(nameKey, query.after.name), gt(users.id, query.after.id))));
   }
-  const rows = await db
-    .select({ user: users, key: nameKey })
-    .from(users)
-    .where(and(...where))
-    .orderBy(nameKey, users.id)
-    .limit(pageSize + 1);
+  const run = (match?: SQL) =>
+    db
+      .select({ user: users, key: nameKey })
+      .from(users)
+      .where(and(...where, match))
+      .orderBy(nameKey, users.id)
+      .limit(pageSize + 1);
+  let rows: Awaited<ReturnType<typeof run>>;
+  if (!query.text) rows = await run();
+  else if (query.text.includes('@')) rows = await run(prefix(users.email, query.text));
+  else {
+    // Name or email, as two index ranges merged here: one query with OR made
+    // SQLite walk the whole name index when few names matched (decision 027).
+    const [byName, byEmail] = [await run(prefix(nameKey, query.text)), await run(prefix(users.email, query.text))];
+    const seen = new Set<number>();
+    rows = [...byName, ...byEmail]
+      .filter((r) => (seen.has(r.user.id) ? false : (seen.add(r.user.id), true)))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.user.id - b.user.id))
+      .slice(0, pageSize + 1);
+  }
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   const teamNames = await teamNamesOf(
