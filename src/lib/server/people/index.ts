@@ -14,7 +14,6 @@ import {
   canOverseeTeams,
   canSetUserActive,
   canViewUser,
-  isAdmin,
   type Actor,
 } from '#domain/access.ts';
 import { rampDayLabel, type IsoDate } from '#domain/calendar.ts';
