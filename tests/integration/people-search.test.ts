@@ -105,3 +105,58 @@ describe('searchPeople', () => {
     expect(parsePeopleQuery({ status: 'nonsense', team: 'x', after: '!!!' })).toMatchObject({ status: null, team: null, after: null });
   });
 });
+
+describe('team memberships', () => {
+  it('an admin adds a person to a second team and takes them out of the first once confirmed, audited; a manager only for their teams', async () => {
+    const { addToTeam, removeFromTeam } = await import('#server/people/index.ts');
+    const { testContext } = await import('../support/context.ts');
+    const { auditLog, teams } = await import('#server/db/schema.ts');
+    const { and, desc } = await import('drizzle-orm');
+    const ctxOf = (actor: Actor) => testContext(actor, new Date(), '203.0.113.9');
+    const [warehouse] = await t.db.select().from(teams).where(eq(teams.name, 'Warehouse Operations'));
+    const [customer] = await t.db.select().from(teams).where(eq(teams.name, 'Customer Operations'));
+    const mover = await insertPerson('Mover Person');
+    await t.db.insert(teamMemberships).values({ teamId: warehouse!.id, userId: mover.id, createdAt: new Date() });
+
+    // The Warehouse manager may not put anyone into a team they do not manage.
+    expect(await addToTeam(t.db, ctxOf(manager), String(mover.id), { teamId: String(customer!.id) })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await addToTeam(t.db, ctxOf(admin), String(mover.id), { teamId: '999999' })).toMatchObject({ ok: false, status: 400 });
+    expect(await addToTeam(t.db, ctxOf(admin), String(mover.id), { teamId: String(customer!.id) })).toMatchObject({
+      ok: true,
+      value: { changed: true },
+    });
+    expect(await addToTeam(t.db, ctxOf(admin), String(mover.id), { teamId: String(customer!.id) })).toMatchObject({
+      ok: true,
+      value: { changed: false },
+    });
+    const both = await searchPeople(t.db, admin, parsePeopleQuery({ q: 'mover p' }));
+    expect(both.people[0]!.teams).toEqual(['Customer Operations', 'Warehouse Operations']);
+
+    // Without the tick nothing changes.
+    expect(await removeFromTeam(t.db, ctxOf(admin), String(mover.id), { teamId: String(warehouse!.id) })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await removeFromTeam(t.db, ctxOf(admin), String(mover.id), { teamId: String(warehouse!.id), confirm: 'yes' })).toMatchObject({
+      ok: true,
+      value: { changed: true },
+    });
+    const moved = await searchPeople(t.db, admin, parsePeopleQuery({ q: 'mover p' }));
+    expect(moved.people[0]!.teams).toEqual(['Customer Operations']);
+    // The Warehouse manager no longer sees them: 404, as for anyone outside their teams.
+    expect(await addToTeam(t.db, ctxOf(manager), String(mover.id), { teamId: String(warehouse!.id) })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    const rows = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorUserId, admin.id)))
+      .orderBy(desc(auditLog.id))
+      .limit(2);
+    expect(rows.map((r) => r.action)).toEqual(['team.member_removed', 'team.member_added']);
+  });
+});

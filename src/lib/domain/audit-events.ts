@@ -61,6 +61,10 @@ export function describeAuditEvent(event: AuditEventLike, labels: AuditLabels = 
       return `Deactivated the account, ending ${count(after?.endedSessions, 'session')}`;
     case 'user.activated':
       return 'Reactivated the account';
+    case 'team.member_added':
+      return 'Added a person to the team';
+    case 'team.member_removed':
+      return 'Took a person out of the team';
     case 'auth.sign_in':
       return after?.method === 'company' ? 'Signed in with company sign-in' : 'Signed in';
     case 'outbox.message_resent':

@@ -39,6 +39,7 @@ import { getPerson, listPeopleInTeams, orgCounts, teamsManagedBy, teamsOfPerson,
 
 export { addPerson, type AddedPerson } from './add.ts';
 export { changeUserRole, deactivatePerson, setPersonActive, updatePerson } from './changes.ts';
+export { addToTeam, removeFromTeam } from './memberships.ts';
 export type { TeamPerson } from './queries.ts';
 export type { PeoplePageRow, PeopleSlice } from './search.ts';
 
@@ -100,6 +101,8 @@ export type ProfilePage = {
   maySetActive: boolean;
   /** Admins, for someone else: the account role form. */
   mayChangeRole: boolean;
+  /** Those who may edit: the teams they manage, to add the person to or take them out of. */
+  manageableTeams: TeamSummary[];
   /** Admins: the person's invitation, and the forms to resend, withdraw it or send a reset link. */
   access: AccountAccess | null;
   /** The newest changes to the person, for those who may edit them. */
@@ -123,6 +126,7 @@ export async function profilePage(db: Executor, ctx: ActionContext, rawId: strin
     mayEdit,
     maySetActive: canSetUserActive(actor, person, teamContext),
     mayChangeRole: canChangeRole(actor, person),
+    manageableTeams: mayEdit ? await listManageableTeams(db, actor) : [],
     access: canAdministerOrganisation(actor) ? await accountAccessOf(db, person.id, ctx.now) : null,
     history: mayEdit ? await auditTrail(db, { type: 'user', id: person.id }, 10) : [],
   });
