@@ -50,4 +50,22 @@ describe('People list', () => {
     await page.goto(`${base}/app/team/?q=${prefix}&status=deactivated`);
     await expect(page.locator('main table caption').textContent()).resolves.toContain('Nobody matches');
   });
+
+  it('an admin moves a person to another team: added there, then taken out of the first once the box is ticked', async () => {
+    const mover = await createPerson(fixture.database, { label: 'mover', team: 'Warehouse Operations', displayName: 'Moving Person' });
+    const { page } = await signedInPage(fixture.browser, base, 'admin@demo.opspath.test', DEMO_PASSWORD);
+    await page.goto(`${base}/app/team/${mover.id}/`);
+    await page.getByLabel('Add to team').selectOption({ label: 'Customer Operations' });
+    await page.getByRole('button', { name: 'Add to team' }).click();
+    await page.waitForURL(/done=team-added/);
+    await expect(page.locator('dl.profile').textContent()).resolves.toMatch(/Customer Operations, Warehouse Operations/);
+    // Without the tick nobody is taken out: the box gets an error.
+    await page.getByRole('button', { name: 'Take out of Warehouse Operations' }).click();
+    await expect(page.locator('main').textContent()).resolves.toMatch(/Tick the box to confirm/);
+    await checkA11y(page, 'person teams with an error');
+    await page.getByLabel(/Warehouse Operations's manager no longer sees/).check();
+    await page.getByRole('button', { name: 'Take out of Warehouse Operations' }).click();
+    await page.waitForURL(/done=team-removed/);
+    await expect(page.locator('dl.profile').textContent()).resolves.toMatch(/Team\s*Customer Operations\s*$/);
+  });
 });
