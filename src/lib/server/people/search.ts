@@ -28,13 +28,17 @@ export type PeopleSlice = { people: PeoplePageRow[]; next: PeopleCursor | null }
 export async function searchPeople(db: Executor, actor: Actor, query: PeopleQuery, pageSize = PEOPLE_PAGE_SIZE): Promise<PeopleSlice> {
   const where: (SQL | undefined)[] = [eq(users.orgId, actor.orgId)];
   if (!isAdmin(actor)) {
+    // IN on the primary key, not EXISTS per row: SQLite then reads the team's
+    // few dozen people and sorts them, instead of walking the organisation's
+    // name index testing each person (p95 838 ms at 20 connections at 50k).
     where.push(
-      exists(
+      inArray(
+        users.id,
         db
-          .select({ one: sql`1` })
+          .select({ id: teamMemberships.userId })
           .from(teamMemberships)
           .innerJoin(teams, eq(teams.id, teamMemberships.teamId))
-          .where(and(eq(teamMemberships.userId, users.id), eq(teams.managerUserId, actor.id))),
+          .where(eq(teams.managerUserId, actor.id)),
       ),
     );
   }
