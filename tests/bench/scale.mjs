@@ -27,6 +27,7 @@ import { runCertificationReminders } from '#server/notifications/jobs.ts';
 import { addDays, organisationToday } from '#domain/calendar.ts';
 import { PAGE_SIZE } from '#domain/paging.ts';
 import { BENCH_PASSWORD, generateOrganisation } from './org-generator.mjs';
+import { peopleSearchTimes } from './people-search.mjs';
 import { buildIfNeeded, cannon, prepareDatabase, signIn, startServer, timeIt, timeRequests } from './lib.mjs';
 
 const PEOPLE = 50_000;
@@ -428,6 +429,17 @@ export async function runScale({ row, results }) {
           failed ? 'NO (fails)' : '',
         );
       }
+      // People search (decision 027): the list's query for a name prefix, as the admin (the whole organisation).
+      out.peopleSearch = await peopleSearchTimes(db, p.admin);
+      for (const r of out.peopleSearch) {
+        row(
+          S,
+          `people search as admin, q=${r.prefix}: searchPeople`,
+          fmt(r.indexed),
+          'p95 ≤ 50 ms',
+          yes(!r.indexed.error && r.indexed.p95 <= 50),
+        );
+      }
     } finally {
       database.close();
     }
@@ -477,6 +489,12 @@ export async function runScale({ row, results }) {
       const r = await loadOrSequential(base + page.path, { headers: { cookie: admin.cookie }, connections: 20, budgetMs: 150 });
       out.pages[`admin ${page.name}`] = r;
       row(S, `admin's ${page.name} (20 conns, 10 s)`, describeLoad(r), 'p95 ≤ 150 ms, 0 errors', loadOk(r, 150));
+    }
+    // The admin's People list over the whole organisation: the first page, a name search, a filtered search.
+    for (const path of ['/app/team/', '/app/team/?q=mar', '/app/team/?q=ma&status=active&role=member']) {
+      const r = await loadOrSequential(base + path, { headers: { cookie: admin.cookie }, connections: 20, budgetMs: 150 });
+      out.pages[`admin people ${path}`] = r;
+      row(S, `admin's people list ${path} (20 conns, 10 s)`, describeLoad(r), 'p95 ≤ 150 ms, 0 errors', loadOk(r, 150));
     }
     const togglesHttp = p.tasks.map((t) => ({ ...t }));
     const headers = { cookie: manager.cookie, origin: base, 'content-type': 'application/json' };

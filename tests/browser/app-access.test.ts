@@ -169,6 +169,18 @@ describe('form actions (POST), denied', () => {
     ],
     ['deactivate via admin with a tampered id', () => '/app/admin/', () => ({ intent: 'deactivate', userId: '999999' }), { admin: 404 }],
     [
+      'change a role on the person page',
+      () => `/app/team/${memberId}/`,
+      () => ({ intent: 'change-role', role: 'admin' }),
+      { anonymous: 303, member: 403, otherManager: 404, manager: 403 },
+    ],
+    [
+      'change the role of someone who does not exist',
+      () => '/app/team/999999/',
+      () => ({ intent: 'change-role', role: 'admin' }),
+      { admin: 404 },
+    ],
+    [
       'rename a team that does not exist',
       () => '/app/admin/',
       () => ({ intent: 'rename-team', teamId: '424242', name: 'Nope' }),

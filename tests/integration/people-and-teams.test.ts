@@ -292,19 +292,26 @@ describe('loadTeamContext', () => {
 describe('page reads', () => {
   const member = async () => asActor((await findUserByEmail(t.db, 'newhire@demo.opspath.test'))!);
 
-  it('teamPage: a manager gets their teams with their people; an admin also who is in no team; a member is refused (403)', async () => {
-    const forManager = await teamPage(t.db, ctx(manager));
+  it('teamPage: a manager gets their teams and the people in them; an admin also who is in no team; a member is refused (403)', async () => {
+    const all = new URLSearchParams();
+    const forManager = await teamPage(t.db, ctx(manager), all);
     if (!forManager.ok) throw new Error('refused');
     expect(forManager.value.teams.map((x) => x.id)).toEqual((await listManageableTeams(t.db, manager)).map((x) => x.id));
-    const warehouse = forManager.value.teams.find((x) => x.id === warehouseId)!;
-    expect(warehouse.members.map((p) => p.id)).toEqual((await listPeopleInTeams(t.db, [warehouseId])).map((p) => p.id));
-    expect(forManager.value).toMatchObject({ withoutTeam: [], mayChooseRole: false, mayAddWithoutTeam: false });
+    const managed = await listPeopleInTeams(
+      t.db,
+      forManager.value.teams.map((x) => x.id),
+    );
+    expect(forManager.value.list.people.map((p) => p.id).sort()).toEqual([...new Set(managed.map((p) => p.id))].sort());
+    expect(forManager.value).toMatchObject({ mayChooseRole: false, mayAddWithoutTeam: false });
     const loner = await addPerson(t.db, ctx(admin), person({ teamId: '', email: 'loner@demo.opspath.test' }), TEST_CATALOG);
     if (!loner.ok) throw new Error('not added');
-    const forAdmin = await teamPage(t.db, ctx(admin));
+    const forAdmin = await teamPage(t.db, ctx(admin), new URLSearchParams({ q: 'loner@' }));
     expect(forAdmin).toMatchObject({ ok: true, value: { mayChooseRole: true, mayAddWithoutTeam: true } });
-    if (forAdmin.ok) expect(forAdmin.value.withoutTeam.map((p) => p.id)).toContain(loner.value.person.id);
-    expect(await teamPage(t.db, ctx(await member()))).toMatchObject({ ok: false, status: 403 });
+    if (forAdmin.ok) expect(forAdmin.value.list.people.map((p) => [p.id, p.teams])).toEqual([[loner.value.person.id, []]]);
+    // The manager's list never shows someone outside their teams, whatever the search.
+    const notMine = await teamPage(t.db, ctx(manager), new URLSearchParams({ q: 'loner' }));
+    expect(notMine.ok && notMine.value.list.people).toEqual([]);
+    expect(await teamPage(t.db, ctx(await member()), all)).toMatchObject({ ok: false, status: 403 });
   });
 
   it('profilePage: 404 for someone the actor may not see or a bad id; rights and history for who may edit', async () => {

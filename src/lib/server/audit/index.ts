@@ -31,6 +31,7 @@ export type AuditAction =
   | 'team.renamed'
   | 'team.manager_changed'
   | 'team.member_added'
+  | 'team.member_removed'
   | 'skill.catalog_synced'
   | 'skill.created'
   | 'skill.rated'

@@ -121,6 +121,10 @@ export const users = sqliteTable(
     // The organisation-wide lists page people by name (NOCASE) then id and
     // search by a name prefix: this index is both the order and the range.
     index('users_org_active_name_idx').on(t.orgId, t.active, sql.raw('display_name collate nocase'), t.id),
+    // The people list's order and its name-prefix search are one range of this
+    // index (decision 027); lower() folds ASCII only, as the query does.
+    index('users_org_name_idx').on(t.orgId, sql.raw('lower(display_name)'), t.id),
+    index('users_org_email_idx').on(t.orgId, t.email),
   ],
 );
 

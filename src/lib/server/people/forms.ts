@@ -61,3 +61,7 @@ export const roleChangeSchema = z.object({ role: accountRole });
 export const deactivationSchema = z.object({
   confirm: ticked('Tick the box to confirm: deactivating ends their sessions and stops them signing in.'),
 });
+
+export const membershipRemovalSchema = z.object({
+  confirm: ticked('Tick the box to confirm: their manager in that team no longer sees them.'),
+});

@@ -7,19 +7,20 @@
 // 403 when they may see them but not do this.
 import {
   canAdministerOrganisation,
+  canChangeRole,
   canChooseNewUserRole,
   canCreateUserWithoutTeam,
   canEditUser,
   canOverseeTeams,
   canSetUserActive,
   canViewUser,
-  isAdmin,
   type Actor,
 } from '#domain/access.ts';
 import { rampDayLabel, type IsoDate } from '#domain/calendar.ts';
 import { parseId } from '#domain/fields.ts';
 import { auditTrail } from '#server/audit/index.ts';
-import { accountAccessOf, openInvitations, type AccountAccess, type OpenInvitation } from '#server/account/index.ts';
+import { accountAccessOf, type AccountAccess } from '#server/account/index.ts';
+import { parsePeopleQuery, type PeopleQuery } from '#domain/people-search.ts';
 import type { UserProfile } from '#server/auth/session.ts';
 import type { Executor } from '#server/db/client.ts';
 import type { AuditEntry } from '#server/db/schema.ts';
@@ -33,11 +34,14 @@ import {
   loadTeamContext,
   type TeamSummary,
 } from '#server/teams/queries.ts';
-import { getPerson, listOrgPeople, listPeopleInTeams, orgCounts, teamsManagedBy, teamsOfPerson, type TeamPerson } from './queries.ts';
+import { searchPeople, type PeopleSlice } from './search.ts';
+import { getPerson, listPeopleInTeams, orgCounts, teamsManagedBy, teamsOfPerson, type TeamPerson } from './queries.ts';
 
 export { addPerson, type AddedPerson } from './add.ts';
 export { changeUserRole, deactivatePerson, setPersonActive, updatePerson } from './changes.ts';
+export { addToTeam, removeFromTeam } from './memberships.ts';
 export type { TeamPerson } from './queries.ts';
+export type { PeoplePageRow, PeopleSlice } from './search.ts';
 
 /** A person as a list shows them, with their ramp day ("Day 21 of 90") while they ramp up. */
 export type RampingPerson = TeamPerson & { ramp: string | null };
@@ -60,28 +64,30 @@ async function withMembers(db: Executor, teams: TeamSummary[], today: IsoDate): 
 }
 
 export type TeamPage = {
-  teams: TeamWithPeople[];
-  /** People outside any team (admins only: a new manager before their team exists, say). */
-  withoutTeam: UserProfile[];
+  /** The teams the actor may add people to and filter by (an admin: every team). */
+  teams: TeamSummary[];
+  /** One page of the people list, as the URL's search and filters ask. */
+  query: PeopleQuery;
+  list: PeopleSlice;
   mayChooseRole: boolean;
   mayAddWithoutTeam: boolean;
-  /** Admins: who was invited and has not accepted yet (pending or expired). */
-  invitations: OpenInvitation[];
 };
 
-/** The people page: a manager's teams (an admin: every team) with their people, and what the add form offers. */
-export async function teamPage(db: Executor, ctx: ActionContext): Promise<Outcome<TeamPage>> {
+/**
+ * The people page: one page of the people the actor oversees (a manager: the
+ * members of their teams; an admin: the organisation), searched and filtered
+ * by the URL, and what the add form offers.
+ */
+export async function teamPage(db: Executor, ctx: ActionContext, params: URLSearchParams): Promise<Outcome<TeamPage>> {
   const { actor } = ctx;
   if (!canOverseeTeams(actor)) return forbidden();
-  const teams = await withMembers(db, await listManageableTeams(db, actor), ctx.today);
-  const inTeam = new Set(teams.flatMap((t) => t.members.map((p) => p.id)));
-  const withoutTeam = isAdmin(actor) ? (await listOrgPeople(db, actor.orgId)).filter((p) => !inTeam.has(p.id)) : [];
+  const query = parsePeopleQuery(params);
   return ok({
-    teams,
-    withoutTeam,
+    teams: await listManageableTeams(db, actor),
+    query,
+    list: await searchPeople(db, actor, query),
     mayChooseRole: canChooseNewUserRole(actor),
     mayAddWithoutTeam: canCreateUserWithoutTeam(actor),
-    invitations: await openInvitations(db, actor, ctx.now),
   });
 }
 
@@ -93,6 +99,10 @@ export type ProfilePage = {
   manages: string[];
   mayEdit: boolean;
   maySetActive: boolean;
+  /** Admins, for someone else: the account role form. */
+  mayChangeRole: boolean;
+  /** Those who may edit: the teams they manage, to add the person to or take them out of. */
+  manageableTeams: TeamSummary[];
   /** Admins: the person's invitation, and the forms to resend, withdraw it or send a reset link. */
   access: AccountAccess | null;
   /** The newest changes to the person, for those who may edit them. */
@@ -115,6 +125,8 @@ export async function profilePage(db: Executor, ctx: ActionContext, rawId: strin
     manages: await teamsManagedBy(db, person.id),
     mayEdit,
     maySetActive: canSetUserActive(actor, person, teamContext),
+    mayChangeRole: canChangeRole(actor, person),
+    manageableTeams: mayEdit ? await listManageableTeams(db, actor) : [],
     access: canAdministerOrganisation(actor) ? await accountAccessOf(db, person.id, ctx.now) : null,
     history: mayEdit ? await auditTrail(db, { type: 'user', id: person.id }, 10) : [],
   });
@@ -124,16 +136,14 @@ export type AdminPage = {
   teams: TeamSummary[];
   /** Active people with the manager role: who may be appointed. */
   candidates: Awaited<ReturnType<typeof listManagerCandidates>>;
-  people: UserProfile[];
 };
 
-/** The admin area: every team and everyone of the organisation. */
+/** The admin area: every team and who may manage one (people are found in the people list). */
 export async function adminPage(db: Executor, actor: Actor): Promise<Outcome<AdminPage>> {
   if (!canAdministerOrganisation(actor)) return forbidden();
   const teams = await listTeams(db, actor.orgId);
   const candidates = await listManagerCandidates(db, actor.orgId);
-  const people = await listOrgPeople(db, actor.orgId);
-  return ok({ teams, candidates, people });
+  return ok({ teams, candidates });
 }
 
 export type Dashboard = {
