@@ -40,6 +40,7 @@ const EVERY_ACTION: Record<AuditAction, { kind: AuditKind; before?: Record<strin
   'team.renamed': { kind: 'people', before: { name: 'A' }, after: { name: 'B' } },
   'team.manager_changed': { kind: 'people', before: { managerUserId: 1 }, after: { managerUserId: 2 } },
   'team.member_added': { kind: 'people', after: { userId: 3 } },
+  'team.member_removed': { kind: 'people', before: { userId: 3 } },
   'skill.catalog_synced': { kind: 'ratings', after: { catalogSize: 40 } },
   'skill.created': { kind: 'ratings', after: { name: 'Forklift' } },
   'skill.rated': { kind: 'ratings', after: { skillId: 'x', kind: 'self', level: 2 } },

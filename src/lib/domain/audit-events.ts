@@ -72,8 +72,6 @@ function describeChange(event: AuditEventLike, labels: AuditLabels): string {
       return 'Reactivated the account';
     case 'people.imported':
       return `Imported people from ${text(after?.fileName)}: ${count(after?.created, 'person', 'people')} added, ${count(after?.updated, 'person', 'people')} updated, ${count(after?.teamsCreated, 'team')} created, ${count(after?.managersChanged, 'manager')} appointed, ${count(after?.deactivated, 'person', 'people')} deactivated, ${count(after?.invited, 'invitation')} sent`;
-    case 'team.member_added':
-      return 'Added a person to the team';
     case 'team.member_removed':
       return 'Took a person out of the team';
     case 'auth.sign_in':
