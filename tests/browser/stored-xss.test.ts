@@ -321,8 +321,10 @@ describe('stored payloads are shown as text and never run (Chromium, CSP off)', 
     ],
     admin: [
       { path: '/app/', shows: [] },
-      { path: '/app/admin/', shows: [P.name, P.team, FORMULA_TEAM] },
+      // People moved from the admin page to the searchable People list (decision 027); teams stay here.
+      { path: '/app/admin/', shows: [P.team, FORMULA_TEAM] },
       { path: '/app/team/', shows: [P.name, P.team] },
+      { path: `/app/team/?q=${encodeURIComponent('Nina <')}`, shows: [P.name] },
       { path: `/app/team/${m()}/`, shows: [P.name, P.team] },
       { path: '/app/skills/', shows: [P.name, P.skill] },
       { path: '/app/skills/catalog/', shows: [P.skill, P.skillDescription] },
