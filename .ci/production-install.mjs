@@ -134,7 +134,30 @@ try {
   if (!taskId || !token) fail(`no task on the new plan (${taskId}) or no feed token (${feed.res.status})`);
   step('created a team, a person, a ramp plan and a calendar feed through the forms');
 
-  const ids = { id: personId, planId, taskId, token };
+  // A message in the outbox (no SMTP_URL: it waits there) and a stored people import, so their pages have an id.
+  const reset = await post('/forgot-password', { email: 'nina.patel@example.test' });
+  if (reset.res.status !== 303) fail(`asking for a reset answered ${reset.res.status}`);
+  const messageId = /href="\/app\/admin\/outbox\/(\d+)\/"/.exec((await request('/app/admin/outbox/')).body)?.[1];
+  const today = new Date().toISOString().slice(0, 10);
+  const people = [
+    {
+      email: 'omar.ionescu@example.test',
+      name: 'Omar Ionescu',
+      role: 'member',
+      job_role: '',
+      tier: '',
+      start_date: today,
+      team: 'Warehouse Operations',
+      manages: '',
+    },
+  ];
+  const imported = await postJson('/app/admin/import/people.json', { people });
+  const importId = imported.res.status === 200 ? String(JSON.parse(imported.body).id ?? '') : '';
+  if (!messageId || !importId)
+    fail(`no message in the outbox (${messageId}) or no stored import (${imported.res.status} ${imported.body.slice(0, 300)})`);
+  step('queued a reset message and stored a people import preview');
+
+  const ids = { id: personId, planId, taskId, token, messageId, importId };
   const fill = (route) => route.replace(/\[(\w+)\]/g, (_, name) => ids[name] ?? fail(`no value for [${name}] in ${route}`));
   const routeOf = (file) =>
     '/' +
@@ -158,11 +181,14 @@ try {
     let res;
     let body;
     if (route.endsWith('/done')) ({ res, body } = await postJson(path, { done: true }));
+    else if (route.endsWith('/people.json')) ({ res, body } = await postJson(path, { people }));
     else if (route.endsWith('/rating'))
       ({ res, body } = await postJson(path, { personId: Number(personId), skillId: 'spreadsheets', level: 2 }));
     else ({ res, body } = await request(path));
     const type = res.headers.get('content-type') ?? '';
-    const fine = res.status === 200 && (type.includes('text/html') ? body.includes('<main') : body.length > 0);
+    // A stored message's HTML (outbox/[messageId]/html) is the email itself, which has no <main>.
+    const page = type.includes('text/html') && !route.endsWith('/html');
+    const fine = res.status === 200 && (page ? body.includes('<main') : body.length > 0);
     if (!fine) fail(`${path} answered ${res.status} ${type}\n${body.slice(0, 400)}\n${log.slice(-2000)}`);
     checked.push(`${path} ${res.status}`);
   }
