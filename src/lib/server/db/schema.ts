@@ -17,6 +17,7 @@ import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex
 
 import { USER_ROLES } from '#domain/access.ts';
 import { ACCOUNT_TOKEN_PURPOSES, MESSAGE_KINDS, OUTBOX_STATES, type NotificationSettings } from '#domain/messages.ts';
+import { SNAPSHOT_SOURCES } from '#domain/trends.ts';
 
 /** Organisation-wide settings; later issues add fields (all optional). */
 export type OrganisationSettings = {
@@ -118,12 +119,10 @@ export const users = sqliteTable(
     check('users_email_lower_case', sql.raw('email = lower(email)')),
     check('users_role_valid', inList('role', USER_ROLES)),
     index('users_org_idx').on(t.orgId),
-    // The organisation-wide lists page people by name (NOCASE) then id and
-    // search by a name prefix: this index is both the order and the range.
-    index('users_org_active_name_idx').on(t.orgId, t.active, sql.raw('display_name collate nocase'), t.id),
-    // The people list's order and its name-prefix search are one range of this
-    // index (decision 027); lower() folds ASCII only, as the query does.
-    index('users_org_name_idx').on(t.orgId, sql.raw('lower(display_name)'), t.id),
+    // The one name index (decision 033): every list of people (the People
+    // list, the matrices, the plan picker, the audit log's selectors) orders by
+    // (name NOCASE, id) and searches a name prefix, which is one range of it.
+    index('users_org_name_idx').on(t.orgId, sql.raw('display_name collate nocase'), t.id),
     index('users_org_email_idx').on(t.orgId, t.email),
   ],
 );
@@ -280,6 +279,9 @@ export const rampPlans = sqliteTable(
     // One active plan per person, even when two managers start one at once.
     uniqueIndex('ramp_plans_one_active_per_user').on(t.userId).where(sql.raw(`status = 'active'`)),
     index('ramp_plans_org_status_idx').on(t.orgId, t.status),
+    // The admin's ended plans, newest first: read backwards from the top of this
+    // index instead of sorting every ended plan of the organisation (decision 033).
+    index('ramp_plans_org_ended_idx').on(t.orgId, t.endedAt, t.id),
     // A person's own plans, active or ended (the partial unique index covers only active ones).
     index('ramp_plans_user_idx').on(t.userId),
   ],
@@ -607,6 +609,8 @@ export const accountTokens = sqliteTable(
     expiresAt: instant('expires_at').notNull(),
     usedAt: instant('used_at'),
     revokedAt: instant('revoked_at'),
+    /** An email-change link: the address that becomes the person's once it is confirmed (decision 040). */
+    newEmail: text('new_email'),
   },
   (t) => [
     uniqueIndex('account_tokens_hash_unique').on(t.tokenHash),
@@ -680,6 +684,10 @@ export const peopleImports = sqliteTable(
     error: text('error'),
     createdAt: instant('created_at').notNull(),
     appliedAt: instant('applied_at'),
+    /** When the running apply was claimed: with APPLY_LEASE_MS it tells any process whether it is still running. */
+    applyStartedAt: instant('apply_started_at'),
+    /** How many changes the running apply writes (the plan's size), stored when it is claimed. */
+    applyTotal: integer('apply_total'),
   },
   (t) => [
     index('people_imports_org_idx').on(t.orgId, t.createdAt),
@@ -687,3 +695,141 @@ export const peopleImports = sqliteTable(
   ],
 );
 export type PeopleImport = typeof peopleImports.$inferSelect;
+
+/**
+ * An organisation's own target level for one role, tier and skill (ADR 035).
+ * Append-only, like ratings: each change is a new row saying who set what and
+ * what it replaced, and the latest row per (org, role, tier, skill) is the one
+ * in force. `level` null means "no target here"; `revert` true hands the target
+ * back to the content's suggestion.
+ */
+export const skillTargetOverrides = sqliteTable(
+  'skill_target_overrides',
+  {
+    id: serialId(),
+    orgId: orgRef(),
+    jobRole: text('job_role').notNull(),
+    tier: text('tier').notNull(),
+    skillId: skillRef(),
+    level: integer('level'),
+    /** The level in force before this row (the suggestion's or an earlier override's), for the history. */
+    previousLevel: integer('previous_level'),
+    revert: integer('revert', { mode: 'boolean' }).notNull().default(false),
+    setByUserId: userRef('set_by_user_id'),
+    setAt: instant('set_at').notNull(),
+  },
+  (t) => [
+    check('skill_target_overrides_level_valid', sql.raw('level is null or level between 1 and 4')),
+    index('skill_target_overrides_key_idx').on(t.orgId, t.jobRole, t.tier, t.skillId, t.id),
+  ],
+);
+export type SkillTargetOverride = typeof skillTargetOverrides.$inferSelect;
+
+export const LEARNING_RESOURCE_KINDS = ['course', 'article', 'video', 'book', 'internal', 'other'] as const;
+
+/** A learning resource an admin attached to a skill: shown in "What to learn next". */
+export const learningResources = sqliteTable(
+  'learning_resources',
+  {
+    id: serialId(),
+    orgId: orgRef(),
+    skillId: skillRef(),
+    title: text('title').notNull(),
+    url: text('url').notNull(),
+    kind: text('kind', { enum: LEARNING_RESOURCE_KINDS }).notNull(),
+    /** Time needed, in minutes; null when unknown. */
+    minutes: integer('minutes'),
+    createdByUserId: userRef('created_by_user_id'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [
+    check('learning_resources_kind_valid', inList('kind', LEARNING_RESOURCE_KINDS)),
+    index('learning_resources_org_skill_idx').on(t.orgId, t.skillId),
+  ],
+);
+export type LearningResource = typeof learningResources.$inferSelect;
+
+// --- reviews (issue 17, ADR 034) ---
+// A cycle a manager or admin opens, and one review per person in it. The
+// review's whole state (the frozen snapshot of skills, level definitions and
+// targets, both assessments, the agreement and sign-offs) is one JSON column
+// validated by reviewStateSchema in src/lib/domain/reviews.ts, so later content
+// or target edits never reach it. `step` repeats stepOf(state) for the overview.
+
+export const reviewCycles = sqliteTable(
+  'review_cycles',
+  {
+    id: serialId(),
+    orgId: orgRef(),
+    name: text('name').notNull(),
+    /** The organisation's calendar day the reviews are due (YYYY-MM-DD). */
+    dueOn: text('due_on').notNull(),
+    openedByUserId: userRef('opened_by_user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('review_cycles_org_idx').on(t.orgId, t.createdAt)],
+);
+export type ReviewCycle = typeof reviewCycles.$inferSelect;
+
+export const reviews = sqliteTable(
+  'reviews',
+  {
+    id: serialId(),
+    orgId: orgRef(),
+    cycleId: integer('cycle_id')
+      .notNull()
+      .references(() => reviewCycles.id),
+    subjectUserId: userRef('subject_user_id'),
+    /** The manager who reviews: the team's manager when opened (or the admin who opened it). */
+    reviewerUserId: userRef('reviewer_user_id'),
+    step: text('step').notNull(),
+    state: text('state').notNull(),
+    completedAt: instant('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('reviews_cycle_subject_unique').on(t.cycleId, t.subjectUserId), index('reviews_subject_idx').on(t.subjectUserId)],
+);
+export type Review = typeof reviews.$inferSelect;
+
+// --- Trends (issue 17, decision 038) ---------------------------------------------------
+// One row per team per day: the counts of src/lib/domain/trends.ts. Written by
+// the daily trends job (source 'daily') and, for past month ends, by its
+// back-fill from the dated history (source 'backfill'). Cheap by design: 1,000
+// teams make 1,000 rows a day whatever the number of people.
+
+export const teamSnapshots = sqliteTable(
+  'team_snapshots',
+  {
+    orgId: orgRef(),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    /** The organisation's calendar day (YYYY-MM-DD). */
+    day: text('day').notNull(),
+    source: text('source', { enum: SNAPSHOT_SOURCES }).notNull(),
+    people: integer('people').notNull(),
+    skillsTargeted: integer('skills_targeted').notNull(),
+    skillsCovered: integer('skills_covered').notNull(),
+    peopleWithTargets: integer('people_with_targets').notNull(),
+    peopleBelowTarget: integer('people_below_target').notNull(),
+    certsRequired: integer('certs_required').notNull(),
+    certsValid: integer('certs_valid').notNull(),
+    certsExpiring: integer('certs_expiring').notNull(),
+    certsExpired: integer('certs_expired').notNull(),
+    certsMissing: integer('certs_missing').notNull(),
+    plans: integer('plans').notNull(),
+    plansOnTrack: integer('plans_on_track').notNull(),
+    plansAtRisk: integer('plans_at_risk').notNull(),
+    plansLate: integer('plans_late').notNull(),
+    computedAt: instant('computed_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.day] }),
+    check('team_snapshots_source_valid', inList('source', SNAPSHOT_SOURCES)),
+    check('team_snapshots_day_format', sql.raw(`day glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`)),
+    // The organisation's chart: every team's rows of a range of days.
+    index('team_snapshots_org_day_idx').on(t.orgId, t.day),
+  ],
+);
+export type TeamSnapshot = typeof teamSnapshots.$inferSelect;

@@ -1,0 +1,1 @@
+CREATE INDEX `ramp_plans_org_ended_idx` ON `ramp_plans` (`org_id`,`ended_at`,`id`);
