@@ -58,6 +58,24 @@ describe('describeAuditEvent', () => {
     );
   });
 
+  it('says whose target a framework change replaced, and names resources', () => {
+    const skills = new Map([['sql-basics', 'SQL basics']]);
+    const position = () => 'Operations Officer · Junior';
+    expect(
+      describeAuditEvent(
+        {
+          action: 'skill.target_set',
+          before: { jobRole: 'operations-officer', tier: 'junior', skillId: 'sql-basics', level: 2, source: 'suggestion' },
+          after: { jobRole: 'operations-officer', tier: 'junior', skillId: 'sql-basics', level: 3, source: 'organisation' },
+        },
+        { skills, position },
+      ),
+    ).toBe("Changed the SQL basics target for Operations Officer · Junior from 2 (Working), OpsPath's suggestion to 3 (Proficient)");
+    expect(
+      describeAuditEvent({ action: 'skill.resource_added', after: { skillId: 'sql-basics', title: 'SQL in a day' } }, { skills }),
+    ).toBe('Added the learning resource “SQL in a day” to SQL basics');
+  });
+
   it('never shows a dotted code or JSON, even for an event it has no sentence for', () => {
     const sentence = describeAuditEvent({ action: 'import.people_applied', after: { x: 1 } });
     expect(sentence).toBe('People applied');

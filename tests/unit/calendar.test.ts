@@ -9,6 +9,7 @@ import {
   daysBetween,
   formatDay,
   formatInstant,
+  formatClockIn,
   formatInstantIn,
   formatLongDay,
   formatMonth,
@@ -181,5 +182,11 @@ describe('formatting', () => {
     expect(formatInstantIn(lateUtc, 'Europe/Bucharest')).toBe('Nov 3, 2026, 1:30 AM (Europe/Bucharest)');
     expect(formatInstantIn(lateUtc, 'America/New_York')).toBe('Nov 2, 2026, 6:30 PM (America/New_York)');
     expect(formatInstantIn(lateUtc, 'Not/AZone')).toBe('Nov 2, 2026, 11:30 PM (UTC)');
+  });
+
+  it('writes the same clock without the zone, for lists that name it once', () => {
+    const lateUtc = new Date('2026-11-02T23:30:00Z');
+    expect(formatClockIn(lateUtc, 'Europe/Bucharest')).toBe('Nov 3, 2026, 1:30 AM');
+    expect(formatClockIn(lateUtc, 'Not/AZone')).toBe('Nov 2, 2026, 11:30 PM');
   });
 });

@@ -9,6 +9,8 @@ import {
   currentRecord,
   describeDaysLeft,
   describeReminder,
+  filterReminders,
+  reminderSortKey,
   DEFAULT_LEAD_DAYS,
   dueReminder,
   historyOf,
@@ -371,5 +373,38 @@ describe('buildComplianceMatrix', () => {
   it('timeline buckets start with the month of today', () => {
     const t = timelineOf([{ personName: 'X', certificationId: 'pmi-pmp', expiresOn: '2027-10-31' }], '2026-11-30');
     expect(t.at(-1)).toMatchObject({ month: '2027-10', count: 1 });
+  });
+});
+
+describe('the reminders list filter', () => {
+  const item = (name: string, certificationId: string, certificationName: string, daysLeft: number) => ({
+    person: { name },
+    certificationId,
+    certificationName,
+    daysLeft,
+  });
+  const items = [
+    item('Ștefan Pop', 'ms-pl300', 'Microsoft PL-300', -2),
+    item('Ana Ionescu', 'ms-pl300', 'Microsoft PL-300', 12),
+    item('Ana Ionescu', 'other', 'Forklift licence', 45),
+  ];
+  const names = (list: typeof items) => list.map((r) => `${r.person.name}/${r.certificationId}`);
+
+  it('finds a part of a person or certification name, with case and accents folded', () => {
+    expect(names(filterReminders(items, { q: 'stef', certificationId: null, window: 'all' }))).toEqual(['Ștefan Pop/ms-pl300']);
+    expect(names(filterReminders(items, { q: 'FORK', certificationId: null, window: 'all' }))).toEqual(['Ana Ionescu/other']);
+    expect(filterReminders(items, { q: null, certificationId: null, window: 'all' })).toHaveLength(3);
+  });
+
+  it('keeps one certification, the expired, or those within 30 days', () => {
+    expect(names(filterReminders(items, { q: null, certificationId: 'ms-pl300', window: 'all' }))).toHaveLength(2);
+    expect(names(filterReminders(items, { q: null, certificationId: null, window: 'expired' }))).toEqual(['Ștefan Pop/ms-pl300']);
+    expect(names(filterReminders(items, { q: 'ana', certificationId: null, window: 'within-30' }))).toEqual(['Ana Ionescu/ms-pl300']);
+  });
+
+  it('sorts by the key as by the days left, expired first', () => {
+    const days = [-400, -3, 0, 1, 9, 10, 100, 3650];
+    const keys = days.map((d) => reminderSortKey({ daysLeft: d, person: { name: 'A' } }));
+    expect([...keys].sort()).toEqual(keys);
   });
 });

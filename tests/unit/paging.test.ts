@@ -5,6 +5,7 @@ import {
   decodeCursor,
   encodeCursor,
   pageFromRows,
+  pageOfRows,
   pageHref,
   parseListQuery,
   prefixUpperBound,
@@ -123,5 +124,37 @@ describe('the list query string', () => {
     expect(parseListQuery(new URLSearchParams({ q: '   ' })).q).toBeNull();
     expect(parseListQuery(new URLSearchParams({ q: 'a'.repeat(300) })).q).toHaveLength(100);
     expect(parseListQuery(new URLSearchParams({ after: 'garbage!' })).page.cursor).toBeNull();
+  });
+});
+
+describe('pages of a list held in memory', () => {
+  const keyOf = (n: number): Cursor => ({ key: `k${String(n % 7)}`, id: n });
+  it('walk forward and back through every row once, in cursor order', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { maxLength: 60 }), fc.integer({ min: 1, max: 9 }), (ids, limit) => {
+        const expected = [...ids].sort((a, b) => compareCursors(keyOf(a), keyOf(b)));
+        const seen: number[] = [];
+        const pages: number[][] = [];
+        let request: PageRequest = { cursor: null, direction: 'after', limit };
+        for (;;) {
+          const page = pageOfRows(ids, request, keyOf);
+          seen.push(...page.items);
+          pages.push(page.items);
+          if (!page.next) break;
+          request = { cursor: page.next, direction: 'after', limit };
+        }
+        expect(seen).toEqual(expected);
+        // From the last page, "previous" leads back through the same pages.
+        let back = pages.length - 1;
+        let page = pageOfRows(ids, { cursor: null, direction: 'after', limit }, keyOf);
+        for (let i = 0; i < back; i++) page = pageOfRows(ids, { cursor: page.next, direction: 'after', limit }, keyOf);
+        while (page.previous) {
+          page = pageOfRows(ids, { cursor: page.previous, direction: 'before', limit }, keyOf);
+          back -= 1;
+          expect(page.items).toEqual(pages[back]);
+        }
+        expect(back).toBe(0);
+      }),
+    );
   });
 });

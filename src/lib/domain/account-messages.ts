@@ -13,12 +13,17 @@ export const RESET_LINK_TTL_MS = HOUR_MS;
 /** An invitation waits a week, long enough for someone who starts on Monday to read it the Friday before. */
 export const INVITATION_TTL_MS = 7 * 24 * HOUR_MS;
 
-export const linkLifetimeMs = (purpose: AccountTokenPurpose) => (purpose === 'password-reset' ? RESET_LINK_TTL_MS : INVITATION_TTL_MS);
+/** A new address is confirmed within a day: long enough to reach another inbox, short for a link that moves an account. */
+export const EMAIL_CHANGE_TTL_MS = 24 * HOUR_MS;
+
+export const linkLifetimeMs = (purpose: AccountTokenPurpose) =>
+  purpose === 'password-reset' ? RESET_LINK_TTL_MS : purpose === 'email-change' ? EMAIL_CHANGE_TTL_MS : INVITATION_TTL_MS;
 
 /** Where each link lands (the token follows, then moves into a cookie scoped to this path). */
 export const LINK_PATHS: Record<AccountTokenPurpose, string> = {
   'password-reset': '/reset-password/',
   invitation: '/invitation/',
+  'email-change': '/confirm-email/',
 };
 
 export type StoredLink = { expiresAt: Date; usedAt: Date | null; revokedAt: Date | null };
@@ -34,6 +39,10 @@ export function linkState(link: StoredLink, now: Date): LinkState {
 
 /** Why a link no longer works, in words, with what to do instead. */
 export function deadLinkMessage(purpose: AccountTokenPurpose, state: Exclude<LinkState, 'usable'>): string {
+  if (purpose === 'email-change') {
+    const why = { used: 'has already been used', revoked: 'was replaced by a newer one or withdrawn', expired: 'has expired' }[state];
+    return `This email confirmation link ${why}. Ask for the change again from your account page (or ask an admin); a link works once, for 24 hours.`;
+  }
   if (purpose === 'password-reset') {
     const why = { used: 'has already been used', revoked: 'was replaced by a newer one', expired: 'has expired' }[state];
     return `This password reset link ${why}. Ask for a new one from the sign-in page; a link works once, for one hour.`;
@@ -107,6 +116,53 @@ export function invitationMessage(input: LinkMessageInput & { inviterName: strin
       ],
       action: { label: 'Accept the invitation', url: input.url },
       footer: ['You get this message because someone in your organisation added you. Account messages cannot be turned off.'],
+    },
+  };
+}
+
+/** The message to the new address: the change waits for its confirmation. */
+export function emailChangeMessage(
+  input: LinkMessageInput & { oldEmail: string; newEmail: string; requestedByAdmin: boolean },
+): ComposedAccountMessage {
+  const until = formatInstantIn(input.expiresAt, input.timeZone);
+  return {
+    subject: 'Confirm your new OpsPath email address',
+    content: {
+      heading: 'Confirm your new email address',
+      paragraphs: [
+        `Hello ${input.recipientName},`,
+        input.requestedByAdmin
+          ? `An admin of ${input.organisationName} is changing the email of your OpsPath account from ${input.oldEmail} to ${input.newEmail}.`
+          : `You asked to change the email of your ${input.organisationName} account on OpsPath from ${input.oldEmail} to ${input.newEmail}.`,
+        `Nothing changes until you confirm. The link works once, until ${until}; after that you sign in with ${input.newEmail}.`,
+        'If you did not expect this, ignore this message: the account keeps its current address.',
+      ],
+      action: { label: 'Confirm the new address', url: input.url },
+      footer: ['You get this message because this address was given for an OpsPath account. Account messages cannot be turned off.'],
+    },
+  };
+}
+
+/** The notice to the old address: a change was asked for, and how to stop it. */
+export function emailChangeNotice(input: {
+  recipientName: string;
+  organisationName: string;
+  newEmail: string;
+  requestedByAdmin: boolean;
+}): ComposedAccountMessage {
+  return {
+    subject: 'A change of your OpsPath email address was asked for',
+    content: {
+      heading: 'Your OpsPath email address may change',
+      paragraphs: [
+        `Hello ${input.recipientName},`,
+        input.requestedByAdmin
+          ? `An admin of ${input.organisationName} asked to move your OpsPath account to ${input.newEmail}.`
+          : `Someone signed in to your ${input.organisationName} account asked to move it to ${input.newEmail}.`,
+        'The change happens only once that address confirms it. Until then you keep signing in with this one.',
+        'If this is not what you want, tell an admin of your organisation, or change your password from the sign-in page.',
+      ],
+      footer: ['You get this message because it concerns your account. Account messages cannot be turned off.'],
     },
   };
 }

@@ -18,6 +18,17 @@ export type AuditLabels = {
 const ROLE_NAMES: Record<string, string> = { admin: 'admin', manager: 'manager', member: 'member' };
 const RATING_KINDS: Record<string, string> = { self: 'self-rating', manager: 'manager rating' };
 
+const REVIEW_EVENTS: Record<string, string> = {
+  addSkill: 'Added a skill to a skills review',
+  saveSelf: 'Saved a draft self-assessment',
+  submitSelf: 'Submitted a self-assessment',
+  saveManager: 'Saved a draft manager assessment',
+  submitManager: 'Submitted a manager assessment',
+  revealSelf: 'Chose to see the self-assessment before assessing',
+  agree: 'Recorded the agreed levels of a skills review',
+  signOff: 'Signed off a skills review',
+  cancel: 'Cancelled a skills review',
+};
 const text = (v: unknown) => (v === null || v === undefined || v === '' ? 'nothing' : `“${String(v)}”`);
 const day = (v: unknown) => (typeof v === 'string' && v !== '' ? formatLongDay(v) : 'no date');
 /** A ramp task by its title when the snapshot has one. */
@@ -70,6 +81,8 @@ function describeChange(event: AuditEventLike, labels: AuditLabels): string {
       return `Deactivated the account, ending ${count(after?.endedSessions, 'session')}`;
     case 'user.activated':
       return 'Reactivated the account';
+    case 'user.teams_changed':
+      return `Moved the person to the team ${text(after?.teamName)} (they were in ${count(Array.isArray(before?.teamIds) ? before.teamIds.length : 0, 'team')})`;
     case 'people.imported':
       return `Imported people from ${text(after?.fileName)}: ${count(after?.created, 'person', 'people')} added, ${count(after?.updated, 'person', 'people')} updated, ${count(after?.teamsCreated, 'team')} created, ${count(after?.managersChanged, 'manager')} appointed, ${count(after?.deactivated, 'person', 'people')} deactivated, ${count(after?.invited, 'invitation')} sent`;
     case 'team.member_removed':
@@ -100,12 +113,20 @@ function describeChange(event: AuditEventLike, labels: AuditLabels): string {
       return 'Withdrew the pending invitation';
     case 'account.invitation_accepted':
       return 'Accepted the invitation and chose a password';
+    case 'account.email_change_requested':
+      return `Asked to change the email to ${text(after?.newEmail)} (waiting for that address to confirm, 24 hours)`;
+    case 'account.email_changed':
+      return `Confirmed the new email: ${text(before?.email)} became ${text(after?.email)}`;
     case 'notification.settings_changed': {
       const off = Array.isArray(after?.off) ? after.off.map(String) : [];
       return off.length === 0 ? 'Turned every notification on' : `Changed notifications: off for ${off.join(', ')}`;
     }
     case 'notification.unsubscribed':
       return `Unsubscribed from ${String(after?.kind ?? 'a notification')} by email link`;
+    case 'review.cycle_opened':
+      return `Opened the review cycle ${text(after?.name)}, due ${day(after?.dueOn)}, for ${count(after?.people, 'person', 'people')}`;
+    case 'review.changed':
+      return `${REVIEW_EVENTS[String(after?.event)] ?? 'Changed a skills review'}`;
     case 'skill.rated': {
       const skillId = String(after?.skillId ?? '');
       const skill = labels.skills?.get(skillId) ?? skillId;
@@ -134,6 +155,18 @@ function describeChange(event: AuditEventLike, labels: AuditLabels): string {
       return `Added the skill ${text(after?.name)}`;
     case 'skill.ratings_imported':
       return `Imported ${count(after?.written, 'skill rating')} from a spreadsheet`;
+    case 'skill.target_set': {
+      const skill = labels.skills?.get(String(after?.skillId ?? '')) ?? String(after?.skillId ?? 'a skill');
+      const position =
+        labels.position?.(str(after?.jobRole), str(after?.tier)) ?? [after?.jobRole, after?.tier].filter(Boolean).join(' · ');
+      const lvl = (v: unknown) => (typeof v === 'number' ? `${v} (${LEVELS[v]?.label ?? '?'})` : 'no target');
+      const whose = (v: unknown) => (v === 'organisation' ? '' : ", OpsPath's suggestion");
+      return `Changed the ${skill} target for ${position || 'a role and tier'} from ${lvl(before?.level)}${whose(before?.source)} to ${lvl(after?.level)}${whose(after?.source)}`;
+    }
+    case 'skill.resource_added':
+      return `Added the learning resource ${text(after?.title)} to ${labels.skills?.get(String(after?.skillId ?? '')) ?? String(after?.skillId ?? 'a skill')}`;
+    case 'skill.resource_removed':
+      return `Removed the learning resource ${text(before?.title)} from ${labels.skills?.get(String(before?.skillId ?? '')) ?? String(before?.skillId ?? 'a skill')}`;
     case 'ramp.plan_started':
       return `Started a 90-day ramp plan${after?.startDate ? ` beginning ${day(after.startDate)}` : ''}`;
     case 'ramp.plan_completed':
@@ -185,13 +218,25 @@ export const fallbackWording = (action: string) =>
 // --- kinds: what the audit log's filter groups actions into -----------------------------
 
 /** The kinds the audit log filters by, in the order the filter lists them. */
-export const AUDIT_KINDS = ['sign-in', 'people', 'ratings', 'certifications', 'ramp', 'account', 'outbox', 'settings', 'other'] as const;
+export const AUDIT_KINDS = [
+  'sign-in',
+  'people',
+  'ratings',
+  'reviews',
+  'certifications',
+  'ramp',
+  'account',
+  'outbox',
+  'settings',
+  'other',
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   'sign-in': 'Sign-in and sign-out',
   people: 'People and teams',
   ratings: 'Skills and ratings',
+  reviews: 'Skills reviews',
   certifications: 'Certifications',
   ramp: 'Ramp plans',
   account: 'Account links, calendar feeds and notifications',
@@ -211,7 +256,10 @@ export const AUDIT_KIND_OF_FAMILY: Readonly<Record<string, Exclude<AuditKind, 'o
   user: 'people',
   team: 'people',
   people: 'people',
+  // The framework's targets and learning resources are skill.* actions, so
+  // they stay with the skills; a review (and its cycle) is its own kind.
   skill: 'ratings',
+  review: 'reviews',
   certification: 'certifications',
   ramp: 'ramp',
   account: 'account',

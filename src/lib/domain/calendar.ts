@@ -255,13 +255,21 @@ const zoneInstantFormats = new Map<string, Intl.DateTimeFormat>();
  * What a sheet of paper says it was printed at, read by people who work in that zone.
  */
 export function formatInstantIn(at: Date, timeZone: string): string {
+  return `${formatClockIn(at, timeZone)} (${organisationTimeZone(timeZone)})`;
+}
+
+/**
+ * The same instant without the zone, 'Nov 2, 2026, 11:00 AM': for lists of
+ * many instants that name the zone once (the matrix cell's history).
+ */
+export function formatClockIn(at: Date, timeZone: string): string {
   const zone = organisationTimeZone(timeZone);
   let f = zoneInstantFormats.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
     if (zoneInstantFormats.size < 1000) zoneInstantFormats.set(zone, f);
   }
-  return `${f.format(at)} (${zone})`;
+  return f.format(at);
 }
 
 /** '2026-11' -> 'Nov 2026'. */

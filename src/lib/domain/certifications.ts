@@ -296,6 +296,35 @@ export function describeReminder(r: { daysLeft: number; expiresOn: IsoDate; lead
   };
 }
 
+/** The reminders page's urgency filter: all due reminders, the expired ones, or those expiring within 30 days (expired included). */
+export const REMINDER_WINDOWS = ['all', 'expired', 'within-30'] as const;
+export type ReminderWindow = (typeof REMINDER_WINDOWS)[number];
+
+export type ReminderFilter = { q: string | null; certificationId: string | null; window: ReminderWindow };
+
+/** Case and accents folded, so "stefan" finds "Ștefan" (the page's people and certifications are Romanian as well as English). */
+const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The reminders a filter keeps: `q` is a part of the person's or the certification's name. */
+export function filterReminders<
+  T extends { daysLeft: number; certificationId: string; certificationName: string; person: { name: string } },
+>(items: readonly T[], filter: ReminderFilter): T[] {
+  const q = filter.q ? folded(filter.q) : null;
+  return items.filter(
+    (r) =>
+      (filter.window === 'all' || (filter.window === 'expired' ? r.daysLeft < 0 : r.daysLeft <= 30)) &&
+      (!filter.certificationId || r.certificationId === filter.certificationId) &&
+      (!q || folded(r.person.name).includes(q) || folded(r.certificationName).includes(q)),
+  );
+}
+
+/**
+ * The paging key of a reminder: most urgent first, then the person's name. Days
+ * are offset and zero-padded so the key sorts as text in the order of the numbers.
+ */
+export const reminderSortKey = (r: { daysLeft: number; person: { name: string } }) =>
+  `${String(r.daysLeft + 100_000).padStart(7, '0')} ${r.person.name}`;
+
 // --- calendar events ----------------------------------------------------------------
 
 export type CalendarEvent = {
@@ -428,12 +457,7 @@ export function buildComplianceMatrix(input: ComplianceInput): ComplianceMatrix 
     });
   const candidates = [...catalog.values()].filter((c) => wanted.has(c.id) && (certFilter === null || c.id === certFilter));
   const columns = [...candidates.filter((c) => !adviceOnly(c.id)), ...candidates.filter((c) => adviceOnly(c.id))];
-  const stateFilter = input.filters?.states?.length ? new Set(input.filters.states) : null;
-
-  const counts = emptyCounts();
   const rows: ComplianceRow[] = [];
-  const expiries: TimelineMonth['items'] = [];
-  const horizon = addMonths(today, 12);
   for (const person of input.people) {
     const key = positionKey(person.jobRole, person.tier);
     const byCert = groupBy(recordsByPerson.get(person.id) ?? [], (r) => r.certificationId);
@@ -450,17 +474,57 @@ export function buildComplianceMatrix(input: ComplianceInput): ComplianceMatrix 
         entry.validity,
       ),
     }));
-    const matching = stateFilter ? cells.filter((c) => stateFilter.has(c.state)) : cells;
-    if (stateFilter && matching.length === 0) continue;
     rows.push({ person, cells });
-    for (const cell of matching) {
-      counts[cell.state] += 1;
-      if (cell.expiresOn && cell.expiresOn >= today && cell.expiresOn < horizon) {
-        expiries.push({ personName: person.name, certificationId: cell.certificationId, expiresOn: cell.expiresOn });
-      }
-    }
   }
-  return { columns, rows, counts, timeline: timelineOf(expiries, today) };
+  // The state filter, the counts and the timeline: the same rule the compliance island applies as you type.
+  const shown = filterComplianceRows(rows, { ...NO_FILTER, states: input.filters?.states ?? [] }, today);
+  return { columns, rows: shown.rows, counts: shown.counts, timeline: shown.timeline };
+}
+
+/** What the compliance matrix can be narrowed by (the page's GET filters, and on the client the island's). */
+export type ComplianceRowFilter = {
+  states: readonly CertState[];
+  certificationId: string | null;
+  teamId: number | null;
+  /** Part of the person's name, any case (empty: everyone). */
+  text: string;
+  /** 'YYYY-MM': only people with a counted expiry in that month (the timeline's bar). */
+  month: string | null;
+};
+export const NO_FILTER: ComplianceRowFilter = { states: [], certificationId: null, teamId: null, text: '', month: null };
+
+type FilterableCell = { certificationId: string; state: CertState; expiresOn: IsoDate | null };
+type FilterableRow = { person: { name: string; teamId: number }; cells: readonly FilterableCell[] };
+
+/**
+ * The rows a filter keeps, the counts per state and the 12-month timeline of
+ * what they show. A state filter keeps people with at least one cell in one of
+ * those states and counts only those cells; a certification filter looks at
+ * that column only. The timeline ignores the month filter (it is what the
+ * month is chosen from); the counts follow it.
+ */
+export function filterComplianceRows<R extends FilterableRow>(rows: readonly R[], filter: ComplianceRowFilter, today: IsoDate) {
+  const states = filter.states.length ? new Set(filter.states) : null;
+  const text = filter.text.trim().toLowerCase();
+  const horizon = addMonths(today, 12);
+  const counted = (c: FilterableCell) =>
+    (filter.certificationId === null || c.certificationId === filter.certificationId) && (states === null || states.has(c.state));
+  const expiring = (c: FilterableCell) => c.expiresOn !== null && c.expiresOn >= today && c.expiresOn < horizon;
+  const counts = emptyCounts();
+  const kept: R[] = [];
+  const expiries: TimelineMonth['items'] = [];
+  for (const row of rows) {
+    if (filter.teamId !== null && row.person.teamId !== filter.teamId) continue;
+    if (text && !row.person.name.toLowerCase().includes(text)) continue;
+    const matching = row.cells.filter(counted);
+    if (states && matching.length === 0) continue;
+    for (const c of matching)
+      if (expiring(c)) expiries.push({ personName: row.person.name, certificationId: c.certificationId, expiresOn: c.expiresOn! });
+    if (filter.month !== null && !matching.some((c) => expiring(c) && monthOf(c.expiresOn!) === filter.month)) continue;
+    kept.push(row);
+    for (const c of matching) counts[c.state] += 1;
+  }
+  return { rows: kept, counts, timeline: timelineOf(expiries, today) };
 }
 
 /** Twelve monthly buckets starting with today's month. */

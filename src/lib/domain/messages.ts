@@ -2,7 +2,7 @@
 // (src/lib/server/outbox), the delivery worker and the settings page share it.
 
 /** Account messages: they let someone in, so no one can turn them off. */
-export const ACCOUNT_MESSAGE_KINDS = ['invitation', 'password-reset'] as const;
+export const ACCOUNT_MESSAGE_KINDS = ['invitation', 'password-reset', 'email-change', 'email-change-notice'] as const;
 
 /** Notifications: each can be turned off by its recipient, and carries a one-click unsubscribe. */
 export const NOTIFICATION_KINDS = [
@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'ramp-plan-started',
   'ramp-task-assigned',
   'team-summary',
+  'review-requested',
+  'review-reminder',
 ] as const;
 
 export const MESSAGE_KINDS = [...ACCOUNT_MESSAGE_KINDS, ...NOTIFICATION_KINDS] as const;
@@ -23,7 +25,7 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-export const ACCOUNT_TOKEN_PURPOSES = ['password-reset', 'invitation'] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ['password-reset', 'invitation', 'email-change'] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /** A person's choices; a kind that is absent takes its default (on). */
@@ -41,11 +43,15 @@ export function receives(settings: NotificationSettings | null | undefined, kind
 export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   invitation: 'Invitation to OpsPath',
   'password-reset': 'Password reset',
+  'email-change': 'Confirm a new email address',
+  'email-change-notice': 'Email address change notice',
   'certification-reminder': 'Certification reminders',
   'ramp-digest': 'Weekly ramp plan digest',
   'ramp-plan-started': 'A ramp plan starts for you',
   'ramp-task-assigned': 'A ramp task is assigned to you',
   'team-summary': 'Weekly summary of your team (managers)',
+  'review-requested': 'A skills review is opened for you',
+  'review-reminder': 'Skills review reminders before the due date',
 };
 
 /** Delivery attempts before a message is marked failed, and the backoff between them. */

@@ -84,6 +84,12 @@ export function compareCursors(a: Cursor, b: Cursor): number {
   return a.id - b.id;
 }
 
+/**
+ * Whether `text` starts with `prefix` as the SQL prefix search reads it (NOCASE
+ * range): for an export that filters rows it already holds by the page's `q`.
+ */
+export const startsWithNocase = (text: string, prefix: string) => nocase(text).startsWith(nocase(prefix));
+
 /** SQLite's NOCASE folds ASCII letters only, then compares code units: the same here. */
 const nocase = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
@@ -100,4 +106,19 @@ export function pageHref(path: string, params: URLSearchParams, direction: 'afte
   next.delete('before');
   next.set(direction, encodeCursor(cursor));
   return `${path}?${next}`;
+}
+
+/**
+ * A page of a list already held in memory (computed rows such as due reminders,
+ * which no index can order): the rows in cursor order, then the same keyset
+ * rule as the SQL lists, so the links and cursors work the same way.
+ */
+export function pageOfRows<T>(rows: readonly T[], request: PageRequest, keyOf: (row: T) => Cursor): Page<T> {
+  const sorted = [...rows].sort((a, b) => compareCursors(keyOf(a), keyOf(b)));
+  const { cursor, direction, limit } = request;
+  const read =
+    direction === 'after'
+      ? sorted.filter((r) => !cursor || compareCursors(keyOf(r), cursor) > 0)
+      : sorted.filter((r) => compareCursors(keyOf(r), cursor!) < 0).reverse();
+  return pageFromRows(read.slice(0, limit + 1), request, keyOf);
 }

@@ -136,3 +136,54 @@ export function peopleQueryString(query: Omit<PeopleQuery, 'after'> & { q?: stri
   const s = params.toString();
   return s === '' ? '' : `?${s}`;
 }
+
+// --- person pickers ------------------------------------------------------------------------
+
+/** How many people a person picker offers at once: a list to choose from, never the organisation. */
+export const PICKER_LIMIT = 25;
+
+/**
+ * A picker's search as typed (trimmed, at most 100 characters), or null for
+ * none. It stays as typed so the field shows it back; queries fold it.
+ */
+export function pickerSearch(raw: string | null | undefined): string | null {
+  const text = (raw ?? '').normalize('NFC').trim().slice(0, 100);
+  return text === '' ? null : text;
+}
+
+/** What a picker offers: the matches (at most the limit), the chosen person, and whether a search would find others. */
+export type Picked<P extends { id: number }> = {
+  q: string | null;
+  /** The matches by name, the chosen person first when they are not among them. */
+  people: P[];
+  /** How many of `people` match the search (the chosen person may not). */
+  matched: number;
+  more: boolean;
+};
+
+/**
+ * A picker's answer from a query that read one row past the limit. The
+ * chosen person is always offered, so an edit form keeps its value whatever
+ * the search.
+ */
+export function pickedFrom<P extends { id: number }>(q: string | null, rows: readonly P[], limit: number, chosen: P | null): Picked<P> {
+  const matches = rows.slice(0, limit);
+  const people = chosen && !matches.some((p) => p.id === chosen.id) ? [chosen, ...matches] : matches;
+  return { q, people, matched: matches.length, more: rows.length > limit };
+}
+
+/** The picker's status line: how much of the list is shown, in words. */
+export function pickerStatus(picked: Pick<Picked<{ id: number }>, 'q' | 'matched' | 'more'>): string {
+  const { q, matched, more } = picked;
+  const which = q ? ` whose name or email starts with “${q}”` : '';
+  if (matched === 0) return q ? `No one${which}.` : 'No one to choose from yet.';
+  if (more) return `The first ${matched}${q ? which : ' by name'}; search to narrow the list.`;
+  return `${matched} ${matched === 1 ? 'person' : 'people'}${which}.`;
+}
+
+/** Whether a person matches a folded picker search by name or email prefix (for lists already in memory). */
+export function matchesPickerSearch(person: { displayName: string; email: string }, text: string | null): boolean {
+  if (text === null) return true;
+  const folded = foldAscii(text);
+  return foldAscii(person.displayName).startsWith(folded) || foldAscii(person.email).startsWith(folded);
+}

@@ -1,8 +1,10 @@
 // The salary explorer: its state in the query string, and the table a view
 // shows (which figures, labelled how, converted how, with which sources).
 // Pure, like salary.ts, whose figures and conversions it builds on.
-import { z } from 'zod';
-import { PERCENTILES, ROLE_SLUGS, type RoleSlug, type SalaryFigure } from '#content/schema.ts';
+// No zod here: the salary explorer island runs these functions in the browser,
+// and each value is one of a fixed list (decision 037, "Salary explorer").
+import type { SalaryFigure } from '#content/schema.ts';
+import { PERCENTILES, ROLE_SLUGS, type RoleSlug } from '#content/slugs.ts';
 import {
   type Amount,
   BANDS,
@@ -55,18 +57,20 @@ export const DEFAULT_STATE: ExplorerState = {
   period: 'native',
 };
 
-const roleParam = z.enum(ROLE_SLUGS);
-const regionParam = z.enum(REGIONS);
-const bandParam = z.enum(BANDS);
+/** A query value read as one of a fixed list, after an optional normalisation; null when it is none of them. */
+type Param<T extends string> = (raw: string) => T | null;
+const oneOf =
+  <T extends string>(choices: readonly T[], normalise: (s: string) => string = (s) => s): Param<T> =>
+  (raw) => {
+    const v = normalise(raw);
+    return (choices as readonly string[]).includes(v) ? (v as T) : null;
+  };
+const roleParam = oneOf(ROLE_SLUGS);
+const regionParam = oneOf(REGIONS);
+const bandParam = oneOf(BANDS);
 // Currency codes are accepted in any case ("eur"), as people type them into links.
-const currencyParam = z
-  .string()
-  .transform((s) => (s.toLowerCase() === 'native' ? 'native' : s.toUpperCase()))
-  .pipe(z.enum(CURRENCY_CHOICES));
-const periodParam = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(z.enum(PERIOD_CHOICES));
+const currencyParam = oneOf(CURRENCY_CHOICES, (s) => (s.toLowerCase() === 'native' ? 'native' : s.toUpperCase()));
+const periodParam = oneOf(PERIOD_CHOICES, (s) => s.toLowerCase());
 
 /**
  * Reads the explorer state from a query string. Unknown values are dropped and
@@ -79,21 +83,21 @@ export function parseExplorerQuery(params: URLSearchParams): { state: ExplorerSt
   const found: string[] = [];
   // Ignored values are echoed on the page; a junk link should not fill it.
   const ignore = (key: string, raw: string) => found.push(`${key}=${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}`);
-  const list = <T extends string>(key: string, schema: z.ZodType<T>, order: readonly T[]): T[] => {
+  const list = <T extends string>(key: string, parse: Param<T>, order: readonly T[]): T[] => {
     const chosen = new Set<T>();
     for (const raw of params.getAll(key)) {
-      const parsed = schema.safeParse(raw.trim());
-      if (parsed.success) chosen.add(parsed.data);
+      const parsed = parse(raw.trim());
+      if (parsed !== null) chosen.add(parsed);
       else ignore(key, raw);
     }
     return chosen.size === 0 ? [...order] : order.filter((v) => chosen.has(v));
   };
-  const single = <T extends string>(key: string, schema: z.ZodType<T>): T | 'native' => {
+  const single = <T extends string>(key: string, parse: Param<T>): T | 'native' => {
     const values = params.getAll(key);
     for (const raw of values.slice(1)) ignore(key, raw);
     if (values.length === 0) return 'native';
-    const parsed = schema.safeParse(values[0]!.trim());
-    if (parsed.success) return parsed.data;
+    const parsed = parse(values[0]!.trim());
+    if (parsed !== null) return parsed;
     ignore(key, values[0]!);
     return 'native';
   };

@@ -4,7 +4,8 @@
 // the unit tests share one set of rules, and the island itself carries none.
 // The explorer's state and table are in salary-explorer.ts, its chart in
 // salary-chart.ts.
-import { PERCENTILES, type SalaryFigure } from '#content/schema.ts';
+import type { SalaryFigure } from '#content/schema.ts';
+import { PERCENTILES } from '#content/slugs.ts';
 import { formatDayInWords } from './calendar.ts';
 import { formatMoney } from './format.ts';
 

@@ -11,8 +11,8 @@
 import { z } from 'zod';
 import { SKILL_CATEGORIES } from '#content/schema.ts';
 import type { RatingKind } from './access.ts';
-import { LEVELS, PROFICIENT, type Level } from './scale.ts';
-import { gap, nextTier, type Gap, type Ladder, type LadderTier, type Targets } from './skills.ts';
+import { PROFICIENT, type Level } from './scale.ts';
+import { nextTier, type Ladder, type LadderTier, type Targets } from './skills.ts';
 
 export type SkillCategory = (typeof SKILL_CATEGORIES)[number];
 
@@ -24,8 +24,19 @@ export const CATEGORY_LABELS: Record<SkillCategory, string> = {
 
 // --- latest ratings ---------------------------------------------------------------
 
-/** The longest note a rating keeps, from the rating form and the import alike. */
-export const MAX_NOTE_LENGTH = 500;
+export {
+  MAX_NOTE_LENGTH,
+  bandOf,
+  cellDescription,
+  cellText,
+  currentLevel,
+  skillMatrixCell,
+  type CellRatings,
+  type LatestRating,
+  type SkillBand,
+  type SkillMatrixCell,
+} from './skill-cell.ts';
+import { currentLevel, skillMatrixCell, type CellRatings, type SkillMatrixCell } from './skill-cell.ts';
 
 export interface RatingRecord {
   id: number;
@@ -35,17 +46,6 @@ export interface RatingRecord {
   level: Level;
   /** Milliseconds since the epoch (UTC). */
   ratedAt: number;
-}
-
-export interface LatestRating {
-  level: Level;
-  ratedAt: number;
-}
-
-/** The latest self and manager rating of one person for one skill. */
-export interface CellRatings {
-  self: LatestRating | null;
-  manager: LatestRating | null;
 }
 
 export const cellKey = (personId: number, skillId: string) => `${personId}:${skillId}`;
@@ -77,11 +77,6 @@ export function latestRatings(records: Iterable<RatingRecord>): Map<string, Cell
   return out;
 }
 
-/** The one level gaps and coverage use: the manager's when there is one, else the person's own. */
-export function currentLevel(cell: CellRatings | null | undefined): Level | null {
-  return cell?.manager?.level ?? cell?.self?.level ?? null;
-}
-
 // --- targets ----------------------------------------------------------------------
 
 /** A person's tier targets, or null when their role or tier is unknown to the guides. */
@@ -105,52 +100,6 @@ export const targetOf = (targets: Targets | null, skillId: string): number | nul
   targets && Object.hasOwn(targets, skillId) ? targets[skillId]! : null;
 
 // --- cells ------------------------------------------------------------------------
-
-/**
- * How a cell is coloured: no target for this person's tier; a target but no
- * rating yet; at or above target; one level below; two or more below.
- */
-export type SkillBand = 'none' | 'unrated' | 'met' | 'below' | 'far';
-
-export interface SkillMatrixCell {
-  self: Level | null;
-  manager: Level | null;
-  target: number | null;
-  /** target − current level; null without a target or a rating. */
-  gap: number | null;
-  band: SkillBand;
-}
-
-export function bandOf(target: number | null, level: Level | null): SkillBand {
-  if (target === null) return 'none';
-  if (level === null) return 'unrated';
-  const g = target - level;
-  return g <= 0 ? 'met' : g === 1 ? 'below' : 'far';
-}
-
-export function skillMatrixCell(ratings: CellRatings | null | undefined, target: number | null): SkillMatrixCell {
-  const level = currentLevel(ratings);
-  const g: Gap | null = target === null ? null : gap(target, level);
-  return {
-    self: ratings?.self?.level ?? null,
-    manager: ratings?.manager?.level ?? null,
-    target,
-    gap: g && !g.unrated ? g.gap : null,
-    band: bandOf(target, level),
-  };
-}
-
-/** Compact cell text: "S2 M3 T3" (self, manager, target; "–" where there is none). */
-export function cellText(cell: Pick<SkillMatrixCell, 'self' | 'manager' | 'target'>): string {
-  const v = (n: number | null) => (n === null ? '–' : String(n));
-  return `S${v(cell.self)} M${v(cell.manager)} T${v(cell.target)}`;
-}
-
-/** The same cell in words, for assistive technology and tooltips. */
-export function cellDescription(cell: Pick<SkillMatrixCell, 'self' | 'manager' | 'target'>): string {
-  const v = (n: number | null) => (n === null ? 'not rated' : `${n} ${LEVELS[n]?.label.toLowerCase() ?? ''}`.trim());
-  return `Self ${v(cell.self)}, manager ${v(cell.manager)}, target ${cell.target === null ? 'none' : cell.target}`;
-}
 
 // --- coverage ---------------------------------------------------------------------
 
