@@ -14,6 +14,7 @@
 // Workers run tests/support/outbox-worker.ts and scheduler-process.ts, thin
 // wrappers around the real deliverDue and startScheduler.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Database } from '#server/db/client.ts';
@@ -179,6 +180,8 @@ describe('the outbox under faults', () => {
 
     const pid = Number(/jobs: scheduler started \(pid (\d+)\)/.exec(server.stdout())?.[1]);
     expect(pid).toBeGreaterThan(0);
+    // Background work yields the CPU to the web process (issue 15: pages do not slow while jobs run).
+    expect(getPriority(pid)).toBe(19);
     await server.kill9();
     const alive = () => {
       try {

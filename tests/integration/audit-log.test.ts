@@ -6,23 +6,36 @@
 // while new rows are written between pages. The indexes of migration 0013 are
 // checked in the query plans.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
 import type { Actor } from '#domain/access.ts';
-import { auditKindOf, AUDIT_KINDS } from '#domain/audit-events.ts';
-import { localDate } from '#domain/calendar.ts';
+import { auditKindOf, AUDIT_KINDS, describeAuditEvent } from '#domain/audit-events.ts';
+import { addDays, localDate } from '#domain/calendar.ts';
 import { seededRandom } from '#domain/random.ts';
 import { AUDIT_PAGE_SIZE, auditLogExport, auditLogPage, writeAudit, type AuditAction, type AuditTarget } from '#server/audit/index.ts';
-import { AUDIT_KIND_SQL } from '#server/audit/queries.ts';
-import { auditLog, certificationRecords, rampPlans, users } from '#server/db/schema.ts';
+import { AUDIT_KIND_SQL, AUDIT_TEAM_MEMBER_SQL } from '#server/audit/queries.ts';
+import { auditLog, certificationRecords, rampPlans, reviews, teams, users } from '#server/db/schema.ts';
 import { DEMO_TIME_ZONE } from '#server/demo/index.ts';
+import { actOnReview, openCycle } from '#server/reviews/index.ts';
+import { testContext } from '../support/context.ts';
 import { demoDatabaseForFile, demoPersonas, seedOtherOrganisation } from '../support/db.ts';
 
 const t = demoDatabaseForFile('audit-log');
 const ZONE = DEMO_TIME_ZONE;
 let p: Awaited<ReturnType<typeof demoPersonas>>;
 let people: { id: number; displayName: string }[];
+let review: { cycleId: number; reviewId: number };
 
-type Row = { id: number; at: number; action: string; actorUserId: number | null; targetType: string | null; targetId: string | null };
+type Row = {
+  id: number;
+  at: number;
+  action: string;
+  actorUserId: number | null;
+  targetType: string | null;
+  targetId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+};
 /** Every row of the organisation, newest first, as the page orders them. */
 const allRows = async (orgId: number): Promise<Row[]> =>
   (
@@ -34,6 +47,8 @@ const allRows = async (orgId: number): Promise<Row[]> =>
         actorUserId: auditLog.actorUserId,
         targetType: auditLog.targetType,
         targetId: auditLog.targetId,
+        before: auditLog.before,
+        after: auditLog.after,
       })
       .from(auditLog)
       .where(eq(auditLog.orgId, orgId))
@@ -96,6 +111,35 @@ beforeAll(async () => {
       at: new Date(base + Math.floor(random() * 20) * 86_400_000 + Math.floor(random() * 25) * 6 * 60_000),
     });
   }
+  // Team-membership events keep the person in the JSON, not in target_id.
+  const [team] = await t.db.select().from(teams).where(eq(teams.orgId, p.admin.orgId)).limit(1);
+  for (let i = 0; i < 30; i++) {
+    const removed = i % 2 === 1;
+    const person = i % 3 === 0 ? p.member.id : pick(people).id;
+    await writeAudit(t.db, {
+      orgId: p.admin.orgId,
+      actorUserId: p.admin.id,
+      action: removed ? 'team.member_removed' : 'team.member_added',
+      target: { type: 'team', id: team!.id },
+      ...(removed ? { before: { userId: person } } : { after: { userId: person } }),
+      at: new Date(base + Math.floor(random() * 20) * 86_400_000),
+    });
+  }
+  // A skills review through its own feature: the cycle's row and a review's step.
+  const ctx = testContext(p.manager, new Date(), null, ZONE);
+  const opened = await openCycle(t.db, ctx, loadCatalogsFromDisk().ladders, {
+    name: 'Winter review',
+    dueOn: addDays(ctx.today, 30),
+    teamIds: [p.teamWarehouse],
+  });
+  if (!opened.ok) throw new Error(JSON.stringify(opened));
+  const [mine] = await t.db
+    .select({ id: reviews.id })
+    .from(reviews)
+    .where(and(eq(reviews.cycleId, opened.value.cycleId), eq(reviews.subjectUserId, p.member.id)));
+  const cancelled = await actOnReview(t.db, ctx, mine!.id, { type: 'cancel' });
+  if (!cancelled.ok) throw new Error(JSON.stringify(cancelled));
+  review = { cycleId: opened.value.cycleId, reviewId: mine!.id };
   const other = await seedOtherOrganisation(t.db, { now: new Date(base), passwordHash: 'x' });
   await writeAudit(t.db, { orgId: other.orgId, actorUserId: other.admin.id, action: 'auth.sign_in', at: new Date(base) });
 });
@@ -153,7 +197,7 @@ describe('the audit log page', () => {
     }
   });
 
-  it('filters by the person an event was about: their account, ramp plan and certification records', async () => {
+  it('filters by the person an event was about: their account, team memberships, ramp plan and certification records', async () => {
     const rows = await allRows(p.admin.orgId);
     const subject = p.member.id;
     const planIds = (await t.db.select({ id: rampPlans.id }).from(rampPlans).where(eq(rampPlans.userId, subject))).map((r) => String(r.id));
@@ -162,13 +206,44 @@ describe('the audit log page', () => {
     ).map((r) => String(r.id));
     const about = (r: Row) =>
       (r.targetType === 'user' && r.targetId === String(subject)) ||
+      (r.targetType === 'team' && (r.after?.userId ?? r.before?.userId) === subject) ||
       (r.targetType === 'ramp_plan' && planIds.includes(r.targetId!)) ||
-      (r.targetType === 'certification_record' && recordIds.includes(r.targetId!));
+      (r.targetType === 'certification_record' && recordIds.includes(r.targetId!)) ||
+      (r.targetType === 'review' && r.targetId === String(review.reviewId));
     const expected = rows.filter(about).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(AUDIT_PAGE_SIZE);
+    const memberships = rows.filter((r) => r.targetType === 'team' && about(r)).map((r) => r.action);
+    expect(memberships).toContain('team.member_added');
+    expect(memberships).toContain('team.member_removed');
     expect(await everyPage(p.admin, { person: String(subject) })).toEqual(expected);
     const page = await auditLogPage(t.db, p.admin, { person: String(subject) }, ZONE);
     expect(page.ok && page.value.rows.every((r) => r.subjectUserId === subject)).toBe(true);
+  });
+
+  it('files a skills review under its own kind, in words, about the person reviewed and the cycle', async () => {
+    const page = await auditLogPage(t.db, p.admin, { kind: 'reviews' }, ZONE);
+    if (!page.ok) throw new Error(JSON.stringify(page));
+    const rows = page.value.rows.map((r) => ({
+      action: r.action,
+      words: describeAuditEvent(r),
+      subject: r.subjectName,
+      who: r.subjectUserId,
+    }));
+    const member = people.find((u) => u.id === p.member.id)!;
+    expect(rows).toContainEqual({
+      action: 'review.changed',
+      words: 'Cancelled a skills review',
+      subject: member.displayName,
+      who: member.id,
+    });
+    expect(rows).toContainEqual(expect.objectContaining({ action: 'review.cycle_opened', subject: 'Winter review', who: null }));
+    expect(rows.find((r) => r.action === 'review.cycle_opened')?.words).toMatch(/^Opened the review cycle “Winter review”, due /);
+    expect(page.value.rows.every((r) => r.action.startsWith('review.'))).toBe(true);
+    // The person's filter finds their review's row too.
+    const theirs = await everyPage(p.admin, { person: String(p.member.id), kind: 'reviews' });
+    const reviewRows = (await allRows(p.admin.orgId)).filter((r) => r.targetType === 'review' && r.targetId === String(review.reviewId));
+    expect(theirs).toEqual(reviewRows.map((r) => r.id));
+    expect(theirs.length).toBe(1);
   });
 
   it('chooses a person by the start of their name, in any case, and offers the choices when several match', async () => {
@@ -220,7 +295,7 @@ describe('the audit log page', () => {
   });
 });
 
-describe('the indexes behind the filters (migration 0013)', () => {
+describe('the indexes behind the filters (migrations 0013 and 0023)', () => {
   const plan = async (where: string) =>
     (
       await t.client.execute(
@@ -239,6 +314,7 @@ describe('the indexes behind the filters (migration 0013)', () => {
     const cases: [string, string][] = [
       ['', 'audit_log_org_at_idx'],
       [`and ${AUDIT_KIND_SQL} = 'people'`, 'audit_log_org_kind_at_idx'],
+      [`and ${AUDIT_KIND_SQL} = 'reviews'`, 'audit_log_org_kind_at_idx'],
       ['and a.actor_user_id = 3', 'audit_log_org_actor_at_idx'],
       ['and a.at >= 0 and a.at < 9999999999999', 'audit_log_org_at_idx'],
       ['and (a.at, a.id) < (1796279717209, 10)', 'audit_log_org_at_idx'],
@@ -250,11 +326,20 @@ describe('the indexes behind the filters (migration 0013)', () => {
     }
   });
 
+  it("finds a person's team-membership events through the partial index on the same expression", async () => {
+    const [index] = (await t.client.execute(`select sql from sqlite_master where name = 'audit_log_team_member_idx'`)).rows;
+    expect(String(index!.sql)).toContain(AUDIT_TEAM_MEMBER_SQL);
+    const detail = (
+      await t.client.execute(`explain query plan select id from audit_log where target_type = 'team' and ${AUDIT_TEAM_MEMBER_SQL} = 3`)
+    ).rows.map((r) => String(r.detail));
+    expect(detail.join(' ')).toContain('audit_log_team_member_idx');
+  });
+
   it('looks people up by a name prefix through the case-insensitive name index', async () => {
     const rows = (
       await t.client.execute(`explain query plan select id from users where org_id = 1 and display_name like 'an%' escape '\\'`)
     ).rows.map((r) => String(r.detail));
-    expect(rows.join(' ')).toContain('users_org_name_nocase_idx');
+    expect(rows.join(' ')).toContain('users_org_name_idx');
   });
 
   it('leaves no kind without its place in the SQL expression', () => {

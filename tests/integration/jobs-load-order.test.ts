@@ -6,7 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const ENTRY_POINTS = ['./src/lib/server/notifications/jobs.ts', './src/lib/server/outbox/index.ts', './src/lib/server/jobs/runner.ts'];
+const ENTRY_POINTS = [
+  './src/lib/server/notifications/jobs.ts',
+  './src/lib/server/reviews/reminders.ts',
+  './src/lib/server/trends/jobs.ts',
+  './src/lib/server/outbox/index.ts',
+  './src/lib/server/jobs/runner.ts',
+];
 
 describe('the scheduled job list', () => {
   it.each(ENTRY_POINTS)('lists every job whichever module a process loads first (%s)', (entry) => {
@@ -15,6 +21,6 @@ describe('the scheduled job list', () => {
       encoding: 'utf8',
       env: { ...process.env, NODE_ENV: 'test' },
     });
-    expect(out.trim().split(',')).toEqual(['certification-reminders', 'ramp-digest', 'team-summary']);
+    expect(out.trim().split(',')).toEqual(['certification-reminders', 'ramp-digest', 'team-summary', 'review-reminders', 'team-snapshots']);
   });
 });

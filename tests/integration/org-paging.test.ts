@@ -8,7 +8,7 @@ import { teamMemberships, users } from '#server/db/schema.ts';
 import { pageOfPeople, type PeopleSearch } from '#server/search/queries.ts';
 import type { PageRequest } from '#domain/paging.ts';
 import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
-import { skillMatrixPage } from '#server/skills/index.ts';
+import { exportSkillMatrix, skillMatrixPage } from '#server/skills/index.ts';
 import { adminPlansPage, findStartablePeople } from '#server/ramp/overview.ts';
 import { complianceMatrixView } from '#server/certifications/index.ts';
 import type { IsoDate } from '#domain/calendar.ts';
@@ -141,14 +141,14 @@ describe('paging the organisation', () => {
     expect(juniors.sort()).toEqual(want.map((r) => Number(r.id)).sort());
   });
 
-  it('walks users_org_active_name_idx in order instead of sorting the table', async () => {
+  it('walks users_org_name_idx in order instead of sorting the table', async () => {
     const plan = await t.db.all<{ detail: string }>(sql`
       explain query plan select id from users
       where org_id = ${orgId} and active = 1 and display_name collate nocase >= 'a' and display_name collate nocase < 'b'
         and (display_name collate nocase, id) > ('a', 0)
       order by display_name collate nocase, id limit 51`);
     const details = plan.map((p) => p.detail).join(' | ');
-    expect(details).toContain('users_org_active_name_idx');
+    expect(details).toContain('users_org_name_idx');
     expect(details).not.toContain('TEMP B-TREE');
   });
 });
@@ -175,6 +175,76 @@ describe("the admin's whole-organisation skills matrix", () => {
     if (!page.ok) throw new Error(`status ${page.status}`);
     expect(page.value.paging).toBeNull();
     expect(page.value.view.rows.every((r) => !r.person.name.startsWith('Ada'))).toBe(true);
+  });
+});
+
+describe('the exports follow the search of the page they come from', () => {
+  const catalogs = loadCatalogsFromDisk();
+  const today = '2026-11-22' as IsoDate;
+  /** Every person id the paged page shows for `q`, across all its pages. */
+  async function pagedSkills(q: string) {
+    const ids: number[] = [];
+    let params = new URLSearchParams({ q });
+    for (let i = 0; i < 100; i++) {
+      const page = await skillMatrixPage(t.db, admin, params, catalogs);
+      if (!page.ok) throw new Error(`status ${page.status}`);
+      ids.push(...page.value.view.rows.map((r) => r.person.id));
+      if (!page.value.paging?.next) return { ids, exportHref: page.value.exportHref };
+      params = new URLSearchParams({ q, after: encodeCursor(page.value.paging.next) });
+    }
+    throw new Error('more than 100 pages');
+  }
+
+  it('skills: the file holds the people of every page of the search who have a column, and no one else', async () => {
+    // The organisation's separator follows the header's first column name.
+    const csvRows = (body: Uint8Array) => {
+      const lines = new TextDecoder()
+        .decode(body)
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      const separator = lines[0]!.charAt('name'.length);
+      return lines.slice(1).map((l) => l.split(separator));
+    };
+    const whole = await exportSkillMatrix(t.db, admin, new URLSearchParams(), catalogs, today);
+    if (!whole.ok) throw new Error(`status ${whole.status}`);
+    // A demo person (rated, so they have columns): search by the start of their name, in other case.
+    const demo = csvRows(whole.value.body).find((r) => !r[1]!.endsWith('@paging.test'))!;
+    const q = demo[0]!.slice(0, 3).toUpperCase();
+    const { ids, exportHref } = await pagedSkills(q);
+    const href = new URL(exportHref, 'https://x.test');
+    expect(href.searchParams.get('q')).toBe(q);
+    const file = await exportSkillMatrix(t.db, admin, href.searchParams, catalogs, today);
+    if (!file.ok) throw new Error(`status ${file.status}`);
+    const emails = new Set(csvRows(file.value.body).map((r) => r[1]));
+    const expected = new Set(
+      csvRows(whole.value.body)
+        .filter((r) => r[0]!.toLowerCase().startsWith(q.toLowerCase()))
+        .map((r) => r[1]),
+    );
+    expect(emails.has(demo[1])).toBe(true);
+    expect([...emails].sort()).toEqual([...expected].sort());
+    const rows = await t.db.all<{ id: number; email: string }>(sql`select id, email from users where org_id = ${orgId}`);
+    const paged = new Set(ids.map((id) => rows.find((r) => Number(r.id) === id)!.email));
+    expect([...emails].every((e) => paged.has(e!))).toBe(true);
+    expect(whole.value.body.length).toBeGreaterThan(file.value.body.length);
+  });
+
+  it('certifications: the export with q holds exactly the people the paged search shows', async () => {
+    const seen: number[] = [];
+    let params = new URLSearchParams({ q: 'bea' });
+    for (let i = 0; i < 100; i++) {
+      const view = await complianceMatrixView(t.db, admin, params, catalogs.certifications, today, { paged: true });
+      if (!view.ok) throw new Error(`status ${view.status}`);
+      seen.push(...view.value.rows.map((r) => r.person.id));
+      if (!view.value.paging?.next) break;
+      params = new URLSearchParams({ q: 'bea', after: encodeCursor(view.value.paging.next) });
+    }
+    const exported = await complianceMatrixView(t.db, admin, new URLSearchParams({ q: 'bea' }), catalogs.certifications, today);
+    if (!exported.ok) throw new Error(`status ${exported.status}`);
+    expect(exported.value.rows.map((r) => r.person.id).sort()).toEqual([...seen].sort());
+    const whole = await complianceMatrixView(t.db, admin, new URLSearchParams(), catalogs.certifications, today);
+    expect(whole.ok && whole.value.rows.length).toBeGreaterThan(exported.value.rows.length);
   });
 });
 

@@ -331,8 +331,16 @@ describe('page reads', () => {
     expect(await adminPage(t.db, manager)).toMatchObject({ ok: false, status: 403 });
     const area = await adminPage(t.db, admin);
     if (!area.ok) throw new Error('refused');
-    expect(area.value.teams).toEqual(await listTeams(t.db, admin.orgId));
-    expect(area.value.candidates.map((c) => c.id)).toContain(manager.id);
+    expect(area.value.teams).toEqual((await listTeams(t.db, admin.orgId)).slice(0, 50));
+    expect(area.value.newTeamManager.people.map((c) => c.id)).toContain(manager.id);
+    expect(area.value.managerChange).toBeNull();
+    // ?managerOf opens one team's picker, its current manager chosen; the search narrows it.
+    const [team] = area.value.teams.filter((t) => t.managerUserId === manager.id);
+    const opened = await adminPage(t.db, admin, new URLSearchParams({ managerOf: String(team!.id), manager: 'zzz-nobody' }));
+    if (!opened.ok) throw new Error('refused');
+    expect(opened.value.managerChange?.team.id).toBe(team!.id);
+    expect(opened.value.managerChange?.picker).toMatchObject({ q: 'zzz-nobody', matched: 0, more: false });
+    expect(opened.value.managerChange?.picker.people.map((p) => p.id)).toEqual([manager.id]);
     const today = '2026-11-23';
     const adminUser = (await findUserByEmail(t.db, 'admin@demo.opspath.test'))!;
     const managerUser = (await findUserByEmail(t.db, 'manager@demo.opspath.test'))!;

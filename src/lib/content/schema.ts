@@ -4,15 +4,10 @@
 import { z } from 'zod';
 import { SOURCE_DOCUMENT_IDS } from '#content/source-documents.ts';
 
-export const ROLE_SLUGS = [
-  'operations-assistant',
-  'operations-coordinator',
-  'operations-support-specialist',
-  'operations-officer',
-  'operations-manager',
-] as const;
+import { PERCENTILES, ROLE_SLUGS, type RoleSlug } from '#content/slugs.ts';
+
+export { PERCENTILES, ROLE_SLUGS, type RoleSlug };
 export const roleSlug = z.enum(ROLE_SLUGS);
-export type RoleSlug = z.infer<typeof roleSlug>;
 
 export const SKILL_CATEGORIES = ['foundational', 'technical', 'soft'] as const;
 export const skillCategory = z.enum(SKILL_CATEGORIES);
@@ -256,7 +251,6 @@ export const rampTemplateSchema = z.object({
     .length(3),
 });
 
-export const PERCENTILES = ['p10', 'p25', 'p50', 'p75', 'p90'] as const;
 export const salaryFigureSchema = z
   .object({
     id,

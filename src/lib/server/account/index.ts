@@ -3,13 +3,14 @@
 // and its message are written in one transaction (the outbox, decision 022),
 // so a rolled-back change sends nothing and a committed one cannot lose its
 // message. Decision 023 says why links, not handed-out passwords.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   deadLinkMessage,
   invitationMessage,
   invitationStatus,
   LINK_PATHS,
+  linkLifetimeMs,
   passwordResetMessage,
   type InvitationStatus,
   type LinkState,
@@ -18,19 +19,19 @@ import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
 import { organisationTimeZone } from '#domain/calendar.ts';
 import { emailAddress, parseId, type FormValues } from '#domain/fields.ts';
 import type { AccountTokenPurpose } from '#domain/messages.ts';
-import { writeActorAudit, writeAudit, type AuditAction } from '#server/audit/index.ts';
+import { auditedBy, auditRow, writeActorAudit, writeAudit, type AuditAction } from '#server/audit/index.ts';
 import { hashPassword, passwordSchema } from '#server/auth/password.ts';
 import { createDatabaseResetThrottle, type ResetThrottle } from '#server/auth/rate-limit.ts';
 import { createSession, invalidateUserSessions, type SessionOptions, type UserProfile } from '#server/auth/session.ts';
 import { revokeFeedTokensOf } from '#server/certifications/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
-import { accountTokens, organisations, users, type Session } from '#server/db/schema.ts';
+import { accountTokens, auditLog, organisations, users, type Session } from '#server/db/schema.ts';
 import { env } from '#server/env.ts';
-import { enqueueMessage, publicLink } from '#server/outbox/index.ts';
+import { enqueueMessage, enqueueMessages, publicLink } from '#server/outbox/index.ts';
 import { fieldErrors, forbidden, invalid, notFound, ok, throttled, type Outcome } from '#server/outcome.ts';
 import type { ActionContext, RequestMeta } from '#server/request/context.ts';
 import { findUserByEmail, getPerson, withoutHash } from '#server/people/queries.ts';
-import { findLink, issueLink, latestInvitation, revokeLiveLinks, useLink } from './tokens.ts';
+import { findLink, hashLinkToken, issueLink, latestInvitation, newLinkToken, revokeLiveLinks, useLink } from './tokens.ts';
 
 export { hashLinkToken } from './tokens.ts';
 
@@ -104,6 +105,91 @@ export async function invitePerson(tx: Executor, ctx: ActionContext, person: Rec
     { after: { expiresAt: link.expiresAt.toISOString(), resent: options.resent ?? false } },
   );
   return { id: link.id, expiresAt: link.expiresAt };
+}
+
+/** People per slice of a batched invitation: a token row binds 6 values, an audit row 9, far below SQLite's limit. */
+const INVITE_SLICE = 1_000;
+
+/**
+ * invitePerson for many people in one go (the people import): the same
+ * links, messages and audit rows, written as multi-row INSERTs a slice at a
+ * time instead of several statements per person. In the caller's transaction.
+ */
+export async function invitePeople(tx: Executor, ctx: ActionContext, people: Recipient[]): Promise<{ id: number; expiresAt: Date }[]> {
+  const invited: { id: number; expiresAt: Date }[] = [];
+  if (people.length === 0) return invited;
+  const [inviter] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, ctx.actor.id)).limit(1);
+  const orgs = new Map<number, Awaited<ReturnType<typeof organisationOf>>>();
+  for (const orgId of new Set(people.map((p) => p.orgId))) orgs.set(orgId, await organisationOf(tx, orgId));
+  const expiresAt = new Date(ctx.now.getTime() + linkLifetimeMs('invitation'));
+  for (let i = 0; i < people.length; i += INVITE_SLICE) {
+    const slice = people.slice(i, i + INVITE_SLICE);
+    await tx
+      .update(accountTokens)
+      .set({ revokedAt: ctx.now })
+      .where(
+        and(
+          inArray(
+            accountTokens.userId,
+            slice.map((p) => p.id),
+          ),
+          eq(accountTokens.purpose, 'invitation'),
+          isNull(accountTokens.usedAt),
+          isNull(accountTokens.revokedAt),
+        ),
+      );
+    const tokens = slice.map(() => newLinkToken());
+    const rows = await tx
+      .insert(accountTokens)
+      .values(
+        slice.map((p, j) => ({
+          userId: p.id,
+          purpose: 'invitation' as const,
+          tokenHash: hashLinkToken(tokens[j]!),
+          createdBy: ctx.actor.id,
+          createdAt: ctx.now,
+          expiresAt,
+        })),
+      )
+      .returning({ id: accountTokens.id, tokenHash: accountTokens.tokenHash });
+    // RETURNING order is not promised by SQLite: match each row to its person by the token's hash.
+    const idOf = new Map(rows.map((r) => [r.tokenHash, r.id]));
+    const links = slice.map((_, j) => ({ id: idOf.get(hashLinkToken(tokens[j]!))!, token: tokens[j]!, expiresAt }));
+    await enqueueMessages(
+      tx,
+      slice.map((person, j) => {
+        const org = orgs.get(person.orgId)!;
+        const message = invitationMessage({
+          recipientName: person.displayName,
+          inviterName: inviter?.name ?? 'An admin',
+          organisationName: org.name,
+          url: linkUrl('invitation', links[j]!.token),
+          expiresAt,
+          timeZone: org.timeZone,
+        });
+        return {
+          orgId: person.orgId,
+          kind: 'invitation' as const,
+          recipient: person,
+          ...message,
+          idempotencyKey: `invitation:${links[j]!.id}`,
+        };
+      }),
+      ctx.now,
+    );
+    await tx.insert(auditLog).values(
+      slice.map((person) =>
+        auditRow({
+          ...auditedBy(ctx),
+          action: 'account.invitation_sent',
+          target: { type: 'user', id: person.id },
+          after: { expiresAt: expiresAt.toISOString(), resent: false },
+        }),
+      ),
+    );
+    invited.push(...links.map((l) => ({ id: l.id, expiresAt: l.expiresAt })));
+  }
+  return invited;
 }
 
 // --- forgot password -------------------------------------------------------------------
@@ -190,6 +276,8 @@ export type LinkCompleted = { person: UserProfile; token: string; session: Sessi
 const COMPLETED_ACTION: Record<AccountTokenPurpose, AuditAction> = {
   'password-reset': 'account.password_reset',
   invitation: 'account.invitation_accepted',
+  // Never through completeLink (an email-change link sets no password): confirmEmailChange audits its own.
+  'email-change': 'account.email_changed',
 };
 
 /**
@@ -327,3 +415,14 @@ export async function openInvitations(db: Executor, actor: Actor, now: Date): Pr
 }
 
 export { forgetLinkToken, landOnLink, readLinkToken } from './link-cookie.ts';
+export { linkPage, type LinkPage, type LinkPageAction } from './link-page.ts';
+export {
+  confirmEmailChange,
+  EMAIL_TAKEN,
+  requestEmailChange,
+  viewEmailChange,
+  type EmailChanged,
+  type EmailChangeRequested,
+  type EmailChangeView,
+} from './email-change.ts';
+export { emailChangePage, type EmailChangePage } from './email-change-page.ts';

@@ -12,7 +12,7 @@ const LINK_COOKIE_SECONDS = 30 * 60;
 
 /** __Secure- needs HTTPS, which local development over plain HTTP lacks (a path-scoped cookie cannot be __Host-). */
 export const linkCookieName = (purpose: AccountTokenPurpose, production: boolean) =>
-  `${production ? '__Secure-' : ''}opspath_${purpose === 'invitation' ? 'invitation' : 'reset'}`;
+  `${production ? '__Secure-' : ''}opspath_${purpose === 'invitation' ? 'invitation' : purpose === 'email-change' ? 'email_change' : 'reset'}`;
 
 const options = (purpose: AccountTokenPurpose, production: boolean) => ({
   httpOnly: true,

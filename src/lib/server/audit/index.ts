@@ -27,6 +27,7 @@ export type AuditAction =
   | 'user.role_changed'
   | 'user.deactivated'
   | 'user.activated'
+  | 'user.teams_changed'
   | 'team.created'
   | 'team.renamed'
   | 'team.manager_changed'
@@ -36,6 +37,9 @@ export type AuditAction =
   | 'skill.created'
   | 'skill.rated'
   | 'skill.ratings_imported'
+  | 'skill.target_set'
+  | 'skill.resource_added'
+  | 'skill.resource_removed'
   | 'people.imported'
   | 'ramp.plan_started'
   | 'ramp.plan_completed'
@@ -62,8 +66,12 @@ export type AuditAction =
   | 'account.invitation_sent'
   | 'account.invitation_revoked'
   | 'account.invitation_accepted'
+  | 'account.email_change_requested'
+  | 'account.email_changed'
   | 'notification.settings_changed'
-  | 'notification.unsubscribed';
+  | 'notification.unsubscribed'
+  | 'review.cycle_opened'
+  | 'review.changed';
 
 export type AuditTarget = {
   type:
@@ -75,7 +83,9 @@ export type AuditTarget = {
     | 'calendar_token'
     | 'skill'
     | 'outbox_message'
-    | 'people_import';
+    | 'people_import'
+    | 'review_cycle'
+    | 'review';
   id: number | string;
 };
 

@@ -9,9 +9,11 @@ import type { Executor } from '#server/db/client.ts';
 
 /**
  * The kind of an action as SQL, from the same table as auditKindOf. Migration
- * 0013 builds an index on exactly this text (SQLite uses an expression index
- * only for the same expression); tests/integration/audit-log.test.ts checks
- * the two agree and that the query plan uses it.
+ * 0023 (which rebuilt 0013's index when reviews got their kind) builds an
+ * index on exactly this text (SQLite uses an expression index only for the
+ * same expression): a change to the table needs a migration that builds the
+ * index again. tests/integration/audit-log.test.ts checks the two agree and
+ * that the query plan uses it.
  */
 export const AUDIT_KIND_SQL =
   `CASE substr(action, 1, instr(action, '.') - 1) ` +
@@ -20,12 +22,21 @@ export const AUDIT_KIND_SQL =
     .join(' ') +
   ` ELSE 'other' END`;
 
+/**
+ * The person a team-membership event is about. Those rows name the team as
+ * their target and keep the person in the JSON (after for an addition, before
+ * for a removal). Migration 0015 builds a partial index on exactly this text
+ * for rows with target_type = 'team'; tests/integration/audit-log.test.ts
+ * checks the two agree and that the person filter uses it.
+ */
+export const AUDIT_TEAM_MEMBER_SQL = `coalesce(json_extract(after, '$.userId'), json_extract(before, '$.userId'))`;
+
 export type AuditCursor = { at: number; id: number };
 
 export type AuditLogQuery = {
   orgId: number;
   actorUserId?: number | null;
-  /** The person the events are about: their account, and their ramp plans and certification records. */
+  /** The person the events are about: their account, their team memberships, their ramp plans, certification records and skills reviews. */
   subjectUserId?: number | null;
   kind?: AuditKind | null;
   /** Instants (ms): from inclusive, until exclusive. */
@@ -59,11 +70,15 @@ function conditions(q: AuditLogQuery): SQL {
   if (q.untilMs != null) parts.push(sql`a.at < ${q.untilMs}`);
   if (q.subjectUserId) {
     const id = q.subjectUserId;
-    // A person's rows are few (hundreds); each branch is a lookup on audit_log_target_idx.
+    // A person's rows are few (hundreds); each branch is an index lookup
+    // (audit_log_target_idx, or audit_log_team_member_idx for memberships;
+    // reviews_subject_idx for their reviews).
     parts.push(sql`a.id in (
       select id from audit_log where target_type = 'user' and target_id = ${String(id)}
+      union all select id from audit_log where target_type = 'team' and ${sql.raw(AUDIT_TEAM_MEMBER_SQL)} = ${id}
       union all select l.id from ramp_plans p join audit_log l on l.target_type = 'ramp_plan' and l.target_id = cast(p.id as text) where p.user_id = ${id}
-      union all select l.id from certification_records c join audit_log l on l.target_type = 'certification_record' and l.target_id = cast(c.id as text) where c.user_id = ${id})`);
+      union all select l.id from certification_records c join audit_log l on l.target_type = 'certification_record' and l.target_id = cast(c.id as text) where c.user_id = ${id}
+      union all select l.id from reviews r join audit_log l on l.target_type = 'review' and l.target_id = cast(r.id as text) where r.subject_user_id = ${id})`);
   }
   if (q.before) parts.push(sql`(a.at, a.id) < (${q.before.at}, ${q.before.id})`);
   return sql.join(parts, sql` and `);
@@ -78,18 +93,22 @@ export async function readAuditLog(db: Executor, q: AuditLogQuery): Promise<Audi
     )
     select a.id, a.action, a.at, a.before, a.after, a.target_type as targetType, a.target_id as targetId,
       a.actor_user_id as actorUserId, au.display_name as actorName,
-      coalesce(su.display_name, tm.name, pu.display_name, cu.display_name, ou.display_name) as subjectName,
-      coalesce(su.id, pu.id, cu.id, ou.id) as subjectUserId
+      coalesce(su.display_name, tm.name, pu.display_name, cu.display_name, ou.display_name, vu.display_name, rc.name) as subjectName,
+      coalesce(su.id, mu.id, pu.id, cu.id, ou.id, vu.id) as subjectUserId
     from page join audit_log a on a.id = page.id
     left join users au on au.id = a.actor_user_id
     left join users su on a.target_type = 'user' and su.id = cast(a.target_id as integer)
     left join teams tm on a.target_type = 'team' and tm.id = cast(a.target_id as integer)
+    left join users mu on a.target_type = 'team' and mu.id = ${sql.raw(AUDIT_TEAM_MEMBER_SQL.replace(/\b(after|before)\b/g, 'a.$1'))}
     left join ramp_plans rp on a.target_type = 'ramp_plan' and rp.id = cast(a.target_id as integer)
     left join users pu on pu.id = rp.user_id
     left join certification_records cr on a.target_type = 'certification_record' and cr.id = cast(a.target_id as integer)
     left join users cu on cu.id = cr.user_id
     left join outbox_messages om on a.target_type = 'outbox_message' and om.id = cast(a.target_id as integer)
     left join users ou on ou.id = om.recipient_user_id
+    left join reviews rv on a.target_type = 'review' and rv.id = cast(a.target_id as integer)
+    left join users vu on vu.id = rv.subject_user_id
+    left join review_cycles rc on a.target_type = 'review_cycle' and rc.id = cast(a.target_id as integer)
     order by a.at desc, a.id desc`);
   return rows.map((r) => ({
     id: Number(r.id),

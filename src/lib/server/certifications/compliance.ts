@@ -9,7 +9,7 @@ import type { CertificationContent } from '#catalog/catalogs.ts';
 import type { Executor } from '#server/db/client.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
 import { actableTeams } from '#server/teams/queries.ts';
-import { parseListQuery, type Cursor } from '#domain/paging.ts';
+import { parseListQuery, startsWithNocase, type Cursor } from '#domain/paging.ts';
 import { pageOfPeople } from '#server/search/queries.ts';
 import { complianceMatrixFor, loadCertificationSettings, type CertificationSettings } from './queries.ts';
 
@@ -90,8 +90,11 @@ export async function complianceMatrixView(
     paging = { next: page.next, previous: page.previous };
   }
   const matrix = await complianceMatrixFor(db, actor.orgId, selected, today, settings, content, parsed, people);
+  // The export is whole, but holds only the people the page's name search finds (the page searches the admin's whole organisation).
+  const exportQ = !options.paged && isAdmin(actor) && parsed.teamId === null ? parseListQuery(params).q : null;
+  if (exportQ !== null) matrix.rows = matrix.rows.filter((r) => startsWithNocase(r.person.name, exportQ));
   return ok({
-    q: list?.q ?? null,
+    q: list?.q ?? exportQ,
     paging,
     ...matrix,
     today,

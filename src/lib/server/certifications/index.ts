@@ -18,7 +18,14 @@ export { certificationSettingsView, updateCertificationSettings, type Certificat
 export { addRequirement, removeRequirement } from './requirements.ts';
 export { addRecord, ownCertificationsView, renewRecord, updateRecord, type CertificationGroup, type OwnCertifications } from './records.ts';
 export { complianceCsvRows, complianceMatrixView, type ComplianceFilters, type ComplianceView } from './compliance.ts';
-export { dueRemindersFor, markReminderHandled, type DueReminderItem, type DueReminders } from './reminders.ts';
+export {
+  dueRemindersFor,
+  markReminderHandled,
+  reminderListFor,
+  type DueReminderItem,
+  type DueReminders,
+  type ReminderList,
+} from './reminders.ts';
 export {
   calendarFeed,
   calendarFeedUrl,

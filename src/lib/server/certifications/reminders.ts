@@ -2,10 +2,22 @@
 // actor (their own, and for a manager those of their teams), and marking one
 // handled (once: a second mark is neither an error nor a second audit row).
 import { and, eq, inArray } from 'drizzle-orm';
-import { currentRecord, dueReminder, isReachedReminder, type CertRecord, type DueReminder } from '#domain/certifications.ts';
+import {
+  currentRecord,
+  dueReminder,
+  filterReminders,
+  isReachedReminder,
+  REMINDER_WINDOWS,
+  reminderSortKey,
+  type CertRecord,
+  type DueReminder,
+  type ReminderFilter,
+} from '#domain/certifications.ts';
+import { pageOfRows, parseListQuery, type Cursor } from '#domain/paging.ts';
 import { isIsoDate, type IsoDate } from '#domain/calendar.ts';
 import { canActAsManagerOf, canKeepOwnCertifications, isAdmin, manageableTeams, managesPerson, type Actor } from '#domain/access.ts';
 import { parseId, type FormValues } from '#domain/fields.ts';
+import { z } from 'zod';
 import type { CertificationContent } from '#catalog/catalogs.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
@@ -89,6 +101,59 @@ export async function dueRemindersFor(
   }
   items.sort((a, b) => a.daysLeft - b.daysLeft || a.person.name.localeCompare(b.person.name));
   return ok({ today, items });
+}
+
+export type ReminderList = {
+  today: IsoDate;
+  items: DueReminderItem[];
+  /** How many due reminders the filter keeps, and how many are due in all. */
+  matching: number;
+  total: number;
+  filter: ReminderFilter;
+  /** The certifications that have a due reminder, for the filter's choices. */
+  certifications: { id: string; name: string }[];
+  next: Cursor | null;
+  previous: Cursor | null;
+};
+
+const filterQuery = z.object({
+  certification: z.string().max(100).optional().catch(undefined),
+  when: z.enum(REMINDER_WINDOWS).optional().catch(undefined),
+});
+
+/**
+ * The reminders page: the actor's due reminders (dueRemindersFor's rule) found
+ * by name, certification and urgency, 50 at a time, most urgent first. An
+ * unknown filter value reads as no filter, as a hand-edited address would mean.
+ */
+export async function reminderListFor(
+  db: Executor,
+  actor: Actor,
+  content: CertificationContent,
+  today: IsoDate,
+  params: URLSearchParams,
+): Promise<Outcome<ReminderList>> {
+  const due = await dueRemindersFor(db, actor, content, today);
+  if (!due.ok) return due;
+  const { q, page } = parseListQuery(params);
+  const raw = filterQuery.parse({ certification: params.get('certification') ?? undefined, when: params.get('when') ?? undefined });
+  const certifications = [...new Map(due.value.items.map((r) => [r.certificationId, r.certificationName])).entries()]
+    .map(([id, name]) => ({ id, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const certificationId = certifications.some((c) => c.id === raw.certification) ? raw.certification! : null;
+  const filter: ReminderFilter = { q, certificationId, window: raw.when ?? 'all' };
+  const kept = filterReminders(due.value.items, filter);
+  const paged = pageOfRows(kept, page, (r) => ({ key: reminderSortKey(r), id: r.recordId }));
+  return ok({
+    today,
+    items: paged.items,
+    matching: kept.length,
+    total: due.value.items.length,
+    filter,
+    certifications,
+    next: paged.next,
+    previous: paged.previous,
+  });
 }
 
 /**

@@ -6,6 +6,8 @@
 import type { Db } from '#server/db/client.ts';
 import type { OrganisationSettings } from '#server/db/schema.ts';
 import { notificationJobs } from '#server/notifications/jobs.ts';
+import { reviewReminderJob } from '#server/reviews/reminders.ts';
+import { trendJobs } from '#server/trends/jobs.ts';
 
 export type JobOrganisation = { id: number; name: string; timeZone: string; settings: OrganisationSettings };
 
@@ -37,4 +39,4 @@ export type ScheduledJob = {
 // lists these jobs in its job log, so whichever module loads first would
 // otherwise read notificationJobs before it is initialised (a TDZ error seen
 // when a script imports notifications/jobs.ts directly).
-export const scheduledJobs = (): ScheduledJob[] => [...notificationJobs];
+export const scheduledJobs = (): ScheduledJob[] => [...notificationJobs, reviewReminderJob, ...trendJobs];

@@ -70,6 +70,54 @@ export async function enqueueMessage(tx: Executor, message: NewMessage, now = ne
   return { queued: true, id: row.id };
 }
 
+/** Rows per multi-row outbox INSERT: an outbox row binds 13 values, SQLite allows 32,766. */
+const ENQUEUE_SLICE = 1_000;
+
+/**
+ * enqueueMessage for many messages at once (an import inviting thousands of
+ * people): the same rules, a multi-row INSERT per slice instead of one per message.
+ */
+export async function enqueueMessages(tx: Executor, messages: NewMessage[], now = new Date()): Promise<Enqueued[]> {
+  const results: Enqueued[] = messages.map(() => ({ queued: false, reason: 'opted-out' }));
+  const wanted = messages.flatMap((message, index) => (receives(message.recipient.notificationSettings, message.kind) ? [index] : []));
+  for (let i = 0; i < wanted.length; i += ENQUEUE_SLICE) {
+    const slice = wanted.slice(i, i + ENQUEUE_SLICE);
+    const rows = await tx
+      .insert(outboxMessages)
+      .values(
+        slice.map((index) => {
+          const message = messages[index]!;
+          const { text, html } = composeEmail(message.content);
+          return {
+            orgId: message.orgId,
+            kind: message.kind,
+            recipientUserId: message.recipient.id,
+            toAddress: message.recipient.email,
+            subject: message.subject,
+            textBody: text,
+            htmlBody: html,
+            headers: message.headers ?? {},
+            idempotencyKey: message.idempotencyKey,
+            state: 'pending' as const,
+            attempts: 0,
+            nextAttemptAt: now,
+            createdAt: now,
+          };
+        }),
+      )
+      .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
+      .returning({ id: outboxMessages.id, idempotencyKey: outboxMessages.idempotencyKey });
+    // RETURNING order is not promised by SQLite, so rows are matched by their unique key.
+    const byKey = new Map(rows.map((r) => [r.idempotencyKey, r.id]));
+    for (const index of slice) {
+      const id = byKey.get(messages[index]!.idempotencyKey);
+      results[index] = id === undefined ? { queued: false, reason: 'duplicate' } : { queued: true, id };
+      if (id !== undefined) logMessage({ id, kind: messages[index]!.kind, state: 'queued' });
+    }
+  }
+  return results;
+}
+
 // --- The admin outbox: every message of the organisation, readable whether or not mail is configured ---
 
 /** Rows per page of the admin outbox. */

@@ -5,7 +5,7 @@
 // if the plan is still the one the admin saw; otherwise the row becomes
 // "stale" with the fresh plan, and nothing is written. The apply runs in the
 // web process in the background; the page shows its state from the row.
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
 import { parseCsv } from '#domain/csv.ts';
 import { parseId } from '#domain/fields.ts';
@@ -22,7 +22,7 @@ import {
   type PeoplePlan,
   type PlanOptions,
 } from '#domain/people-import.ts';
-import { invitePerson, revokeAccountLinksOf } from '#server/account/index.ts';
+import { invitePeople, revokeAccountLinksOf } from '#server/account/index.ts';
 import { auditRow, writeActorAudit, type AuditEvent } from '#server/audit/index.ts';
 import { invalidateUserSessions } from '#server/auth/session.ts';
 import { generatePassword, hashPassword } from '#server/auth/password.ts';
@@ -195,13 +195,32 @@ export type PeopleImportView = {
   plan: PeoplePlan | null;
   problems: PeopleImportProblem[];
   summary: ReturnType<typeof planSummary> | null;
+  /** Changes written of the total; from another process only the total is known, the transaction being uncommitted. */
   progress: { done: number; total: number } | null;
+  applyStartedAt: Date | null;
 };
 
-function viewOf(row: Omit<PeopleImport, 'source'>): PeopleImportView {
-  const plan = row.plan as unknown as PeoplePlan | null;
+/**
+ * How long an apply may run before any process reads it as interrupted. The
+ * apply is one write transaction, so it cannot renew a heartbeat while it
+ * runs (a second connection would wait for its lock); 50,000 people take
+ * well under a minute (README Measured), so ten minutes is a wide margin.
+ */
+export const APPLY_LEASE_MS = 10 * 60_000;
+
+function stateOf(row: Pick<PeopleImport, 'id' | 'status' | 'applyStartedAt'>, now: Date): ImportState {
+  if (row.status !== 'applying') return row.status;
+  // This process knows its own applies; for another process's, the row's claim time and the lease decide.
+  if (running.has(row.id)) return 'applying';
+  const started = row.applyStartedAt?.getTime() ?? 0;
   // An apply is one transaction: if its process ended mid-way, nothing of it was committed.
-  const state: ImportState = row.status === 'applying' && !running.has(row.id) ? 'interrupted' : row.status;
+  return now.getTime() - started < APPLY_LEASE_MS ? 'applying' : 'interrupted';
+}
+
+function viewOf(row: Omit<PeopleImport, 'source'>, now = new Date()): PeopleImportView {
+  const plan = row.plan as unknown as PeoplePlan | null;
+  const state = stateOf(row, now);
+  const total = row.applyTotal ?? 0;
   return {
     id: row.id,
     fileName: row.fileName,
@@ -213,7 +232,8 @@ function viewOf(row: Omit<PeopleImport, 'source'>): PeopleImportView {
     plan,
     problems: row.problems,
     summary: plan ? planSummary(plan) : null,
-    progress: progress.get(row.id) ?? null,
+    progress: progress.get(row.id) ?? (state === 'applying' ? { done: 0, total } : null),
+    applyStartedAt: row.applyStartedAt,
   };
 }
 
@@ -230,6 +250,8 @@ const withoutSource = {
   error: peopleImports.error,
   createdAt: peopleImports.createdAt,
   appliedAt: peopleImports.appliedAt,
+  applyStartedAt: peopleImports.applyStartedAt,
+  applyTotal: peopleImports.applyTotal,
 };
 
 /** One import of the actor's organisation (admins only). */
@@ -277,8 +299,17 @@ export async function startPeopleImport(
     return invalid({}, 'This import cannot be applied: upload the file again.', 409);
   const claimed = await db
     .update(peopleImports)
-    .set({ status: 'applying', error: null })
-    .where(and(eq(peopleImports.id, id), inArray(peopleImports.status, ['previewed', 'stale', 'applying'])))
+    .set({ status: 'applying', error: null, applyStartedAt: ctx.now, applyTotal: planTotal(view.value.plan) })
+    .where(
+      and(
+        eq(peopleImports.id, id),
+        // 'applying' only when its lease ran out (interrupted), so two processes cannot both start it.
+        or(
+          inArray(peopleImports.status, ['previewed', 'stale']),
+          and(eq(peopleImports.status, 'applying'), lt(peopleImports.applyStartedAt, new Date(ctx.now.getTime() - APPLY_LEASE_MS))),
+        ),
+      ),
+    )
     .returning({ id: peopleImports.id });
   if (claimed.length === 0 || running.has(id)) return invalid({}, 'This import is already being applied.', 409);
   running.add(id);
@@ -363,15 +394,18 @@ class AuditWriter {
   }
 }
 
+/** The changes an apply writes, the unit of its progress. */
+const planTotal = (plan: PeoplePlan) =>
+  plan.teamsToCreate.length +
+  plan.create.length +
+  plan.update.length +
+  plan.join.length +
+  plan.managers.length +
+  plan.deactivate.length +
+  plan.invite.length;
+
 async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: PeoplePlan, passwordHash: string, onProgress: ApplyProgress) {
-  const total =
-    plan.teamsToCreate.length +
-    plan.create.length +
-    plan.update.length +
-    plan.join.length +
-    plan.managers.length +
-    plan.deactivate.length +
-    plan.invite.length;
+  const total = planTotal(plan);
   let done = 0;
   const step = (n = 1) => {
     done += n;
@@ -524,9 +558,10 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
   await audits.flush();
 
   const toInvite = new Set(plan.invite);
-  for (const person of created) {
-    if (!toInvite.has(person.email)) continue;
-    await invitePerson(tx, ctx, { ...person, orgId: ctx.actor.orgId });
-    step();
+  const invitees = created.filter((p) => toInvite.has(p.email)).map((p) => ({ ...p, orgId: ctx.actor.orgId }));
+  for (let i = 0; i < invitees.length; i += INSERT_SLICE) {
+    const slice = invitees.slice(i, i + INSERT_SLICE);
+    await invitePeople(tx, ctx, slice);
+    step(slice.length);
   }
 }

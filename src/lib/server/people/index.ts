@@ -20,26 +20,34 @@ import { rampDayLabel, type IsoDate } from '#domain/calendar.ts';
 import { parseId } from '#domain/fields.ts';
 import { auditTrail } from '#server/audit/index.ts';
 import { accountAccessOf, type AccountAccess } from '#server/account/index.ts';
-import { parsePeopleQuery, type PeopleQuery } from '#domain/people-search.ts';
+import { parsePeopleQuery, pickerSearch, type PeopleQuery, type Picked } from '#domain/people-search.ts';
+import { managerChoices } from '#server/teams/index.ts';
+import type { PickablePerson } from '#server/search/queries.ts';
+import { parseListQuery, type Cursor } from '#domain/paging.ts';
 import type { UserProfile } from '#server/auth/session.ts';
 import type { Executor } from '#server/db/client.ts';
-import type { AuditEntry } from '#server/db/schema.ts';
+import type { AuditEntry, Team } from '#server/db/schema.ts';
 import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
-import {
-  countTeams,
-  listManageableTeams,
-  listManagerCandidates,
-  listTeams,
-  loadTeamContext,
-  type TeamSummary,
-} from '#server/teams/queries.ts';
+import { countTeams, listManageableTeams, getTeam, loadTeamContext, pageTeams, type TeamSummary } from '#server/teams/queries.ts';
 import { searchPeople, type PeopleSlice } from './search.ts';
 import { getPerson, listPeopleInTeams, orgCounts, teamsManagedBy, teamsOfPerson, type TeamPerson } from './queries.ts';
 
 export { addPerson, type AddedPerson } from './add.ts';
 export { changeUserRole, deactivatePerson, setPersonActive, updatePerson } from './changes.ts';
 export { addToTeam, removeFromTeam } from './memberships.ts';
+export {
+  BULK_ACTION_LABELS,
+  BULK_ACTIONS,
+  BULK_LIMIT,
+  bulkPeopleAction,
+  bulkResultQuery,
+  describeBulkResult,
+  isBulkResultText,
+  selectedIds,
+  type BulkAction,
+  type BulkResult,
+} from './bulk.ts';
 export type { TeamPerson } from './queries.ts';
 export type { PeoplePageRow, PeopleSlice } from './search.ts';
 
@@ -133,17 +141,55 @@ export async function profilePage(db: Executor, ctx: ActionContext, rawId: strin
 }
 
 export type AdminPage = {
+  /** One page of the teams, by name, those starting with `q` when searched. */
   teams: TeamSummary[];
-  /** Active people with the manager role: who may be appointed. */
-  candidates: Awaited<ReturnType<typeof listManagerCandidates>>;
+  paging: { q: string | null; next: Cursor | null; previous: Cursor | null };
+  /** The team whose manager is being changed (`?managerOf=<team id>`, or a refused change) with its picker; null when none is open. */
+  managerChange: { team: Team; picker: Picked<PickablePerson> } | null;
+  /** The create-a-team form's manager picker (`?newManager=<search>`). */
+  newTeamManager: Picked<PickablePerson>;
 };
 
-/** The admin area: every team and who may manage one (people are found in the people list). */
-export async function adminPage(db: Executor, actor: Actor): Promise<Outcome<AdminPage>> {
+/** A refused admin form, so its picker keeps the person it had chosen. */
+type RefusedAdminForm = { intent: string; values: Readonly<Record<string, string | undefined>> } | null;
+
+/**
+ * The admin area: every team and who may manage one (people are found in the
+ * people list). Managers are chosen through pickers, never a list of every
+ * manager: one for the team being changed, one for a new team (decision 043).
+ */
+export async function adminPage(
+  db: Executor,
+  actor: Actor,
+  params = new URLSearchParams(),
+  refused: RefusedAdminForm = null,
+): Promise<Outcome<AdminPage>> {
   if (!canAdministerOrganisation(actor)) return forbidden();
-  const teams = await listTeams(db, actor.orgId);
-  const candidates = await listManagerCandidates(db, actor.orgId);
-  return ok({ teams, candidates });
+  const list = parseListQuery(params);
+  const teams = await pageTeams(db, actor.orgId, list.q, list.page);
+  const refusedChange = refused?.intent === 'set-manager' ? refused.values : null;
+  const changeId = parseId(refusedChange?.teamId ?? params.get('managerOf') ?? undefined);
+  const changing = changeId === null ? undefined : await getTeam(db, changeId);
+  let managerChange: AdminPage['managerChange'] = null;
+  if (changing && changing.orgId === actor.orgId) {
+    const chosen = refusedChange ? parseId(refusedChange.managerUserId) : changing.managerUserId;
+    const picker = await managerChoices(db, actor, pickerSearch(params.get('manager')), chosen);
+    if (picker.ok) managerChange = { team: changing, picker: picker.value };
+  }
+  const refusedCreate = refused?.intent === 'create-team' ? refused.values : null;
+  const newTeam = await managerChoices(
+    db,
+    actor,
+    pickerSearch(params.get('newManager')),
+    refusedCreate ? parseId(refusedCreate.managerUserId) : null,
+  );
+  if (!newTeam.ok) return newTeam;
+  return ok({
+    teams: teams.items,
+    paging: { q: list.q, next: teams.next, previous: teams.previous },
+    managerChange,
+    newTeamManager: newTeam.value,
+  });
 }
 
 export type Dashboard = {

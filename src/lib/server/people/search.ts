@@ -1,7 +1,7 @@
 // The people list: one page of the people an actor may see, by (folded name,
 // id), filtered and searched by name or email prefix. The order and the name
 // prefix are one range of users_org_name_idx, so a page costs the same at 50
-// people as at 50,000 (decision 027, with the measurements).
+// people as at 50,000 (decisions 027 and 033, with the measurements).
 import { and, eq, exists, gt, inArray, notExists, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { isAdmin, type Actor } from '#domain/access.ts';
 import { PEOPLE_PAGE_SIZE, prefixUpperBound, type PeopleCursor, type PeopleQuery } from '#domain/people-search.ts';
@@ -10,8 +10,13 @@ import type { Executor } from '#server/db/client.ts';
 import { accountTokens, teamMemberships, teams, users } from '#server/db/schema.ts';
 import { withoutHash } from './queries.ts';
 
-/** The sort key the index holds; the same expression as in schema.ts, so SQLite uses the index. */
-const nameKey = sql<string>`lower(${users.displayName})`;
+/**
+ * The order and the range: the column under NOCASE, as users_org_name_idx
+ * holds it (decision 033), so SQLite walks the index. NOCASE folds ASCII only,
+ * like lower(), so `foldedName` (the cursor and the merge below) sorts the same.
+ */
+const nameKey = sql<string>`${users.displayName} collate nocase`;
+const foldedName = sql<string>`lower(${users.displayName})`;
 
 function prefix(column: SQLWrapper, text: string): SQL {
   const upper = prefixUpperBound(text);
@@ -80,7 +85,7 @@ export async function searchPeople(db: Executor, actor: Actor, query: PeopleQuer
   }
   const run = (match?: SQL) =>
     db
-      .select({ user: users, key: nameKey })
+      .select({ user: users, key: foldedName })
       .from(users)
       .where(and(...where, match))
       .orderBy(nameKey, users.id)

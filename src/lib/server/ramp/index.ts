@@ -43,11 +43,13 @@ import {
 import type { Executor } from '#server/db/client.ts';
 import type { RampPhaseSnapshot, RampPlan, RampTask } from '#server/db/schema.ts';
 import { ok, type Outcome } from '#server/outcome.ts';
+import { PICKER_LIMIT, foldAscii, pickedFrom, type Picked } from '#domain/people-search.ts';
+import { pickPeople, pickablePerson, type PickablePerson } from '#server/search/queries.ts';
 import { setTaskDone } from './check-off.ts';
 import { loadPlanFor, type LoadedPlan } from './loading.ts';
 import { PAGE_SIZE, type Cursor, type ListQuery } from '#domain/paging.ts';
 import { adminPlansPage, buddyTasksOf, findStartablePeople, overseenPlans, type OverseenPlanRow, type StartableMatch } from './overview.ts';
-import { buddyCandidates, namesOf, ownPlans, planHistory, planTasks } from './queries.ts';
+import { namesOf, ownPlans, planHistory, planTasks } from './queries.ts';
 
 export { endPlan, startPlan, START_DATE_WINDOW_DAYS } from './plans.ts';
 export { addTask, moveTask, removeTask, updateTask, MOVE_DIRECTIONS, type MoveDirection } from './tasks.ts';
@@ -80,11 +82,21 @@ export type PlanHistoryLine = { id: number; at: Date; actorName: string | null; 
 export type PlanPage = PlanDetail & {
   /** The actor may edit the plan now: they manage it and it is active. */
   manage: boolean;
-  /** Who may be named buddy on a task (only for someone who may edit). */
-  buddies: { id: number; displayName: string }[];
+  /**
+   * The buddy pickers of the add form and of the open edit form (null when
+   * none is open): colleagues in the new hire's teams matching each form's
+   * search (only for someone who may edit).
+   */
+  buddies: { add: Picked<PickablePerson>; edit: Picked<PickablePerson> | null } | null;
   /** The plan's history, newest first, in words. */
   history: PlanHistoryLine[];
 };
+
+/**
+ * A buddy picker's search and the person its form has chosen: a refused
+ * form's value, else (for the edit form of `taskId`) the task's buddy.
+ */
+export type BuddySearch = { q: string | null; chosenId: number | null; taskId?: number | null };
 
 /** The plan page: the plan, its tasks and history, and what the actor may edit; 404 when they may not see it. */
 export async function planPage(
@@ -92,12 +104,18 @@ export async function planPage(
   actor: Actor,
   rawPlanId: string | undefined,
   catalog: RampCatalog,
+  search: { add?: BuddySearch; edit?: BuddySearch } = {},
 ): Promise<Outcome<PlanPage>> {
   const detail = await getPlanDetail(db, actor, rawPlanId);
   if (!detail.ok) return detail;
   const { plan, access } = detail.value;
   const manage = access.manage && plan.status === 'active';
-  const buddies = manage ? await buddyCandidates(db, plan.userId) : [];
+  const buddies = manage
+    ? {
+        add: await findBuddies(db, actor, plan.userId, search.add ?? { q: null, chosenId: null }),
+        edit: search.edit?.taskId ? await findBuddies(db, actor, plan.userId, editSearch(search.edit, detail.value.tasks)) : null,
+      }
+    : null;
   const entries = await planHistory(db, plan.id);
   // Buddies named in the history may no longer be on any task: look their names up too.
   const people = await namesOf(
@@ -112,6 +130,23 @@ export async function planPage(
     text: describeHistory(h.action, h.before ?? null, h.after ?? null, labels),
   }));
   return ok({ ...detail.value, manage, buddies, history });
+}
+
+function editSearch(search: BuddySearch, tasks: readonly RampTask[]): BuddySearch {
+  if (search.chosenId !== null) return search;
+  const task = tasks.find((t) => t.id === search.taskId);
+  return { ...search, chosenId: task?.buddyUserId ?? null };
+}
+
+/**
+ * Colleagues who may be named buddy (in the new hire's teams) matching a
+ * name or email prefix, at most PICKER_LIMIT, plus the chosen one. Call only
+ * for someone who may edit the plan; the task rules check the choice again.
+ */
+async function findBuddies(db: Executor, actor: Actor, personId: number, search: BuddySearch): Promise<Picked<PickablePerson>> {
+  const rows = await pickPeople(db, actor.orgId, search.q === null ? null : foldAscii(search.q), { teammatesOf: personId }, PICKER_LIMIT);
+  const chosen = await pickablePerson(db, actor.orgId, search.chosenId);
+  return pickedFrom(search.q, rows, PICKER_LIMIT, chosen);
 }
 
 export type PrintableTask = {
@@ -242,16 +277,14 @@ export type RampHome = {
     active: ActivePlanRow[];
     ended: EndedPlanRow[];
     /** The picker's choices for the search `hire` (at most PICKER_LIMIT); `more` when a search would find others. */
-    startable: StartableMatch[];
-    more: boolean;
-    hire: string | null;
+    startable: Picked<StartableMatch>;
     /** Admins: the active plans are a page of the organisation's, by name; null for a manager's one list. */
     paging: { q: string | null; next: Cursor | null; previous: Cursor | null } | null;
   } | null;
 };
 
-/** How many people the start-a-plan picker offers at once. */
-export const PICKER_LIMIT = 25;
+/** How many people the start-a-plan picker (and every person picker) offers at once. */
+export { PICKER_LIMIT };
 
 /**
  * The ramp page: for everyone their own plan and the tasks they are buddy
@@ -261,7 +294,7 @@ export async function rampHome(
   db: Executor,
   actor: Actor,
   today: IsoDate,
-  options: { hire?: string | null; plans?: ListQuery } = {},
+  options: { hire?: string | null; plans?: ListQuery; chosenHire?: number | null } = {},
 ): Promise<Outcome<RampHome>> {
   const own = await ownPlans(db, actor.id);
   const current = own[0] ? await getPlanDetail(db, actor, own[0].id) : null;
@@ -289,9 +322,8 @@ export async function rampHome(
       .sort((a, b) => (b.plan.endedAt?.getTime() ?? 0) - (a.plan.endedAt?.getTime() ?? 0))
       .map((row) => ({ ...row, progress: progressOf(row.tasks) }));
     const paging = activePage ? { q: list.q, next: activePage.next, previous: activePage.previous } : null;
-    const hire = options.hire ?? null;
-    const picker = await findStartablePeople(db, actor, hire, PICKER_LIMIT);
-    overview = { active, ended, startable: picker.people, more: picker.more, hire, paging };
+    const startable = await findStartablePeople(db, actor, options.hire ?? null, PICKER_LIMIT, options.chosenHire ?? null);
+    overview = { active, ended, startable, paging };
   }
   return ok({ own, detail: current?.ok ? current.value : null, buddyTasks, overview });
 }

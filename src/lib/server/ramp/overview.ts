@@ -10,7 +10,8 @@ import { readInSlices } from '#server/db/chunks.ts';
 import type { Executor } from '#server/db/client.ts';
 import { rampPlans, rampTasks, users, type RampPlan, type User } from '#server/db/schema.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
-import { pageOfPeople } from '#server/search/queries.ts';
+import { pickPeople, pickablePerson, type PickablePerson } from '#server/search/queries.ts';
+import { foldAscii, matchesPickerSearch, pickedFrom, type Picked } from '#domain/people-search.ts';
 
 export type OverseenPlanRow = { plan: RampPlan; person: Pick<User, 'id' | 'displayName' | 'jobRole' | 'active'>; tasks: TaskState[] };
 
@@ -152,40 +153,35 @@ export async function startablePeople(db: Executor, actor: Actor) {
   );
   return people
     .filter((p) => p.id !== actor.id && !withPlan.has(p.id) && canEditUser(actor, p, teamContext))
-    .map((p) => ({ id: p.id, displayName: p.displayName, jobRole: p.jobRole, startDate: p.startDate }));
+    .map((p) => ({ id: p.id, displayName: p.displayName, email: p.email, jobRole: p.jobRole, startDate: p.startDate }));
 }
 
-export type StartableMatch = { id: number; displayName: string; jobRole: string | null; startDate: string | null };
+export type StartableMatch = PickablePerson;
 
 /**
  * The start-a-plan picker's choices: people the actor may start a plan for
- * whose name starts with `q` (ASCII case aside), by name, at most `limit`;
- * `more` says there are others to find by searching. Admins' choices come
- * from one indexed page of the organisation (50,000 options are no picker);
- * a manager's people are few and go through startablePeople's rules.
+ * whose name or email starts with `q` (ASCII case aside), by name, at most
+ * `limit`; `more` says there are others to find by searching. Admins' choices
+ * come from the indexed picker read (50,000 options are no picker); a
+ * manager's people are few and go through startablePeople's rules.
  */
 export async function findStartablePeople(
   db: Executor,
   actor: Actor,
   q: string | null,
   limit: number,
-): Promise<{ people: StartableMatch[]; more: boolean }> {
-  if (!canOverseeTeams(actor)) return { people: [], more: false };
+  chosenId: number | null = null,
+): Promise<Picked<StartableMatch>> {
+  if (!canOverseeTeams(actor)) return pickedFrom(q, [], limit, null);
+  const text = q === null ? null : foldAscii(q);
   if (isAdmin(actor)) {
-    const page = await pageOfPeople(
-      db,
-      actor.orgId,
-      { q, jobRole: null, tier: null, teamId: null, excludeId: actor.id, withoutActivePlan: true },
-      { cursor: null, direction: 'after', limit },
-    );
-    return {
-      people: page.items.map((p) => ({ id: p.id, displayName: p.name, jobRole: p.jobRole, startDate: p.startDate })),
-      more: page.next !== null,
-    };
+    const rows = await pickPeople(db, actor.orgId, text, { excludeId: actor.id, withoutActivePlan: true }, limit);
+    return pickedFrom(q, rows, limit, await pickablePerson(db, actor.orgId, chosenId));
   }
-  const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  const all = (await startablePeople(db, actor)).filter((p) => q === null || fold(p.displayName).startsWith(fold(q)));
-  return { people: all.slice(0, limit), more: all.length > limit };
+  const startable = await startablePeople(db, actor);
+  const all = startable.filter((p) => matchesPickerSearch(p, text));
+  // A refused form keeps its choice, if it is still someone the manager may start a plan for.
+  return pickedFrom(q, all.slice(0, limit + 1), limit, startable.find((p) => p.id === chosenId) ?? null);
 }
 
 /** Open buddy tasks of active plans where the actor is the named buddy. */

@@ -14,14 +14,21 @@ export async function planTasks(db: Executor, planId: number): Promise<RampTask[
     .orderBy(asc(rampTasks.phaseId), asc(rampTasks.position), asc(rampTasks.id));
 }
 
-/** Active colleagues who may be named buddy: people in the new hire's teams, other than the new hire. */
-export async function buddyCandidates(db: Executor, personId: number) {
+/** Active colleagues who may be named buddy: people in the new hire's teams, other than the new hire (or only `onlyId`, if they are one). */
+export async function buddyCandidates(db: Executor, personId: number, onlyId?: number) {
   const teamsOfPerson = db.select({ teamId: teamMemberships.teamId }).from(teamMemberships).where(eq(teamMemberships.userId, personId));
   return db
     .selectDistinct({ id: users.id, displayName: users.displayName })
     .from(teamMemberships)
     .innerJoin(users, eq(users.id, teamMemberships.userId))
-    .where(and(inArray(teamMemberships.teamId, teamsOfPerson), ne(users.id, personId), eq(users.active, true)))
+    .where(
+      and(
+        inArray(teamMemberships.teamId, teamsOfPerson),
+        ne(users.id, personId),
+        eq(users.active, true),
+        onlyId === undefined ? undefined : eq(users.id, onlyId),
+      ),
+    )
     .orderBy(asc(users.displayName));
 }
 

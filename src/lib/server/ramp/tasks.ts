@@ -56,7 +56,9 @@ const taskSchema = (catalog: RampCatalog, buddies: ReadonlySet<number>) =>
     });
 
 async function parseTask(tx: Executor, plan: RampPlan, form: FormValues, catalog: RampCatalog) {
-  const buddies = new Set((await buddyCandidates(tx, plan.userId)).map((b) => b.id));
+  // Only the posted buddy is looked up: a large team's colleagues are thousands of rows.
+  const posted = parseId(form.buddyUserId?.trim());
+  const buddies = new Set(posted === null ? [] : (await buddyCandidates(tx, plan.userId, posted)).map((b) => b.id));
   return parseInput(taskSchema(catalog, buddies), form);
 }
 

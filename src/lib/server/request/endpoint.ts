@@ -3,13 +3,15 @@
 // every one needs in the same order: a session (401), the same origin (403:
 // Astro's checkOrigin lets application/json through), a JSON content type
 // (415), a capped body (413), valid JSON (400) matching the schema (400), then
-// the feature's Outcome as the status and body.
+// the feature's Outcome as the status and body. JSON reads (jsonRead) take the
+// session check (401) and the Outcome the same way.
 import type { APIContext, APIRoute } from 'astro';
 import type { z } from 'zod';
 import { isInputRefusal, parseInput, type Outcome, type Refusal } from '../outcome.ts';
 import { readCapped } from './body.ts';
 import { actionContext, type ActionContext } from './context.ts';
 import { isSameOriginRequest } from './origin.ts';
+import type { SignedInUser } from '../auth/session.ts';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Handlers = Partial<Record<Method, APIRoute>>;
@@ -96,5 +98,27 @@ export function jsonAction<S extends z.ZodType, V>(action: JsonAction<S, V>): AP
     const result = await action.run(input.value, ctx, context);
     if (!result.ok) return refusalResponse(result);
     return json(200, action.respond ? await action.respond(result.value, ctx) : result.value);
+  };
+}
+
+export type JsonRead<V> = {
+  /** What the 401 says: the page's script shows it as is. */
+  signInMessage?: string;
+  /** The feature's read, with the signed-in user (their organisation's time zone included). */
+  run: (user: SignedInUser, context: APIContext) => Promise<Outcome<V>>;
+};
+
+/**
+ * A GET handler answering JSON from a feature's read, for
+ * `endpoint({ GET: jsonRead({...}) })`: 401 without a session, a refusal's
+ * status and `error`, or 200 with the value. No origin check: a GET changes
+ * nothing, and another site's script cannot read the answer (no CORS headers).
+ */
+export function jsonRead<V>(read: JsonRead<V>): APIRoute {
+  return async (context) => {
+    const user = context.locals.user;
+    if (!user) return json(401, { error: read.signInMessage ?? 'Sign in again: your session has ended.' });
+    const result = await read.run(user, context);
+    return result.ok ? json(200, result.value) : refusalResponse(result);
   };
 }

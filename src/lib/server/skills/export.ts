@@ -5,13 +5,15 @@
 // the same export asked again, from any tab or by a script, costs one indexed
 // read instead of a rebuild.
 import type { Catalogs } from '#catalog/catalogs.ts';
-import { canOverseeTeams, type Actor } from '#domain/access.ts';
+import { canOverseeTeams, isAdmin, type Actor } from '#domain/access.ts';
 import type { IsoDate } from '#domain/calendar.ts';
 import { csvField, type CsvCell } from '#domain/csv.ts';
+import { parseListQuery, startsWithNocase } from '#domain/paging.ts';
 import { SKILLS_EXPORT_COLUMNS } from '#domain/skills-import.ts';
 import type { Separator } from '#domain/spreadsheet-locale.ts';
 import { buildSkillMatrix, CATEGORY_LABELS, type SkillMatrixView } from '#domain/skills-matrix.ts';
 import { orgDataVersion, VersionedCache } from '#server/data-version.ts';
+import { effectiveLadders } from '#server/frameworks/queries.ts';
 import type { Executor } from '#server/db/client.ts';
 import { organisationSpreadsheetLocale } from '#server/organisation/index.ts';
 import { forbidden, ok, type Outcome } from '#server/outcome.ts';
@@ -60,18 +62,24 @@ export async function exportSkillMatrix(
 ): Promise<Outcome<MatrixExport>> {
   if (!canOverseeTeams(actor)) return forbidden('Only managers and admins can export the skills matrix.');
   const query = matrixQueryOf(params, catalogs.jobRoles);
+  // The page searches by name only in the admin's whole organisation; the file holds what that search found, every page of it.
+  const q = isAdmin(actor) && !query.team ? parseListQuery(params).q : null;
   // Read before the data: a change landing in between only makes this file newer than its version, never older.
   const version = await orgDataVersion(db, actor.orgId);
   // Who asks matters (a manager sees their teams); a change of role or team moves the version.
   // The separator is an organisation setting, which moves no data version: it is part of the key instead.
   const { separator } = await organisationSpreadsheetLocale(db, actor);
-  const key = `${actor.id}:${actor.role}:${separator}:${JSON.stringify(query)}`;
+  const key = `${actor.id}:${actor.role}:${separator}:${JSON.stringify({ ...query, q })}`;
   let file = files.get(key, version);
   if (!file) {
     const scope = await loadMatrixFor(db, actor, query.team);
     if (!scope.ok) return scope;
     const { data, team } = scope.value;
-    const view = buildSkillMatrix({ people: data.people, skills: data.skills, cells: data.cells, ladders: catalogs.ladders }, query);
+    const people = q === null ? data.people : data.people.filter((p) => startsWithNocase(p.name, q));
+    const view = buildSkillMatrix(
+      { people, skills: data.skills, cells: data.cells, ladders: await effectiveLadders(db, actor.orgId, catalogs.ladders) },
+      query,
+    );
     const csv = matrixCsv(view, new Map(data.people.map((p) => [p.id, p.email])), separator);
     // A byte-order mark so spreadsheet programs read the names as UTF-8. Bytes,
     // not a string: Response would first scan a string body for lone surrogates.

@@ -7,6 +7,7 @@
 export { createSkill, skillCatalog, type SkillCatalogPage } from './catalog.ts';
 export { rateFromMatrix, recordRating, type RatedCell, type RecordedRating } from './ratings.ts';
 export { loadMatrixFor, skillMatrixPage, type SkillMatrixPage, type SkillMatrixScope, type SkillMatrixTeam } from './matrix.ts';
+export { CELL_HISTORY_LIMIT, skillCellDetails, type CellRating, type SkillCellDetails } from './cell.ts';
 export { personSkillsPage, skillsSummary, type PersonSkillsPage, type SkillsSummary } from './person.ts';
 export { exportSkillMatrix, type MatrixExport } from './export.ts';
 export { importTemplate, type ImportTemplate } from './template.ts';

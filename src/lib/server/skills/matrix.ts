@@ -13,6 +13,7 @@ import { forbidden, notFound, ok, type Outcome } from '#server/outcome.ts';
 import { actableTeams, loadTeamContext } from '#server/teams/queries.ts';
 import { parseListQuery, type Cursor, type PageRequest } from '#domain/paging.ts';
 import { pageOfPeople } from '#server/search/queries.ts';
+import { effectiveLadders } from '#server/frameworks/queries.ts';
 import { latestCells, listOrgSkills, loadOrgMatrix, scopedPeople, type OrgMatrixData, type ScopedPerson } from './queries.ts';
 
 export type SkillMatrixTeam = { id: number; name: string };
@@ -139,7 +140,8 @@ export async function skillMatrixPage(
   const scope = await loadMatrixFor(db, actor, query.team, { q: list.q, role: query.role, tier: query.tier, page: list.page });
   if (!scope.ok) return scope;
   const { teams, team, data, paging } = scope.value;
-  const view = buildSkillMatrix({ ...data, ladders: catalogs.ladders }, query);
+  // The organisation's targets in force, not the content's alone (ADR 035).
+  const view = buildSkillMatrix({ ...data, ladders: await effectiveLadders(db, actor.orgId, catalogs.ladders) }, query);
   const admin = isAdmin(actor);
   const allLabel = admin ? 'Whole organisation' : 'All my teams';
   const readOnly = admin ? new Set<number>() : await notRatedBy(db, actor, data.people);
@@ -158,7 +160,7 @@ export async function skillMatrixPage(
     allLabel,
     admin,
     readOnly,
-    exportHref: exportHrefOf(query),
+    exportHref: exportHrefOf(query, paging ? list.q : null),
     roles: catalogs.jobRoles.map((r) => ({ slug: r.slug, title: r.title })),
     tiers: tiersOf(catalogs.jobRoles),
     q: paging ? list.q : null,
@@ -189,9 +191,10 @@ function positionsOf(people: readonly ScopedPerson[], jobRoles: Catalogs['jobRol
   );
 }
 
-function exportHrefOf(query: SkillMatrixQuery): string {
+function exportHrefOf(query: SkillMatrixQuery, q: string | null): string {
   const exportQuery = new URLSearchParams();
   for (const [k, v] of Object.entries({
+    q,
     team: query.team,
     category: query.category,
     role: query.role,

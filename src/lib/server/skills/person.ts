@@ -17,7 +17,10 @@ import {
   type LearningStep,
   type PersonSkillRow,
 } from '#domain/skills-person.ts';
+import { certificationsCovering, promotionReadiness, type Readiness } from '#domain/frameworks.ts';
 import type { Executor } from '#server/db/client.ts';
+import type { LearningResource } from '#server/db/schema.ts';
+import { effectiveLadders, resourcesBySkill } from '#server/frameworks/queries.ts';
 import { notFound, ok, type Outcome } from '#server/outcome.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
 import {
@@ -42,18 +45,43 @@ export type PersonSkills = {
   /** Skills with at least one rating, for the history picker. */
   ratedSkills: OrgSkill[];
   chart: { skill: OrgSkill; points: HistoryPoint[]; target: number | null } | null;
+  /** How many of the next tier's targets the agreed (manager) levels meet; null without a next tier. */
+  readiness: (Omit<Readiness, 'unmet'> & { unmet: (Readiness['unmet'][number] & { name: string })[] }) | null;
+  /** For "What to learn next": the organisation's resources and the certifications covering each skill listed there. */
+  learnMore: Map<string, { resources: LearningResource[]; certifications: { id: string; name: string }[] }>;
 };
+
+type PersonCatalogs = Pick<Catalogs, 'jobRoles' | 'ladders'> & { certifications?: Pick<Catalogs['certifications'], 'catalog'> };
 
 async function loadPersonSkills(
   db: Executor,
   person: { id: number; orgId: number; jobRole: string | null; tier: string | null },
-  ladders: readonly Ladder[],
+  contentLadders: readonly Ladder[],
+  certifications: Catalogs['certifications']['catalog'] | null,
   chosenSkill: string | null,
 ): Promise<PersonSkills> {
-  const [skills, history] = await Promise.all([listOrgSkills(db, person.orgId), ratingHistory(db, person.id)]);
+  const [skills, history, ladders, resources] = await Promise.all([
+    listOrgSkills(db, person.orgId),
+    ratingHistory(db, person.id),
+    effectiveLadders(db, person.orgId, contentLadders),
+    resourcesBySkill(db, person.orgId),
+  ]);
   const tier = tierOf(ladders, person.jobRole, person.tier);
   const next = nextTierOf(ladders, person.jobRole, person.tier);
-  const rows = personSkills(skills, latestBySkill(history), tier?.targets ?? null, next?.targets ?? null);
+  const latest = latestBySkill(history);
+  const rows = personSkills(skills, latest, tier?.targets ?? null, next?.targets ?? null);
+  const names = new Map(skills.map((s) => [s.id, s.name]));
+  const readiness = next ? promotionReadiness(next.targets, latest) : null;
+  const learn = learnNext(rows);
+  const learnMore = new Map(
+    learn.map((step) => [
+      step.skill.id,
+      {
+        resources: resources.get(step.skill.id) ?? [],
+        certifications: certificationsCovering(certifications?.values() ?? [], step.skill.id).map((c) => ({ id: c.id, name: c.name })),
+      },
+    ]),
+  );
   const ratedIds = new Set(history.map((h) => h.skillId));
   const ratedSkills = skills.filter((s) => ratedIds.has(s.id));
   // The chosen skill if it has history; else the rated skill with the largest gap (rows are sorted so).
@@ -73,10 +101,12 @@ async function loadPersonSkills(
     rows,
     tierTitle: tier?.title ?? null,
     nextTierTitle: next?.title ?? null,
-    learn: learnNext(rows),
+    learn,
     history,
     ratedSkills,
     chart,
+    readiness: readiness && { ...readiness, unmet: readiness.unmet.map((u) => ({ ...u, name: names.get(u.skillId) ?? u.skillId })) },
+    learnMore,
   };
 }
 
@@ -102,7 +132,7 @@ export async function personSkillsPage(
   db: Executor,
   actor: Actor,
   rawPersonId: string | number | undefined,
-  catalogs: Pick<Catalogs, 'jobRoles' | 'ladders'>,
+  catalogs: PersonCatalogs,
   chosenSkill: string | null,
 ): Promise<Outcome<PersonSkillsPage>> {
   const id = parseId(rawPersonId);
@@ -110,7 +140,7 @@ export async function personSkillsPage(
   if (!person) return notFound();
   const teamContext = await loadTeamContext(db, actor);
   if (!canViewUser(actor, person, teamContext)) return notFound();
-  const page = await loadPersonSkills(db, person, catalogs.ladders, chosenSkill);
+  const page = await loadPersonSkills(db, person, catalogs.ladders, catalogs.certifications?.catalog ?? null, chosenSkill);
   return ok({
     ...page,
     person: { id: person.id, displayName: person.displayName, active: person.active, jobRole: person.jobRole, tier: person.tier },
@@ -147,8 +177,12 @@ export async function skillsSummary(
   actor: Actor & { jobRole: string | null; tier: string | null },
   catalogs: Pick<Catalogs, 'ladders'>,
 ): Promise<Outcome<SkillsSummary>> {
-  const [skills, history] = await Promise.all([listOrgSkills(db, actor.orgId), ratingHistory(db, actor.id)]);
-  const tier = tierOf(catalogs.ladders, actor.jobRole, actor.tier);
+  const [skills, history, ladders] = await Promise.all([
+    listOrgSkills(db, actor.orgId),
+    ratingHistory(db, actor.id),
+    effectiveLadders(db, actor.orgId, catalogs.ladders),
+  ]);
+  const tier = tierOf(ladders, actor.jobRole, actor.tier);
   const rows = personSkills(skills, latestBySkill(history), tier?.targets ?? null, null);
   const below = rows.filter((r) => r.gap !== null && r.gap > 0);
   const coverage = isAdmin(actor) ? orgCoverageSummary(skills, await orgSkillCoverage(db, actor.orgId), 5) : null;

@@ -170,8 +170,8 @@ export async function getSkillsPerson(db: Executor, id: number): Promise<SkillsP
 
 export type HistoryEntry = RatingRecord & { raterName: string; note: string | null; evidenceUrl: string | null };
 
-/** Every rating of a person, newest first, with who gave it. */
-export async function ratingHistory(db: Executor, personId: number): Promise<HistoryEntry[]> {
+/** Every rating of a person (or of one skill of theirs), newest first, with who gave it. */
+export async function ratingHistory(db: Executor, personId: number, skillId: string | null = null): Promise<HistoryEntry[]> {
   const rows = await db
     .select({
       id: skillRatings.id,
@@ -190,6 +190,7 @@ export async function ratingHistory(db: Executor, personId: number): Promise<His
       and(
         eq(skillRatings.orgId, sql`(select ${users.orgId} from ${users} where ${users.id} = ${personId})`),
         eq(skillRatings.subjectUserId, personId),
+        skillId === null ? undefined : eq(skillRatings.skillId, skillId),
       ),
     )
     .orderBy(sql`${skillRatings.ratedAt} desc, ${skillRatings.id} desc`);

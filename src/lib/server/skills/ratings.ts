@@ -24,6 +24,7 @@ import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#ser
 import type { ActionContext } from '#server/request/context.ts';
 import { loadTeamContext } from '#server/teams/queries.ts';
 import { latestCells } from './queries.ts';
+import { effectiveLadders } from '#server/frameworks/queries.ts';
 
 // --- recording a rating ----------------------------------------------------------
 
@@ -131,7 +132,7 @@ export async function rateFromMatrix(
   if (!recorded.ok) return recorded;
   const { rating, subject } = recorded.value;
   const cells = await latestCells(db, ctx.actor.orgId, [subject.id]);
-  const target = targetsFor(ladders, subject.jobRole, subject.tier)?.[rating.skillId] ?? null;
+  const target = targetsFor(await effectiveLadders(db, ctx.actor.orgId, ladders), subject.jobRole, subject.tier)?.[rating.skillId] ?? null;
   const cell = skillMatrixCell(cells.get(cellKey(subject.id, rating.skillId)), target);
   return ok({ ratingId: rating.id, kind: rating.kind, cell: { ...cell, text: cellText(cell), description: cellDescription(cell) } });
 }

@@ -4,7 +4,7 @@
 // the people feature (#server/people/index.ts), which shows teams with their people.
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { canAdministerOrganisation, canBeTeamManager } from '#domain/access.ts';
+import { canAdministerOrganisation, canBeTeamManager, type Actor } from '#domain/access.ts';
 import { optionalRecordId, parseId, requiredText, type FormValues } from '#domain/fields.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor, Tx } from '#server/db/client.ts';
@@ -13,6 +13,8 @@ import { teams, users, type Team } from '#server/db/schema.ts';
 import { forbidden, invalid, notFound, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { getTeam } from './queries.ts';
+import { PICKER_LIMIT, foldAscii, pickedFrom, type Picked } from '#domain/people-search.ts';
+import { pickPeople, pickablePerson, type PickablePerson } from '#server/search/queries.ts';
 
 export type { TeamSummary } from './queries.ts';
 
@@ -58,6 +60,23 @@ async function managerProblem(db: Executor, managerId: number | null, team: { or
   const teamRef = { id: 0, orgId: team.orgId, managerUserId: null };
   if (!person || !canBeTeamManager(person, teamRef)) return 'Choose an active person with the manager role.';
   return null;
+}
+
+/**
+ * Whom an admin may appoint as a team's manager: active people with the
+ * manager role whose name or email starts with `q`, at most PICKER_LIMIT, plus
+ * the chosen one (the team's manager, or a refused form's value) so the form
+ * keeps it. The action checks the choice again (managerProblem).
+ */
+export async function managerChoices(
+  db: Executor,
+  actor: Actor,
+  q: string | null,
+  chosenId: number | null,
+): Promise<Outcome<Picked<PickablePerson>>> {
+  if (!canAdministerOrganisation(actor)) return forbidden();
+  const rows = await pickPeople(db, actor.orgId, q === null ? null : foldAscii(q), { role: 'manager' }, PICKER_LIMIT);
+  return ok(pickedFrom(q, rows, PICKER_LIMIT, await pickablePerson(db, actor.orgId, chosenId)));
 }
 
 export async function createTeam(db: Db, ctx: ActionContext, form: FormValues): Promise<Outcome<Team>> {

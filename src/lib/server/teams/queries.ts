@@ -1,8 +1,9 @@
 // Teams: unchecked reads (by actor, by organisation, by id) for the team and
 // people pages, the access rules' team context, and other features' server
 // code. Pages read through a feature's public face, never from here.
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { manageableTeams, type Actor, type TeamContext } from '#domain/access.ts';
+import { pageFromRows, prefixUpperBound, type Page, type PageRequest } from '#domain/paging.ts';
 import type { Executor } from '#server/db/client.ts';
 import { teamMemberships, teams, users, type Team } from '#server/db/schema.ts';
 
@@ -58,6 +59,43 @@ export async function listTeams(db: Executor, orgId: number, options: { managerU
 }
 
 /**
+ * One page of an organisation's teams by name, optionally those whose name
+ * starts with `q` (any case). Ordered by (lower(name), id), the expression of
+ * the unique index teams_org_name_unique, so the range and the order are read
+ * from that index; the cursor key is lower(name) as SQLite computes it.
+ */
+export async function pageTeams(db: Executor, orgId: number, q: string | null, request: PageRequest): Promise<Page<TeamSummary>> {
+  const key = sql`lower(${teams.name})`;
+  const after = request.direction === 'after';
+  const cursor = request.cursor;
+  const rows = await db
+    .select({
+      team: teams,
+      key: sql<string>`${key}`,
+      managerName: users.displayName,
+      memberCount: sql<number>`(select count(*) from ${teamMemberships} m join ${users} u on u.id = m.user_id
+        where m.team_id = ${teams.id} and u.active = 1)`,
+    })
+    .from(teams)
+    .leftJoin(users, eq(users.id, teams.managerUserId))
+    .where(
+      and(
+        eq(teams.orgId, orgId),
+        q === null ? undefined : sql`${key} >= lower(${q}) and ${key} < lower(${prefixUpperBound(q)})`,
+        !cursor
+          ? undefined
+          : after
+            ? sql`(${key}, ${teams.id}) > (${cursor.key}, ${cursor.id})`
+            : sql`(${key}, ${teams.id}) < (${cursor.key}, ${cursor.id})`,
+      ),
+    )
+    .orderBy(...(after ? [asc(key), asc(teams.id)] : [desc(key), desc(teams.id)]))
+    .limit(request.limit + 1);
+  const page = pageFromRows(rows, request, (r) => ({ key: String(r.key), id: r.team.id }));
+  return { ...page, items: page.items.map((r) => ({ ...r.team, managerName: r.managerName, memberCount: Number(r.memberCount) })) };
+}
+
+/**
  * The teams the actor manages (every team for an admin), with counts. A
  * manager's list reads only their own teams: counting the members of every
  * team in a 1,000-team organisation cost each manager page 12 ms.
@@ -70,15 +108,6 @@ export async function listManageableTeams(db: Executor, actor: Actor): Promise<T
 export async function getTeam(db: Executor, teamId: number): Promise<Team | undefined> {
   const [team] = await db.select().from(teams).where(eq(teams.id, teamId)).limit(1);
   return team;
-}
-
-/** Active people who may be appointed team manager. */
-export async function listManagerCandidates(db: Executor, orgId: number) {
-  return db
-    .select({ id: users.id, displayName: users.displayName, email: users.email })
-    .from(users)
-    .where(and(eq(users.orgId, orgId), eq(users.role, 'manager'), eq(users.active, true)))
-    .orderBy(asc(users.displayName));
 }
 
 export async function countTeams(db: Executor, orgId: number): Promise<number> {
