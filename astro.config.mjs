@@ -2,6 +2,21 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import react from '@astrojs/react';
 import node from '@astrojs/node';
+import { fileURLToPath } from 'node:url';
+
+// client:interaction (src/components/islands/on-interaction.ts): an island that
+// loads only when someone reaches for the controls it serves.
+/** @type {import('astro').AstroIntegration} */
+const interactionDirective = {
+  name: 'opspath:client-interaction',
+  hooks: {
+    'astro:config:setup': ({ addClientDirective }) =>
+      addClientDirective({
+        name: 'interaction',
+        entrypoint: fileURLToPath(new URL('./src/components/islands/on-interaction.ts', import.meta.url)),
+      }),
+  },
+};
 
 // Static by default: public guides are prerendered and ship no JavaScript.
 // Pages that need a session opt into on-demand rendering with `prerender = false`.
@@ -10,7 +25,7 @@ import node from '@astrojs/node';
 export default defineConfig({
   site: 'http://localhost:4321',
   trailingSlash: 'ignore',
-  integrations: [react()],
+  integrations: [react(), interactionDirective],
   adapter: node({ mode: 'middleware' }),
   security: {
     // Off only because src/middleware.ts runs the same check with the one-click

@@ -44,15 +44,15 @@ describe('admin', () => {
     const { page } = await as('admin@demo.opspath.test');
     await page.goto(`${base}/app/admin/`);
     const name = `Night Shift ${Date.now()}`;
-    await page.getByLabel('Team name').fill(name);
+    await page.getByLabel('Team name', { exact: true }).fill(name);
     await page.getByRole('button', { name: 'Create team' }).click();
     await page.waitForURL(`${base}/app/admin/?done=team-created`);
     await expect(page.getByRole('rowheader', { name }).isVisible()).resolves.toBe(true);
 
-    await page.getByLabel('Team name').fill(name.toUpperCase());
+    await page.getByLabel('Team name', { exact: true }).fill(name.toUpperCase());
     await page.getByRole('button', { name: 'Create team' }).click();
     await expect(page.locator('#new-team-name-error').textContent()).resolves.toBe('A team with this name already exists.');
-    await expect(page.getByLabel('Team name').inputValue()).resolves.toBe(name.toUpperCase());
+    await expect(page.getByLabel('Team name', { exact: true }).inputValue()).resolves.toBe(name.toUpperCase());
     await checkA11y(page, 'admin area with a field error');
   });
 });

@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import Papa from 'papaparse';
 import type { Database } from '#server/db/client.ts';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+import { addDays } from '#domain/calendar.ts';
 import { AUDIT_PAGE_SIZE, writeAudit } from '#server/audit/index.ts';
+import { openCycle } from '#server/reviews/index.ts';
+import { testContext } from '../support/context.ts';
 import { checkA11y, launchBrowser, signedInPage } from '../support/browser.ts';
 import { baseUrl, createOrganisation, createPerson, serverDatabase, signedIn } from '../support/app.ts';
 
@@ -153,6 +157,29 @@ describe('the audit log', () => {
           'Sign-in and sign-out',
         ]),
       ]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('files a skills review cycle under "Skills reviews", in words, about the cycle', async () => {
+    const ctx = testContext({ id: org.manager.id, orgId: org.orgId, role: 'manager', active: true });
+    const opened = await openCycle(database.db, ctx, loadCatalogsFromDisk().ladders, {
+      name: 'Audit winter review',
+      dueOn: addDays(ctx.today, 30),
+      teamIds: [org.team.id],
+    });
+    expect(opened.ok, JSON.stringify(opened)).toBe(true);
+    const { context, page } = await signedInPage(browser, base, org.admin.email, org.admin.password);
+    try {
+      await page.goto(`${base}/app/admin/audit/`);
+      await page.getByLabel('Kind').selectOption({ label: 'Skills reviews' });
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.waitForURL(/kind=reviews/);
+      expect(await column(page, 1)).toEqual([org.manager.displayName]);
+      expect((await column(page, 2))[0]).toMatch(/^Opened the review cycle “Audit winter review”, due .+, for 1 person$/);
+      expect(await column(page, 3)).toEqual(['Audit winter review']);
+      expect(await column(page, 4)).toEqual(['Skills reviews']);
     } finally {
       await context.close();
     }

@@ -213,7 +213,9 @@ describe('company sign-in', () => {
     await admin.page.getByLabel(/Add people at their first sign-in/).check();
     await admin.page.getByRole('button', { name: 'Save the company sign-in settings' }).click();
     await admin.page.waitForURL(/done=company-sign-in/);
-    expect(await admin.page.getByRole('status').innerText()).toContain('Company sign-in settings saved');
+    expect(await admin.page.getByRole('status').filter({ hasText: 'settings saved' }).innerText()).toContain(
+      'Company sign-in settings saved',
+    );
     expect((await lastAudit('org.company_sign_in_changed'))?.after).toEqual({
       requireCompanySignIn: false,
       createPeopleOnFirstSignIn: true,

@@ -11,7 +11,7 @@ import type { Database } from '#server/db/client.ts';
 import { certificationRecords, skillRatings, users } from '#server/db/schema.ts';
 import { baseUrl, createPerson, serverDatabase, teamId, type Visitor } from '../support/app.ts';
 import { visitorWithSession } from '../support/sessions.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, matrixIsland } from '../support/browser.ts';
 
 let database: Database;
 let manager: Visitor;
@@ -112,6 +112,8 @@ describe('the skills matrix in Chromium', () => {
       await context.addCookies([{ name, value, url: baseUrl(), httpOnly: true, sameSite: 'Lax' }]);
       const page = await context.newPage();
       await page.goto(`${baseUrl()}/app/skills/?team=${await teamId(database, 'Warehouse Operations')}`);
+      // The island replaces the server's table; a click before then would follow the no-JavaScript link.
+      await matrixIsland(page);
       const dialogOpen = () => page.locator('#rating-editor').evaluate((d) => (d as HTMLDialogElement).open);
 
       await page.locator(`tr[data-p="${member.id}"] td.c > a`).first().click();

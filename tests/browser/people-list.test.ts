@@ -51,6 +51,30 @@ describe('People list', () => {
     await expect(page.locator('main table caption').textContent()).resolves.toContain('Nobody matches');
   });
 
+  it('an admin deactivates a person (confirmed on their page), then reactivates them from the list, and they sign in again', async () => {
+    const prefix = `Relit${Date.now().toString(36)}`;
+    const person = await createPerson(fixture.database, { label: 'relit', team: 'Warehouse Operations', displayName: `${prefix} Person` });
+    const { page } = await signedInPage(fixture.browser, base, 'admin@demo.opspath.test', DEMO_PASSWORD);
+    await page.goto(`${base}/app/team/${person.id}/`);
+    await page.getByLabel(new RegExp(`I understand: ${prefix} Person is signed out everywhere`)).check();
+    await page.getByRole('button', { name: new RegExp(`Deactivate ${prefix} Person`) }).click();
+    await page.waitForURL(/done=deactivated/);
+
+    await page.goto(`${base}/app/team/?q=${prefix}&status=deactivated`);
+    // Only deactivated rows carry the button, and it names who it is for.
+    await page.getByRole('button', { name: new RegExp(`^Reactivate\\W+${prefix} Person$`) }).click();
+    await page.waitForURL(/\/app\/team\/\?done=activated/);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain('Reactivated');
+    await page.goto(`${base}/app/team/?q=${prefix}&status=deactivated`);
+    await expect(page.locator('main table caption').textContent()).resolves.toContain('Nobody matches');
+    await page.goto(`${base}/app/team/?q=${prefix}&status=active`);
+    await expect(page.getByRole('button', { name: /Reactivate/ }).count()).resolves.toBe(0);
+    await checkA11y(page, 'people list after reactivation');
+
+    const again = await signedInPage(fixture.browser, base, person.email, person.password);
+    expect(new URL(again.page.url()).pathname).not.toBe('/login');
+  });
+
   it('an admin moves a person to another team: added there, then taken out of the first once the box is ticked', async () => {
     const mover = await createPerson(fixture.database, { label: 'mover', team: 'Warehouse Operations', displayName: 'Moving Person' });
     const { page } = await signedInPage(fixture.browser, base, 'admin@demo.opspath.test', DEMO_PASSWORD);

@@ -5,7 +5,9 @@
 // dashboard, so a new page is covered the day it is linked.
 import { discoverRoutes } from './routes.ts';
 import { previewPeopleImport } from '#server/people-import/index.ts';
-import { queueOutboxMessage, serverDatabase, type Visitor } from './app.ts';
+import { openCycle } from '#server/reviews/index.ts';
+import { loadCatalogsFromDisk } from '#catalog/load-fs.ts';
+import { queueOutboxMessage, serverDatabase, teamId, type Visitor } from './app.ts';
 import { actorByEmail, TEST_CATALOG } from './db.ts';
 import { testContext } from './context.ts';
 
@@ -27,6 +29,7 @@ export const PUBLIC_PAGES = [
   // Without a link's cookie: the "open the link from your email" page.
   '/reset-password/',
   '/invitation/',
+  '/confirm-email/',
   '/no-such-page/',
 ];
 
@@ -51,6 +54,16 @@ export async function samplesOfEveryAppPage(visitors: Visitor[]): Promise<Map<st
       { text, fileName: 'sample.csv', format: 'csv', options: { deactivateAbsent: false, invite: false } },
       TEST_CATALOG,
     );
+    // Reviews and their cycle are linked from /app/reviews/ only once a cycle is open: one for one new hire.
+    const manager = await actorByEmail(database.db, 'manager@demo.opspath.test');
+    const reviewed = await actorByEmail(database.db, 'newhire@demo.opspath.test');
+    const cycle = await openCycle(database.db, testContext(manager), loadCatalogsFromDisk().ladders, {
+      name: 'Sample cycle',
+      dueOn: '2099-12-31',
+      teamIds: [await teamId(database, 'Warehouse Operations')],
+      personIds: [reviewed.id],
+    });
+    if (!cycle.ok) throw new Error(cycle.message);
   } finally {
     database.close();
   }

@@ -1,37 +1,63 @@
-// Expiries per month for the next 12 months, as bars. The island decides
-// nothing: the months and counts arrive as props, and the same numbers are in
-// the table beside it. Loaded with client:visible; its box has a fixed height
-// (see ExpiryTimeline.astro), so nothing moves when recharts mounts.
+// Expiries per month for the next 12 months, as bars (ADR 037). Rendered on the
+// server as plain bars; once hydrated (client:visible) each month is a toggle
+// button that shows only the people with an expiry that month in the
+// compliance matrix above (compliance-live.ts), and the bars follow the
+// matrix's filters. The same numbers are in the table beside it. No chart
+// library: twelve bars are a few lines of markup, and recharts cost ~100 KB gzip.
 import { useEffect, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { chooseMonth, useCompliance, type LiveMonth } from './compliance-live.ts';
 
 interface Props {
-  months: { label: string; count: number }[];
+  months: LiveMonth[];
 }
 
-// 4.5:1+ against white; the axis labels carry the values' meaning.
-const BAR = '#0b5cad';
-const INK = '#1b2430';
-
-export default function ExpiryChart({ months }: Props) {
-  // Server render and first client render are the empty box, so hydration
-  // matches; recharts (which cannot render on the server) mounts after.
+export default function ExpiryChart({ months: initial }: Props) {
+  // Server render and first client render are the same plain bars, so hydration matches.
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
-  const summary = months.map((m) => `${m.label}: ${m.count}`).join(', ');
+  const live = useCompliance();
+  const months = live.months ?? initial;
   const max = Math.max(1, ...months.map((m) => m.count));
+  const bars = months.map((m) => {
+    // Read in DOM order as "Dec 2026: 1 expiry"; CSS order draws the count on top and the month under the bar.
+    const inner = (
+      <>
+        <span className="bar-label">
+          {m.label}
+          <span className="visually-hidden">:</span>
+        </span>
+        <span className="bar-count">{m.count}</span>
+        <span className="visually-hidden"> expir{m.count === 1 ? 'y' : 'ies'}</span>
+        <span className="bar" style={{ height: `${Math.round((m.count / max) * 100)}%` }} />
+      </>
+    );
+    return mounted ? (
+      <li key={m.month}>
+        <button
+          type="button"
+          className="bar-button"
+          data-month={m.month}
+          aria-pressed={live.month === m.month}
+          onClick={() => chooseMonth(live.month === m.month ? null : m.month)}
+        >
+          {inner}
+        </button>
+      </li>
+    ) : (
+      <li key={m.month}>
+        <span className="bar-button">{inner}</span>
+      </li>
+    );
+  });
   return (
-    <div className="expiry-chart" role="img" aria-label={`Certifications expiring per month. ${summary}.`}>
-      {mounted && (
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={months} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
-            <CartesianGrid vertical={false} stroke="#d5dae1" />
-            <XAxis dataKey="label" tick={{ fontSize: 11, fill: INK }} stroke="#8a94a3" interval="preserveStartEnd" minTickGap={4} />
-            <YAxis allowDecimals={false} domain={[0, max]} tick={{ fontSize: 11, fill: INK }} stroke="#8a94a3" width={40} />
-            <Bar dataKey="count" fill={BAR} isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      )}
+    <div className="expiry-chart">
+      {/* Always there, hidden until the buttons work: the box keeps its height. */}
+      <p className="muted chart-hint" id="expiry-chart-hint" style={{ visibility: mounted ? 'visible' : 'hidden' }}>
+        Choose a month to show its people in the matrix; choose it again to show everyone.
+      </p>
+      <ul className="bars" aria-label="Expiries per month" aria-describedby={mounted ? 'expiry-chart-hint' : undefined}>
+        {bars}
+      </ul>
     </div>
   );
 }
