@@ -157,7 +157,16 @@ try {
     fail(`no message in the outbox (${messageId}) or no stored import (${imported.res.status} ${imported.body.slice(0, 300)})`);
   step('queued a reset message and stored a people import preview');
 
-  const ids = { id: personId, planId, taskId, token, messageId, importId };
+  // A review cycle for the team, so the cycle and review pages have ids.
+  const opened = await post('/app/reviews/', { intent: 'open-cycle', name: 'Spring review', dueOn: '2099-12-31', teamId });
+  const cycleId = /\/app\/reviews\/cycles\/(\d+)\//.exec(opened.res.headers.get('location') ?? '')?.[1];
+  const reviewId = cycleId
+    ? /href="\/app\/reviews\/(\d+)\/"/.exec((await request(`/app/reviews/cycles/${cycleId}/`)).body)?.[1]
+    : undefined;
+  if (!cycleId || !reviewId) fail(`opening a review cycle answered ${opened.res.status} (cycle ${cycleId}, review ${reviewId})`);
+  step('opened a review cycle for the team');
+
+  const ids = { id: personId, planId, taskId, token, messageId, importId, cycleId, reviewId, teamId };
   const fill = (route) => route.replace(/\[(\w+)\]/g, (_, name) => ids[name] ?? fail(`no value for [${name}] in ${route}`));
   const routeOf = (file) =>
     '/' +
@@ -181,7 +190,11 @@ try {
     let res;
     let body;
     if (route.endsWith('/done')) ({ res, body } = await postJson(path, { done: true }));
+    else if (route.endsWith('/update'))
+      ({ res, body } = await postJson(path, { planId: Number(planId), title: 'Read the handbook', owner: 'new-hire', dueDay: '5' }));
     else if (route.endsWith('/people.json')) ({ res, body } = await postJson(path, { people }));
+    else if (route.endsWith('/certifications/records'))
+      ({ res, body } = await postJson(path, { intent: 'add', certificationId: 'pmi-pmp', status: 'planned' }));
     else if (route.endsWith('/rating'))
       ({ res, body } = await postJson(path, { personId: Number(personId), skillId: 'spreadsheets', level: 2 }));
     else ({ res, body } = await request(path));

@@ -168,25 +168,35 @@ export async function cannon(url, { connections = 50, duration = 10, headers = {
   });
 }
 
+/** Headers Node's http module writes itself on every answer; the bare server gets them from Node too. */
+const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
 /**
  * Serves fixed bytes from memory with Node's bare `http` module: the physical
  * limit of one Node process on this machine. It runs in its own process, like
  * the portal: in the bench's process it would share a core with autocannon.
+ * `headers` (a Headers object or a record) are answered with every response,
+ * so a comparison sends the same bytes and the same headers as the portal.
  */
-export async function bareNode(body, contentType) {
+export async function bareNode(body, contentType, headers = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'opspath-bare-'));
   const file = join(dir, 'body');
   writeFileSync(file, body);
+  const answered = {};
+  const entries = typeof headers.entries === 'function' ? [...headers.entries()] : Object.entries(headers);
+  for (const [k, v] of entries) if (!HOP_HEADERS.has(k.toLowerCase()) && k.toLowerCase() !== 'set-cookie') answered[k] = v;
+  answered['content-type'] ??= contentType;
   const port = await freePort();
   const script = `
     const body = require('node:fs').readFileSync(process.env.BARE_BODY);
+    const headers = { ...JSON.parse(process.env.BARE_HEADERS), 'Content-Length': body.length };
     require('node:http').createServer((req, res) => {
-      res.writeHead(200, { 'Content-Type': process.env.BARE_TYPE, 'Content-Length': body.length });
+      res.writeHead(200, headers);
       res.end(body);
     }).listen(Number(process.env.BARE_PORT), '127.0.0.1', () => process.send('ready'));`;
   const child = track(
     spawn(process.execPath, ['-e', script], {
-      env: { ...process.env, BARE_BODY: file, BARE_TYPE: contentType, BARE_PORT: String(port) },
+      env: { ...process.env, BARE_BODY: file, BARE_HEADERS: JSON.stringify(answered), BARE_PORT: String(port) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }),
   );
