@@ -7,6 +7,10 @@
 import { useEffect, useState } from 'react';
 import { chooseMonth, useCompliance, type LiveMonth } from './compliance-live.ts';
 
+// Heights are classes in 5% steps (ExpiryTimeline.astro): this is rendered on
+// the server, and the CSP refuses style="" attributes in served HTML.
+const STEPS = 20;
+
 interface Props {
   months: LiveMonth[];
 }
@@ -28,7 +32,7 @@ export default function ExpiryChart({ months: initial }: Props) {
         </span>
         <span className="bar-count">{m.count}</span>
         <span className="visually-hidden"> expir{m.count === 1 ? 'y' : 'ies'}</span>
-        <span className="bar" style={{ height: `${Math.round((m.count / max) * 100)}%` }} />
+        <span className={`bar h${Math.round((m.count / max) * STEPS)}`} />
       </>
     );
     return mounted ? (
@@ -52,7 +56,7 @@ export default function ExpiryChart({ months: initial }: Props) {
   return (
     <div className="expiry-chart">
       {/* Always there, hidden until the buttons work: the box keeps its height. */}
-      <p className="muted chart-hint" id="expiry-chart-hint" style={{ visibility: mounted ? 'visible' : 'hidden' }}>
+      <p className={`muted chart-hint${mounted ? '' : ' unready'}`} id="expiry-chart-hint">
         Choose a month to show its people in the matrix; choose it again to show everyone.
       </p>
       <ul className="bars" aria-label="Expiries per month" aria-describedby={mounted ? 'expiry-chart-hint' : undefined}>
