@@ -197,6 +197,8 @@ try {
       ({ res, body } = await postJson(path, { intent: 'add', certificationId: 'pmi-pmp', status: 'planned' }));
     else if (route.endsWith('/rating'))
       ({ res, body } = await postJson(path, { personId: Number(personId), skillId: 'spreadsheets', level: 2 }));
+    // The matrix popover's read names its skill; without one it answers 400 by design.
+    else if (route.endsWith('/cell')) ({ res, body } = await request(`${path}?skill=spreadsheets`));
     else ({ res, body } = await request(path));
     const type = res.headers.get('content-type') ?? '';
     // A stored message's HTML (outbox/[messageId]/html) is the email itself, which has no <main>.
