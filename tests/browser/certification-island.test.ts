@@ -3,7 +3,9 @@
 //   person's record is 404 for a member, a manager, an admin and another organisation), bad input
 //   is 400 with the form's field errors and stores nothing;
 // - My certifications with JavaScript: add and renew in a dialog, the expiry computed as you type,
-//   the row updated without a page load, a refusal rolled back with the server's message;
+//   the row updated without a page load, a refusal rolled back with the server's message; the
+//   verification link recorded from the dialog and shown in the row, or the server's refusal of it
+//   under its field with what was typed kept;
 //   without JavaScript the page's forms still add a record;
 // - the compliance matrix with JavaScript: the name and state filters and the counts apply at once,
 //   a month on the timeline narrows and marks the rows; without JavaScript the GET form filters;
@@ -23,6 +25,8 @@ const base = baseUrl();
 let browser: Browser;
 let database: Database;
 let today: string;
+// An address of the shape Microsoft Learn shares credentials under; the test never follows it.
+const LINK = 'https://learn.microsoft.com/api/credentials/share/en-us/test/1';
 const PL300 = { id: 'ms-pl300', name: 'PL-300', shortName: 'PL-300', validity: { kind: 'months' as const, months: 12 } };
 
 beforeAll(async () => {
@@ -225,6 +229,86 @@ describe('My certifications, with and without JavaScript', () => {
       earnedOn: today,
       expiresOn: addMonths(today, 12),
     });
+    await context.close();
+  });
+
+  it('adds with a verification link: the row links to it, and still does after a reload', async () => {
+    const person = await createPerson(database, { label: 'certisland-link', team: 'Warehouse Operations' });
+    const { context, page } = await signedInPage(browser, base, person.email, person.password);
+    await page.goto(`${base}/app/certifications/me/`);
+    await islandTakesOver(page, '.cert-tracker');
+    await page.getByRole('button', { name: 'Add a certification' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a certification' });
+    await dialog.getByLabel('Certification').selectOption('ms-pl300');
+    await dialog.getByLabel('Earned on').fill(addMonths(today, -1));
+    await dialog.getByLabel('Credential id (optional)').fill('PL300-4711');
+    // Spaces around it, as a paste brings them: the row links to the address as the server stored it.
+    await dialog.getByLabel('Verification link (optional)').fill(`  ${LINK}  `);
+    await dialog.getByRole('button', { name: 'Add certification' }).click();
+    await page.locator('#tracker-status', { hasText: 'Saved' }).waitFor();
+    const verify = (table: string) => page.locator(`${table} tbody tr[data-cert="ms-pl300"] td.verification a`);
+    await expect(verify('table.summary[data-island]').getAttribute('href')).resolves.toBe(LINK);
+    await expect(verify('table.summary[data-island]').innerText()).resolves.toContain('Verify');
+    expect((await recordsOf(person.id)).map((r) => [r.credentialId, r.verificationUrl])).toEqual([['PL300-4711', LINK]]);
+
+    await page.reload();
+    // The server's summary (the page until the island comes) and then the island both link to it.
+    await expect(verify('#cert-summary-server table.summary').getAttribute('href')).resolves.toBe(LINK);
+    await islandTakesOver(page, 'table.summary[data-island]');
+    await expect(verify('table.summary[data-island]').getAttribute('href')).resolves.toBe(LINK);
+    await context.close();
+  });
+
+  it("a refused link: the server's message under the field, what was typed kept, nothing stored", async () => {
+    const person = await createPerson(database, { label: 'certisland-badlink', team: 'Warehouse Operations' });
+    const { context, page } = await signedInPage(browser, base, person.email, person.password);
+    await page.goto(`${base}/app/certifications/me/`);
+    await islandTakesOver(page, '.cert-tracker');
+    await markPage(page);
+    await page.getByRole('button', { name: 'Add a certification' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a certification' });
+    const earnedOn = addMonths(today, -1);
+    const typed = {
+      'Credential id (optional)': 'PL300-0815',
+      // No scheme: not a web link for the server's rule.
+      'Verification link (optional)': 'www.credly.com/badges/42',
+      'Note (optional)': 'Passed on the second attempt.',
+    };
+    await dialog.getByLabel('Certification').selectOption('ms-pl300');
+    await dialog.getByLabel('Earned on').fill(earnedOn);
+    for (const [label, value] of Object.entries(typed)) await dialog.getByLabel(label).fill(value);
+    const answered = page.waitForResponse((r) => r.url() === `${base}/app/certifications/records` && r.request().method() === 'POST');
+    await dialog.getByRole('button', { name: 'Add certification' }).click();
+    const answer = await answered;
+    expect(answer.status()).toBe(400);
+    const refusal = ((await answer.json()) as { fieldErrors?: Record<string, string> }).fieldErrors?.verificationUrl;
+    expect(refusal).toBeTruthy();
+
+    await page.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+    await dialog.waitFor();
+    await expect(dialog.locator('#dlg-verificationUrl-error').innerText()).resolves.toBe(refusal);
+    const input = dialog.getByLabel('Verification link (optional)');
+    await expect(input.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(input.getAttribute('aria-describedby')).resolves.toContain('dlg-verificationUrl-error');
+    for (const [label, value] of Object.entries(typed)) await expect(dialog.getByLabel(label).inputValue()).resolves.toBe(value);
+    await expect(dialog.getByLabel('Certification').inputValue()).resolves.toBe('ms-pl300');
+    await expect(dialog.getByLabel('Earned on').inputValue()).resolves.toBe(earnedOn);
+    // The optimistic row went back: there was none.
+    expect(await page.locator('table.summary[data-island] tbody tr[data-cert="ms-pl300"]').count()).toBe(0);
+    expect(await recordsOf(person.id)).toEqual([]);
+    await checkA11y(page, 'add dialog with a refused link');
+
+    // Corrected in place, it saves.
+    await input.fill(LINK);
+    await dialog.getByRole('button', { name: 'Add certification' }).click();
+    await page.locator('#tracker-status', { hasText: 'Saved' }).waitFor();
+    await expect(
+      page.locator('table.summary[data-island] tbody tr[data-cert="ms-pl300"] td.verification a').getAttribute('href'),
+    ).resolves.toBe(LINK);
+    await expectNoPageLoad(page);
+    expect((await recordsOf(person.id)).map((r) => [r.credentialId, r.verificationUrl, r.note])).toEqual([
+      [typed['Credential id (optional)'], LINK, typed['Note (optional)']],
+    ]);
     await context.close();
   });
 

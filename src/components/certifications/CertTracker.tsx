@@ -7,7 +7,8 @@
 // at once (certificationState on the new record), then the server's answer
 // (POST /app/certifications/records, the forms' addRecord / renewRecord)
 // confirms it, or the row goes back and the dialog reopens with the server's
-// messages.
+// messages. The dialog has the forms' fields (RecordFields.astro), the
+// verification link included; the server alone checks them.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   certificationState,
@@ -34,6 +35,8 @@ export interface TrackerRow {
   /** The current earned record, the one a renewal renews (null: nothing to renew). */
   current: { id: number; earnedOn: string; expiresOn: string | null; credentialId: string } | null;
   renewable: boolean;
+  /** The current record's verification link, as the server stored it (null: none). */
+  verificationUrl: string | null;
 }
 interface Props {
   today: string;
@@ -48,10 +51,26 @@ interface Props {
 export type TrackerTakeover = { focus: { to: 'add' } | { to: 'renew'; certificationId: string } | null };
 
 type Mode = { intent: 'add' } | { intent: 'renew'; certificationId: string; recordId: number };
-type Values = Record<'certificationId' | 'status' | 'earnedOn' | 'expiresOn' | 'credentialId' | 'note', string>;
-const EMPTY: Values = { certificationId: '', status: 'earned', earnedOn: '', expiresOn: '', credentialId: '', note: '' };
+// The fields of the page's forms (RecordFields.astro), so the dialog can record everything they can.
+type Values = Record<'certificationId' | 'status' | 'earnedOn' | 'expiresOn' | 'credentialId' | 'verificationUrl' | 'note', string>;
+const EMPTY: Values = {
+  certificationId: '',
+  status: 'earned',
+  earnedOn: '',
+  expiresOn: '',
+  credentialId: '',
+  verificationUrl: '',
+  note: '',
+};
 type Answer = {
-  record?: { id: number; earnedOn: string | null; expiresOn: string | null; status: CertificationStatus };
+  record?: {
+    id: number;
+    earnedOn: string | null;
+    expiresOn: string | null;
+    status: CertificationStatus;
+    credentialId: string | null;
+    verificationUrl: string | null;
+  };
   state?: { state: CertState; expiresOn: string | null; daysLeft: number | null; currentId: number | null } | null;
   error?: string;
   fieldErrors?: Record<string, string>;
@@ -149,6 +168,9 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
       recommended: before?.recommended ?? false,
       current: before?.current ?? null,
       renewable: before?.renewable ?? false,
+      // The row shows the current record's link: the new one's if it becomes current. Not a live
+      // link until the server has checked and stored it (see the Verification cell).
+      verificationUrl: s.current?.id === fresh.id ? v.verificationUrl || null : (before?.verificationUrl ?? null),
     };
   }
 
@@ -195,6 +217,7 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
             earnedOn: submitted.earnedOn,
             expiresOn: submitted.expiresOn,
             credentialId: submitted.credentialId,
+            verificationUrl: submitted.verificationUrl,
             note: submitted.note,
           };
     try {
@@ -226,9 +249,10 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
                 daysLeft: live?.daysLeft ?? null,
                 current:
                   live?.currentId === record.id && record.earnedOn
-                    ? { id: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn, credentialId: submitted.credentialId }
+                    ? { id: record.id, earnedOn: record.earnedOn, expiresOn: record.expiresOn, credentialId: record.credentialId ?? '' }
                     : r.current,
                 renewable: live?.currentId === record.id ? facts.validity.kind !== 'lifetime' : r.renewable,
+                verificationUrl: live?.currentId === record.id ? record.verificationUrl : (before?.verificationUrl ?? null),
               },
         ),
       );
@@ -282,6 +306,7 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
                 <th scope="col">Certification</th>
                 <th scope="col">State</th>
                 <th scope="col">Expires</th>
+                <th scope="col">Verification</th>
                 <th scope="col">Action</th>
               </tr>
             </thead>
@@ -296,6 +321,20 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
                       {pending === r.certificationId && <span className="muted"> Saving…</span>}
                     </td>
                     <td>{r.expiresOn && r.daysLeft !== null ? `${formatDay(r.expiresOn)} (${describeDaysLeft(r.daysLeft)})` : '–'}</td>
+                    <td className="verification">
+                      {!r.verificationUrl ? (
+                        <span className="muted">–</span>
+                      ) : pending === r.certificationId ? (
+                        // What was typed is not a link the server has accepted yet: shown, not followed.
+                        <span className="muted" data-pending="">
+                          Verify (saving…)
+                        </span>
+                      ) : (
+                        <a href={r.verificationUrl} rel="noopener noreferrer nofollow" target="_blank">
+                          Verify<span className="visually-hidden"> {c?.shortName ?? r.certificationId} (opens a new tab)</span>
+                        </a>
+                      )}
+                    </td>
                     <td>
                       {r.current && r.renewable ? (
                         <button
@@ -378,6 +417,12 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
               'credentialId',
               'Credential id (optional)',
               <input type="text" maxLength={100} autoComplete="off" {...aria('credentialId')} />,
+            )}
+            {field(
+              'verificationUrl',
+              'Verification link (optional)',
+              <input type="url" inputMode="url" maxLength={500} autoComplete="off" {...aria('verificationUrl', true)} />,
+              "The issuer's or badge site's page that proves it, starting with https://.",
             )}
             {field('note', 'Note (optional)', <textarea rows={2} maxLength={1000} {...aria('note')} />)}
             <div className="dialog-actions">

@@ -54,6 +54,9 @@ export const { POST, ALL } = endpoint({
           earnedOn: record.earnedOn,
           expiresOn: record.expiresOn,
           expirySource: record.expirySource,
+          // As stored (trimmed, empty as null): the row shows these, not what was typed.
+          credentialId: record.credentialId,
+          verificationUrl: record.verificationUrl,
           renewsRecordId: record.renewsRecordId,
         },
         state: group
