@@ -1,10 +1,19 @@
 // Bulk actions on people (decision 041) against a real migrated database: the
-// selection is checked and capped, people of another organisation are never
-// touched, every action applies in one transaction with one audit row per
+// selection is checked and capped, people of another organisation (or, for a
+// manager, outside their teams) are never touched, a manager takes only the
+// actions they may take on one person, every action applies in one transaction with one audit row per
 // person changed, and the answer counts what was skipped and why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
-import { bulkPeopleAction, describeBulkResult, selectedIds, BULK_LIMIT } from '#server/people/index.ts';
+import {
+  bulkActionsFor,
+  bulkPeopleAction,
+  describeBulkResult,
+  selectedIds,
+  BULK_ACTIONS,
+  BULK_LIMIT,
+  MANAGER_BULK_ACTIONS,
+} from '#server/people/index.ts';
 import { invitePerson } from '#server/account/index.ts';
 import { accountTokens, auditLog, sessions, teamMemberships, teams, users } from '#server/db/schema.ts';
 import { findUserByEmail } from '#server/people/queries.ts';
@@ -73,16 +82,17 @@ describe('the selection', () => {
     });
   });
 
-  it('is for admins only', async () => {
-    const manager = (await findUserByEmail(t.db, 'manager@demo.opspath.test'))!;
-    const [m] = await members();
-    const refused = await bulkPeopleAction(
-      t.db,
-      testContext(manager, now),
-      { ...ticks([m!.id]), action: 'set-tier', tier: 'senior' },
-      TEST_CATALOG,
-    );
-    expect(refused).toMatchObject({ ok: false, status: 403 });
+  it('is refused to a member, whatever the action', async () => {
+    const [m, n] = await members();
+    for (const action of BULK_ACTIONS) {
+      const refused = await bulkPeopleAction(
+        t.db,
+        testContext(m!, now),
+        { ...ticks([n!.id]), action, tier: 'senior', confirm: 'yes' },
+        TEST_CATALOG,
+      );
+      expect(refused, action).toMatchObject({ ok: false, status: 403 });
+    }
   });
 });
 
@@ -227,5 +237,111 @@ describe('resending invitations', () => {
       .where(and(eq(accountTokens.userId, invited!.id), eq(accountTokens.purpose, 'invitation')));
     expect(links).toHaveLength(2);
     expect(links.filter((l) => l.revokedAt === null)).toHaveLength(1);
+  });
+});
+
+describe('a manager, on the people of their teams', () => {
+  let manager: Actor;
+  let mine: (typeof users.$inferSelect)[];
+  let theirs: typeof users.$inferSelect;
+  let colleague: typeof users.$inferSelect;
+  const ctx = () => testContext(manager, now);
+  const tiersOf = async (ids: number[]) =>
+    (await t.db.select().from(users).where(inArray(users.id, ids))).sort((a, b) => a.id - b.id).map((u) => u.tier);
+
+  beforeAll(async () => {
+    manager = (await findUserByEmail(t.db, 'manager@demo.opspath.test'))!;
+    const orgTeams = await t.db.select().from(teams).where(eq(teams.orgId, manager.orgId));
+    const warehouse = orgTeams.find((team) => team.managerUserId === manager.id)!;
+    const customer = orgTeams.find((team) => team.managerUserId !== null && team.managerUserId !== manager.id)!;
+    const person = async (label: string, teamId: number, role: 'member' | 'manager' = 'member') => {
+      const [row] = await t.db
+        .insert(users)
+        .values({
+          orgId: manager.orgId,
+          email: `bulk-${label}@demo.opspath.test`,
+          displayName: `Bulk ${label}`,
+          passwordHash: 'x',
+          role,
+          jobRole: 'operations-coordinator',
+          tier: 'junior',
+        })
+        .returning();
+      await t.db.insert(teamMemberships).values({ teamId, userId: row!.id });
+      return row!;
+    };
+    mine = [await person('mine-1', warehouse.id), await person('mine-2', warehouse.id), await person('mine-3', warehouse.id)];
+    theirs = await person('theirs', customer.id);
+    colleague = await person('colleague', warehouse.id, 'manager');
+  });
+
+  it('may change tier and deactivate, never move to a team or resend invitations (admins only)', async () => {
+    expect(bulkActionsFor(manager)).toEqual(MANAGER_BULK_ACTIONS);
+    const ids = mine.map((p) => p.id);
+    const tiersBefore = await tiersOf(ids);
+    for (const action of BULK_ACTIONS.filter((a) => !(MANAGER_BULK_ACTIONS as readonly string[]).includes(a))) {
+      const refused = await bulkPeopleAction(t.db, ctx(), { ...ticks(ids), action, teamId: String(theirs.id) }, TEST_CATALOG);
+      expect(refused, action).toMatchObject({ ok: false, status: 403 });
+    }
+    expect(await tiersOf(ids)).toEqual(tiersBefore);
+    expect(await auditRows('user.teams_changed', ids)).toHaveLength(0);
+    expect(await auditRows('account.invitation_sent', ids)).toHaveLength(0);
+  });
+
+  it('changes the tier of their own members; a forged id (another team, another organisation, nobody) is "not found" and untouched', async () => {
+    const ids = [mine[0]!.id, mine[1]!.id, theirs.id, other.member.id, 987_654_321];
+    const result = await bulkPeopleAction(t.db, ctx(), { ...ticks(ids), action: 'set-tier', tier: 'senior' }, TEST_CATALOG);
+    expect(result.ok && result.value).toEqual({ action: 'set-tier', changed: 2, skipped: [{ reason: 'not found', count: 3 }] });
+    expect(await tiersOf([mine[0]!.id, mine[1]!.id, theirs.id])).toEqual(['senior', 'senior', 'junior']);
+    const [otherMember] = await t.db.select().from(users).where(eq(users.id, other.member.id));
+    expect(otherMember!.tier).toBe('junior');
+    expect(await auditRows('user.updated', [theirs.id, other.member.id])).toHaveLength(0);
+    expect(await auditRows('user.updated', [mine[0]!.id, mine[1]!.id])).toHaveLength(2);
+  });
+
+  it('skips someone of their team they may not change (another manager, themselves), saying why', async () => {
+    const result = await bulkPeopleAction(
+      t.db,
+      ctx(),
+      { ...ticks([colleague.id, manager.id, mine[2]!.id]), action: 'set-tier', tier: 'senior' },
+      TEST_CATALOG,
+    );
+    expect(result.ok && result.value).toEqual({
+      action: 'set-tier',
+      changed: 1,
+      skipped: [{ reason: 'only an admin can change them', count: 2 }],
+    });
+    expect(await tiersOf([colleague.id])).toEqual(['junior']);
+  });
+
+  it('deactivates only once confirmed, never themselves nor anyone outside their teams', async () => {
+    const form = { ...ticks([mine[0]!.id, manager.id, theirs.id]), action: 'deactivate' };
+    expect(await bulkPeopleAction(t.db, ctx(), form, TEST_CATALOG)).toMatchObject({
+      ok: false,
+      fieldErrors: { confirm: expect.any(String) },
+    });
+    const active = async () =>
+      (
+        await t.db
+          .select()
+          .from(users)
+          .where(inArray(users.id, [mine[0]!.id, manager.id, theirs.id]))
+      ).filter((u) => u.active).length;
+    expect(await active()).toBe(3);
+    await createSession(t.db, mine[0]!.id, { now: () => now });
+    const result = await bulkPeopleAction(t.db, ctx(), { ...form, confirm: 'yes' }, TEST_CATALOG);
+    expect(result.ok && result.value).toMatchObject({
+      changed: 1,
+      skipped: expect.arrayContaining([
+        { reason: 'not found', count: 1 },
+        { reason: 'you cannot deactivate yourself', count: 1 },
+      ]),
+    });
+    const [gone, self, untouched] = await Promise.all(
+      [mine[0]!.id, manager.id, theirs.id].map(async (id) => (await t.db.select().from(users).where(eq(users.id, id)))[0]!),
+    );
+    expect([gone!.active, self!.active, untouched!.active]).toEqual([false, true, true]);
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, mine[0]!.id))).toHaveLength(0);
+    expect(await auditRows('user.deactivated', [theirs.id, manager.id])).toHaveLength(0);
   });
 });

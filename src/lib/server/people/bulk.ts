@@ -1,12 +1,15 @@
 // One action on a selection of people (decision 041): move to a team, change
 // tier, deactivate, or resend the invitation. The form ticks `person-<id>`
 // boxes (a plain form, no JavaScript); the ids are checked with zod and capped,
-// each person must be in the actor's organisation, and the whole selection is
-// applied in one transaction with one audit row per person changed. The answer
-// counts what changed and what was skipped, by reason.
+// each person must be someone the actor may see (an admin: their organisation;
+// a manager: their teams), and the whole selection is applied in one
+// transaction with one audit row per person changed. The answer counts what
+// changed and what was skipped, by reason. A manager takes only the actions
+// they may take on one person's page (change tier, deactivate), under the same
+// rules in access.ts.
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { canAdministerOrganisation, canSetUserActive, type TeamContext } from '#domain/access.ts';
+import { canAdministerOrganisation, canEditUser, canOverseeTeams, canSetUserActive, canViewUser, type Actor } from '#domain/access.ts';
 import { parseId, ticked, type FormValues } from '#domain/fields.ts';
 import { findJobRole, type JobRoleCatalog } from '#domain/job-roles.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
@@ -17,6 +20,7 @@ import type { Db, Tx } from '#server/db/client.ts';
 import { accountTokens, teamMemberships, teams, users, type User } from '#server/db/schema.ts';
 import { forbidden, invalid, ok, parseInput, type Outcome } from '#server/outcome.ts';
 import type { ActionContext } from '#server/request/context.ts';
+import { loadTeamContext } from '#server/teams/queries.ts';
 
 /** The most people one action takes: a page of the list is 50; this leaves room for scripts, not for the whole organisation. */
 export const BULK_LIMIT = 500;
@@ -30,6 +34,19 @@ export const BULK_ACTION_LABELS: Record<BulkAction, string> = {
   deactivate: 'Deactivate',
   'resend-invitation': 'Resend the invitation',
 };
+
+/**
+ * What a manager may do to the members of their teams one at a time (updatePerson's
+ * tier, deactivatePerson), so also to a selection. Moving between teams and
+ * resending invitations stay with admins, as they do on the person's page.
+ */
+export const MANAGER_BULK_ACTIONS = ['set-tier', 'deactivate'] as const satisfies readonly BulkAction[];
+
+/** The bulk actions this actor may take: an admin every one, a manager MANAGER_BULK_ACTIONS, anyone else none. */
+export function bulkActionsFor(actor: Actor): readonly BulkAction[] {
+  if (canAdministerOrganisation(actor)) return BULK_ACTIONS;
+  return canOverseeTeams(actor) ? MANAGER_BULK_ACTIONS : [];
+}
 
 const PERSON_FIELD = /^person-(\d{1,15})$/;
 
@@ -80,6 +97,7 @@ export function describeBulkResult(result: BulkResult): string {
 export const BULK_SKIP_REASONS = [
   'not found',
   'you cannot deactivate yourself',
+  'only an admin can change them',
   'already in that team',
   'no job role to set a tier in',
   'already at that tier',
@@ -113,10 +131,12 @@ export async function bulkPeopleAction(
   form: FormValues,
   catalog: JobRoleCatalog,
 ): Promise<Outcome<BulkResult>> {
-  if (!canAdministerOrganisation(ctx.actor)) return forbidden();
+  const allowed = bulkActionsFor(ctx.actor);
+  if (allowed.length === 0) return forbidden();
   const parsed = parseInput(bulkSchema, { ...form, ids: selectedIds(form) });
   if (!parsed.ok) return parsed;
   const { action, ids } = parsed.value;
+  if (!allowed.includes(action)) return forbidden();
   if (action === 'deactivate') {
     const confirmed = parseInput(confirmDeactivation, form);
     if (!confirmed.ok) return confirmed;
@@ -125,11 +145,15 @@ export async function bulkPeopleAction(
     return invalid({ tier: 'Choose a tier from the list.' });
   }
   return db.transaction(async (tx): Promise<Outcome<BulkResult>> => {
-    // Only people of the actor's organisation are found: an id from elsewhere counts as "not found", whatever it is.
-    const people = await tx
-      .select()
-      .from(users)
-      .where(and(inArray(users.id, ids), eq(users.orgId, ctx.actor.orgId)));
+    // Only people the actor may see are found (canViewUser, as on a person's page): an id of another
+    // organisation, or of someone outside a manager's teams, counts as "not found", whatever it is.
+    const teamContext = await loadTeamContext(tx, ctx.actor);
+    const people = (
+      await tx
+        .select()
+        .from(users)
+        .where(and(inArray(users.id, ids), eq(users.orgId, ctx.actor.orgId)))
+    ).filter((person) => canViewUser(ctx.actor, person, teamContext));
     const skipped = new Map<string, number>();
     const skip = (reason: (typeof BULK_SKIP_REASONS)[number]) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
     for (let i = people.length; i < ids.length; i++) skip('not found');
@@ -145,19 +169,22 @@ export async function bulkPeopleAction(
               .where(and(eq(teams.id, teamId), eq(teams.orgId, ctx.actor.orgId)));
       if (!team) return invalid({ teamId: 'Choose a team.' });
     }
-    // An admin edits everyone of their organisation; the team context is not needed for that rule.
-    const noTeams: TeamContext = { teams: [], memberships: [] };
+    // Someone a manager sees but may not change (a manager or admin in their team, themselves) is skipped, with why.
+    const refused = (person: User): Skip =>
+      person.id === ctx.actor.id && action === 'deactivate' ? 'you cannot deactivate yourself' : 'only an admin can change them';
     let changed = 0;
     for (const person of people.sort((a, b) => a.id - b.id)) {
       const reason =
         action === 'move-team'
           ? await moveToTeam(tx, ctx, person, team!)
           : action === 'set-tier'
-            ? await setTier(tx, ctx, person, parsed.value.tier, catalog)
+            ? canEditUser(ctx.actor, person, teamContext)
+              ? await setTier(tx, ctx, person, parsed.value.tier, catalog)
+              : refused(person)
             : action === 'deactivate'
-              ? canSetUserActive(ctx.actor, person, noTeams)
+              ? canSetUserActive(ctx.actor, person, teamContext)
                 ? await deactivate(tx, ctx, person)
-                : 'you cannot deactivate yourself'
+                : refused(person)
               : await resendInvitation(tx, ctx, person);
       if (reason === null) changed++;
       else skip(reason);
