@@ -5,7 +5,7 @@
 // if the plan is still the one the admin saw; otherwise the row becomes
 // "stale" with the fresh plan, and nothing is written. The apply runs in the
 // web process in the background; the page shows its state from the row.
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { canAdministerOrganisation, type Actor } from '#domain/access.ts';
 import { parseCsv } from '#domain/csv.ts';
 import { parseId } from '#domain/fields.ts';
@@ -33,9 +33,17 @@ import { forbidden, invalid, notFound, ok, type Outcome } from '#server/outcome.
 import { readBody } from '#server/request/body.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { spreadsheetFormatOf } from '#server/skills/import.ts';
+import { insertRowsFromJson } from './json-rows.ts';
 
-/** Rows per multi-row INSERT: SQLite allows 32,766 bound variables, and a users row binds 12. */
+/** Rows per multi-row INSERT (one JSON parameter each, json-rows.ts), and changes between two yields to other requests. */
 const INSERT_SLICE = 1_000;
+/**
+ * Lets the event loop serve other requests. The libsql client runs each
+ * statement synchronously, so an apply of thousands of awaited statements
+ * never reaches the event loop by itself: every other request of this web
+ * process would wait the whole apply out.
+ */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export type PeopleFile = { text: string; fileName: string; format: 'csv' | 'json'; options: PlanOptions };
@@ -340,11 +348,18 @@ export async function applyPeopleImport(
   onProgress: ApplyProgress = () => {},
 ): Promise<ApplyResult> {
   const [row] = await db
-    .select()
+    .select({
+      fileName: peopleImports.fileName,
+      format: peopleImports.format,
+      source: peopleImports.source,
+      options: peopleImports.options,
+      // The stored JSON text as it is: compared with the fresh plan's JSON, never parsed (50,000 people make it about 10 MB).
+      planJson: sql<string | null>`cast(${peopleImports.plan} as text)`,
+    })
     .from(peopleImports)
     .where(and(eq(peopleImports.id, id), eq(peopleImports.orgId, ctx.actor.orgId)))
     .limit(1);
-  if (!row || !row.plan) return { state: 'refused', summary: null };
+  if (!row || !row.planJson) return { state: 'refused', summary: null };
   // Hashed once, outside the transaction: argon2 per person would take minutes for 50,000 people,
   // and nobody knows this password (new people choose theirs from the invitation or a reset).
   const passwordHash = await hashPassword(generatePassword());
@@ -355,7 +370,8 @@ export async function applyPeopleImport(
       { text: row.source, format: row.format === 'json' ? 'json' : 'csv', options: row.options },
       catalog,
     );
-    if (!planned.plan || JSON.stringify(planned.plan) !== JSON.stringify(row.plan)) {
+    // Stored by previewPeopleImport as drizzle writes a json column: JSON.stringify of the plan.
+    if (!planned.plan || JSON.stringify(planned.plan) !== row.planJson) {
       await tx
         .update(peopleImports)
         .set({
@@ -390,7 +406,7 @@ class AuditWriter {
     if (this.pending.length === 0) return;
     const rows = this.pending.map(auditRow);
     this.pending = [];
-    await this.tx.insert(auditLog).values(rows);
+    await insertRowsFromJson(this.tx, auditLog, rows);
   }
 }
 
@@ -407,58 +423,64 @@ const planTotal = (plan: PeoplePlan) =>
 async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: PeoplePlan, passwordHash: string, onProgress: ApplyProgress) {
   const total = planTotal(plan);
   let done = 0;
-  const step = (n = 1) => {
+  const step = async (n = 1) => {
+    const before = done;
     done += n;
     // Every slice, not every row: the page needs a figure, not a stream of them.
     if (n > 1 || done % INSERT_SLICE === 0 || done === total) onProgress(done, total);
+    if (Math.floor(done / INSERT_SLICE) !== Math.floor(before / INSERT_SLICE)) await yieldToOthers();
   };
   const by = { orgId: ctx.actor.orgId, actorUserId: ctx.actor.id, ip: ctx.ip, at: ctx.now };
   const via = { importId };
   const audits = new AuditWriter(tx);
 
   for (let i = 0; i < plan.teamsToCreate.length; i += INSERT_SLICE) {
-    const created = await tx
-      .insert(teams)
-      .values(
-        plan.teamsToCreate
-          .slice(i, i + INSERT_SLICE)
-          .map((name) => ({ orgId: ctx.actor.orgId, name, createdAt: ctx.now, updatedAt: ctx.now })),
-      )
-      .returning({ id: teams.id, name: teams.name });
-    step(created.length);
+    const created = await insertRowsFromJson<typeof teams, { id: number; name: string }>(
+      tx,
+      teams,
+      plan.teamsToCreate
+        .slice(i, i + INSERT_SLICE)
+        .map((name) => ({ orgId: ctx.actor.orgId, name, createdAt: ctx.now, updatedAt: ctx.now })),
+      { returning: ['id', 'name'] },
+    );
+    await step(created.length);
     for (const t of created)
       await audits.push({ ...by, action: 'team.created', target: { type: 'team', id: t.id }, after: { name: t.name, ...via } });
   }
 
-  const created: { id: number; email: string; displayName: string }[] = [];
+  // Kept only for the invitations, which need each new person's id and name.
+  const toInvite = new Set(plan.invite);
+  const invitees: { id: number; email: string; displayName: string; orgId: number }[] = [];
   for (let i = 0; i < plan.create.length; i += INSERT_SLICE) {
     const slice = plan.create.slice(i, i + INSERT_SLICE);
-    const rows = await tx
-      .insert(users)
-      .values(
-        slice.map((p) => ({
-          orgId: ctx.actor.orgId,
-          email: p.email,
-          displayName: p.name,
-          passwordHash,
-          role: p.role,
-          jobRole: p.jobRole,
-          tier: p.tier,
-          startDate: p.startDate,
-          active: true,
-          createdAt: ctx.now,
-          updatedAt: ctx.now,
-        })),
-      )
-      .returning({ id: users.id, email: users.email, displayName: users.displayName });
-    created.push(...rows);
-    step(rows.length);
-    for (const [j, r] of rows.entries()) {
-      const p = slice[j]!;
+    const rows = await insertRowsFromJson<typeof users, { id: number; email: string; display_name: string }>(
+      tx,
+      users,
+      slice.map((p) => ({
+        orgId: ctx.actor.orgId,
+        email: p.email,
+        displayName: p.name,
+        passwordHash,
+        role: p.role,
+        jobRole: p.jobRole,
+        tier: p.tier,
+        startDate: p.startDate,
+        active: true,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })),
+      { returning: ['id', 'email', 'display_name'] },
+    );
+    // Matched by email (unique): SQLite does not promise RETURNING rows in insertion order.
+    const idOf = new Map(rows.map((r) => [r.email, r.id]));
+    for (const r of rows)
+      if (toInvite.has(r.email)) invitees.push({ id: r.id, email: r.email, displayName: r.display_name, orgId: ctx.actor.orgId });
+    await step(rows.length);
+    for (const p of slice) {
       await audits.push({
         ...by,
         action: 'user.created',
-        target: { type: 'user', id: r.id },
+        target: { type: 'user', id: idOf.get(p.email)! },
         after: {
           email: p.email,
           displayName: p.name,
@@ -500,7 +522,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
         after: { role: role.after, endedSessions, ...via },
       });
     }
-    step();
+    await step();
     if (u.changes.some((c) => c.field === 'active'))
       await audits.push({ ...by, action: 'user.activated', target, before: { active: false }, after: { active: true, ...via } });
   }
@@ -508,19 +530,23 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
   const ids = new Map<string, number>();
   const teamIds = new Map<string, number>();
   if (plan.join.length + plan.managers.length > 0) {
-    const current = await currentOrganisation(tx, ctx.actor);
-    for (const p of current.people) ids.set(p.email, p.id);
-    for (const t of current.teams) teamIds.set(t.name.toLowerCase(), t.id);
+    // Ids only: the whole organisation as the planner reads it would be every person's fields and teams again.
+    const people = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.orgId, ctx.actor.orgId));
+    for (const p of people) ids.set(p.email, p.id);
+    const teamRows = await tx.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.orgId, ctx.actor.orgId));
+    for (const t of teamRows) teamIds.set(t.name.toLowerCase(), t.id);
   }
   for (let i = 0; i < plan.join.length; i += INSERT_SLICE) {
     const slice = plan.join
       .slice(i, i + INSERT_SLICE)
       .map((j) => ({ teamId: teamIds.get(j.team.toLowerCase())!, userId: ids.get(j.email)! }));
-    await tx
-      .insert(teamMemberships)
-      .values(slice.map((m) => ({ ...m, createdAt: ctx.now })))
-      .onConflictDoNothing();
-    step(slice.length);
+    await insertRowsFromJson(
+      tx,
+      teamMemberships,
+      slice.map((m) => ({ ...m, createdAt: ctx.now })),
+      { ignoreConflicts: true },
+    );
+    await step(slice.length);
     for (const m of slice)
       await audits.push({
         ...by,
@@ -533,7 +559,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     const teamId = teamIds.get(m.team.toLowerCase())!;
     const managerUserId = ids.get(m.after)!;
     await tx.update(teams).set({ managerUserId, updatedAt: ctx.now }).where(eq(teams.id, teamId));
-    step();
+    await step();
     await audits.push({
       ...by,
       action: 'team.manager_changed',
@@ -546,7 +572,7 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
     await tx.update(users).set({ active: false, updatedAt: ctx.now }).where(eq(users.id, d.id));
     const endedSessions = await invalidateUserSessions(tx, d.id);
     await revokeAccountLinksOf(tx, d.id, ctx.now);
-    step();
+    await step();
     await audits.push({
       ...by,
       action: 'user.deactivated',
@@ -557,11 +583,9 @@ async function writePlan(tx: Tx, ctx: ActionContext, importId: number, plan: Peo
   }
   await audits.flush();
 
-  const toInvite = new Set(plan.invite);
-  const invitees = created.filter((p) => toInvite.has(p.email)).map((p) => ({ ...p, orgId: ctx.actor.orgId }));
   for (let i = 0; i < invitees.length; i += INSERT_SLICE) {
     const slice = invitees.slice(i, i + INSERT_SLICE);
     await invitePeople(tx, ctx, slice);
-    step(slice.length);
+    await step(slice.length);
   }
 }
