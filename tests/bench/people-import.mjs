@@ -210,7 +210,13 @@ try {
     loadAverageAtEnd: loadAverage(),
     first,
     written,
-    sameFileAgain: { previewS: again.previewS, applyS: again.applyS, peakRssSampledDuringApplyMb: again.peakRssSampledDuringApplyMb },
+    sameFileAgain: {
+      previewS: again.previewS,
+      applyS: again.applyS,
+      rssBeforeMb: again.rssBeforeMb,
+      peakRssSampledDuringPreviewMb: again.peakRssSampledDuringPreviewMb,
+      peakRssSampledDuringApplyMb: again.peakRssSampledDuringApplyMb,
+    },
     peakRssOfImportingProcessMb: peakMb,
     otherUserP95DuringApplyOverBefore: p95Ratio,
   };
