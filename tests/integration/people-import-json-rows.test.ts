@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import type { Actor } from '#domain/access.ts';
 import { auditLog, teamMemberships, teams, users } from '#server/db/schema.ts';
-import { insertRowsFromJson } from '#server/people-import/json-rows.ts';
+import { insertRowsFromJson } from '#server/db/json-rows.ts';
 import { actorByEmail, createTestDatabase, seedDemo, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;

@@ -3,7 +3,7 @@
 // and its message are written in one transaction (the outbox, decision 022),
 // so a rolled-back change sends nothing and a committed one cannot lose its
 // message. Decision 023 says why links, not handed-out passwords.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   deadLinkMessage,
@@ -25,6 +25,7 @@ import { createDatabaseResetThrottle, type ResetThrottle } from '#server/auth/ra
 import { createSession, invalidateUserSessions, type SessionOptions, type UserProfile } from '#server/auth/session.ts';
 import { revokeFeedTokensOf } from '#server/certifications/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
+import { inJson, insertRowsFromJson } from '#server/db/json-rows.ts';
 import { accountTokens, auditLog, organisations, users, type Session } from '#server/db/schema.ts';
 import { env } from '#server/env.ts';
 import { enqueueMessage, enqueueMessages, publicLink } from '#server/outbox/index.ts';
@@ -107,7 +108,7 @@ export async function invitePerson(tx: Executor, ctx: ActionContext, person: Rec
   return { id: link.id, expiresAt: link.expiresAt };
 }
 
-/** People per slice of a batched invitation: a token row binds 6 values, an audit row 9, far below SQLite's limit. */
+/** People per slice of a batched invitation; each slice's rows travel as one JSON parameter per table (json-rows.ts). */
 const INVITE_SLICE = 1_000;
 
 /**
@@ -129,7 +130,7 @@ export async function invitePeople(tx: Executor, ctx: ActionContext, people: Rec
       .set({ revokedAt: ctx.now })
       .where(
         and(
-          inArray(
+          inJson(
             accountTokens.userId,
             slice.map((p) => p.id),
           ),
@@ -139,21 +140,21 @@ export async function invitePeople(tx: Executor, ctx: ActionContext, people: Rec
         ),
       );
     const tokens = slice.map(() => newLinkToken());
-    const rows = await tx
-      .insert(accountTokens)
-      .values(
-        slice.map((p, j) => ({
-          userId: p.id,
-          purpose: 'invitation' as const,
-          tokenHash: hashLinkToken(tokens[j]!),
-          createdBy: ctx.actor.id,
-          createdAt: ctx.now,
-          expiresAt,
-        })),
-      )
-      .returning({ id: accountTokens.id, tokenHash: accountTokens.tokenHash });
+    const rows = await insertRowsFromJson<typeof accountTokens, { id: number; token_hash: string }>(
+      tx,
+      accountTokens,
+      slice.map((p, j) => ({
+        userId: p.id,
+        purpose: 'invitation' as const,
+        tokenHash: hashLinkToken(tokens[j]!),
+        createdBy: ctx.actor.id,
+        createdAt: ctx.now,
+        expiresAt,
+      })),
+      { returning: ['id', 'token_hash'] },
+    );
     // RETURNING order is not promised by SQLite: match each row to its person by the token's hash.
-    const idOf = new Map(rows.map((r) => [r.tokenHash, r.id]));
+    const idOf = new Map(rows.map((r) => [r.token_hash, r.id]));
     const links = slice.map((_, j) => ({ id: idOf.get(hashLinkToken(tokens[j]!))!, token: tokens[j]!, expiresAt }));
     await enqueueMessages(
       tx,
@@ -177,7 +178,9 @@ export async function invitePeople(tx: Executor, ctx: ActionContext, people: Rec
       }),
       ctx.now,
     );
-    await tx.insert(auditLog).values(
+    await insertRowsFromJson(
+      tx,
+      auditLog,
       slice.map((person) =>
         auditRow({
           ...auditedBy(ctx),

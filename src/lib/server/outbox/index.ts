@@ -8,6 +8,7 @@ import { composeEmail, type EmailContent } from '#domain/email.ts';
 import { MESSAGE_KINDS, OUTBOX_STATES, receives, type MessageKind, type NotificationSettings } from '#domain/messages.ts';
 import { writeActorAudit } from '#server/audit/index.ts';
 import type { Db, Executor } from '#server/db/client.ts';
+import { insertRowsFromJson } from '#server/db/json-rows.ts';
 import { jobRuns, outboxMessages, users, type JobRun, type OutboxMessage } from '#server/db/schema.ts';
 import { env } from '#server/env.ts';
 import { scheduledJobs } from '#server/jobs/index.ts';
@@ -70,7 +71,7 @@ export async function enqueueMessage(tx: Executor, message: NewMessage, now = ne
   return { queued: true, id: row.id };
 }
 
-/** Rows per multi-row outbox INSERT: an outbox row binds 13 values, SQLite allows 32,766. */
+/** Rows per outbox INSERT, bound as one JSON parameter (json-rows.ts: the driver keeps memory per bound value). */
 const ENQUEUE_SLICE = 1_000;
 
 /**
@@ -82,33 +83,32 @@ export async function enqueueMessages(tx: Executor, messages: NewMessage[], now 
   const wanted = messages.flatMap((message, index) => (receives(message.recipient.notificationSettings, message.kind) ? [index] : []));
   for (let i = 0; i < wanted.length; i += ENQUEUE_SLICE) {
     const slice = wanted.slice(i, i + ENQUEUE_SLICE);
-    const rows = await tx
-      .insert(outboxMessages)
-      .values(
-        slice.map((index) => {
-          const message = messages[index]!;
-          const { text, html } = composeEmail(message.content);
-          return {
-            orgId: message.orgId,
-            kind: message.kind,
-            recipientUserId: message.recipient.id,
-            toAddress: message.recipient.email,
-            subject: message.subject,
-            textBody: text,
-            htmlBody: html,
-            headers: message.headers ?? {},
-            idempotencyKey: message.idempotencyKey,
-            state: 'pending' as const,
-            attempts: 0,
-            nextAttemptAt: now,
-            createdAt: now,
-          };
-        }),
-      )
-      .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
-      .returning({ id: outboxMessages.id, idempotencyKey: outboxMessages.idempotencyKey });
+    const rows = await insertRowsFromJson<typeof outboxMessages, { id: number; idempotency_key: string }>(
+      tx,
+      outboxMessages,
+      slice.map((index) => {
+        const message = messages[index]!;
+        const { text, html } = composeEmail(message.content);
+        return {
+          orgId: message.orgId,
+          kind: message.kind,
+          recipientUserId: message.recipient.id,
+          toAddress: message.recipient.email,
+          subject: message.subject,
+          textBody: text,
+          htmlBody: html,
+          headers: message.headers ?? {},
+          idempotencyKey: message.idempotencyKey,
+          state: 'pending' as const,
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+        };
+      }),
+      { ignoreConflicts: true, returning: ['id', 'idempotency_key'] },
+    );
     // RETURNING order is not promised by SQLite, so rows are matched by their unique key.
-    const byKey = new Map(rows.map((r) => [r.idempotencyKey, r.id]));
+    const byKey = new Map(rows.map((r) => [r.idempotency_key, r.id]));
     for (const index of slice) {
       const id = byKey.get(messages[index]!.idempotencyKey);
       results[index] = id === undefined ? { queued: false, reason: 'duplicate' } : { queued: true, id };

@@ -33,7 +33,7 @@ import { forbidden, invalid, notFound, ok, type Outcome } from '#server/outcome.
 import { readBody } from '#server/request/body.ts';
 import type { ActionContext } from '#server/request/context.ts';
 import { spreadsheetFormatOf } from '#server/skills/import.ts';
-import { insertRowsFromJson } from './json-rows.ts';
+import { insertRowsFromJson } from '#server/db/json-rows.ts';
 
 /** Rows per multi-row INSERT (one JSON parameter each, json-rows.ts), and changes between two yields to other requests. */
 const INSERT_SLICE = 1_000;

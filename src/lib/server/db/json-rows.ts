@@ -6,13 +6,14 @@
 // on 2026-12-07: 1,000,000 bound integers grew RSS by 96 MB, and a GC did not
 // return it; upstream: tursodatabase/libsql-client-ts#333, libsql-js#153).
 // An import of 50,000 people binds about 2,000,000 values as ordinary
-// multi-row INSERTs; as JSON it binds one per slice of 1,000 rows.
+// multi-row INSERTs; as JSON it binds one per slice of 1,000 rows. `inJson`
+// does the same for a long `column in (…)` list.
 // Values are converted by each column's own drizzle mapping, and columns the
 // rows leave out get their drizzle default function or the SQL default, as
 // `db.insert(table).values(rows)` would do.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Tx } from '#server/db/client.ts';
+import type { Executor } from '#server/db/client.ts';
 
 type Options = {
   /** Database column names to answer for each inserted row (RETURNING). */
@@ -54,7 +55,7 @@ export function insertFromJson<T extends SQLiteTable>(table: T, rows: readonly T
 
 /** Inserts the rows and answers the RETURNING columns (by database column name). */
 export async function insertRowsFromJson<T extends SQLiteTable, R = Record<string, unknown>>(
-  tx: Tx,
+  tx: Executor,
   table: T,
   rows: readonly T['$inferInsert'][],
   options: Options = {},
@@ -64,4 +65,9 @@ export async function insertRowsFromJson<T extends SQLiteTable, R = Record<strin
   if (options.returning?.length) return tx.all<R>(statement);
   await tx.run(statement);
   return [];
+}
+
+/** `column in (…values)` with the list bound as one JSON parameter instead of one parameter per value. */
+export function inJson(column: SQLiteColumn, values: readonly (number | string)[]): SQL {
+  return sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 }
