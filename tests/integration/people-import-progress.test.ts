@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Actor } from '#domain/access.ts';
+import { planSummary } from '#domain/people-import.ts';
 import { openDatabase, type Database } from '#server/db/client.ts';
 import { peopleImports } from '#server/db/schema.ts';
 import { APPLY_LEASE_MS, peopleImportView, previewPeopleImport, startPeopleImport } from '#server/people-import/index.ts';
@@ -38,6 +39,9 @@ describe('people import progress across processes', () => {
     );
     if (!created.ok) throw new Error(created.message);
     const id = created.value.id;
+    const previewed = await peopleImportView(t.db, admin, String(id));
+    if (!previewed.ok || !previewed.value.plan) throw new Error('the preview has no plan');
+    const counts = planSummary(previewed.value.plan);
     // Claimed by a process that is not this one: only the row says so.
     const claimedAt = new Date();
     await t.db.update(peopleImports).set({ status: 'applying', applyStartedAt: claimedAt, applyTotal: 2 }).where(eq(peopleImports.id, id));
@@ -45,6 +49,10 @@ describe('people import progress across processes', () => {
     const running = await peopleImportView(other.db, admin, String(id));
     expect(running.ok && running.value.state).toBe('applying');
     expect(running.ok && running.value.progress).toEqual({ done: 0, total: 2 });
+    // The reloading page gets the counts from SQLite, not the plan: the same counts the preview showed.
+    expect(running.ok && running.value.plan).toBeNull();
+    expect(running.ok && running.value.summary).toEqual(counts);
+    expect(running.ok && running.value.summary?.created).toBe(2);
     const twice = await startPeopleImport(other.db, testContext(admin), String(id), TEST_CATALOG);
     expect(twice.ok).toBe(false);
 
@@ -54,6 +62,7 @@ describe('people import progress across processes', () => {
       .where(eq(peopleImports.id, id));
     const gone = await peopleImportView(other.db, admin, String(id));
     expect(gone.ok && gone.value.state).toBe('interrupted');
+    expect(gone.ok && gone.value.plan && planSummary(gone.value.plan)).toEqual(counts);
     expect(gone.ok && gone.value.progress).toBeNull();
   });
 });

@@ -308,14 +308,23 @@ export const planIsEmpty = (plan: PeoplePlan) =>
   plan.create.length + plan.update.length + plan.teamsToCreate.length + plan.join.length + plan.managers.length + plan.deactivate.length ===
   0;
 
+/** Each count of a plan's summary and the list of the plan it counts. */
+export const PLAN_SUMMARY_LISTS = {
+  created: 'create',
+  updated: 'update',
+  teamsCreated: 'teamsToCreate',
+  joined: 'join',
+  managersChanged: 'managers',
+  deactivated: 'deactivate',
+  invited: 'invite',
+} as const satisfies Record<string, keyof PeoplePlan>;
+
+export type PlanSummary = Record<keyof typeof PLAN_SUMMARY_LISTS, number> & { unchanged: number };
+
 /** The counts a preview and the import's audit row show. */
-export const planSummary = (plan: PeoplePlan) => ({
-  created: plan.create.length,
-  updated: plan.update.length,
-  unchanged: plan.unchanged,
-  teamsCreated: plan.teamsToCreate.length,
-  joined: plan.join.length,
-  managersChanged: plan.managers.length,
-  deactivated: plan.deactivate.length,
-  invited: plan.invite.length,
-});
+export const planSummary = (plan: PeoplePlan): PlanSummary => {
+  const summary = { unchanged: plan.unchanged } as PlanSummary;
+  for (const [count, list] of Object.entries(PLAN_SUMMARY_LISTS) as [keyof typeof PLAN_SUMMARY_LISTS, keyof PeoplePlan][])
+    summary[count] = (plan[list] as unknown[]).length;
+  return summary;
+};
