@@ -89,7 +89,8 @@ const ALLOW: Record<string, Partial<Record<SignedIn, readonly string[]>>> = {
   // Its own organisation's trends and their CSV.
   '/app/admin/trends/': { foreignAdmin: ['GET'] },
   '/app/admin/trends.csv': { foreignAdmin: ['GET'] },
-  '/app/team/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
+  // The People list's bulk form acts on its own people: the target's ids count as "not found" (tests/integration/bulk-people.test.ts).
+  '/app/team/': { otherManager: ['GET', 'bulk'], foreignAdmin: ['GET', 'bulk'] },
   '/app/skills/': { otherManager: ['GET'], foreignAdmin: ['GET'] },
   '/app/skills/me/': everyone(['GET', 'rate']),
   '/app/skills/catalog/': { ...everyone(['GET']), foreignAdmin: ['GET', 'add-skill'] },
