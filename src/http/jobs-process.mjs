@@ -12,7 +12,9 @@ const RESTART_AFTER_MS = 5000;
 export function startJobsProcess() {
   let stopping = false;
   const start = () => {
-    const child = fork(SCRIPT, [], { stdio: 'inherit' });
+    // The web process's heap limit (WEB_HEAP_MB) is not the jobs' to keep: they get Node's default.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--max-old-space-size'));
+    const child = fork(SCRIPT, [], { stdio: 'inherit', execArgv });
     // The jobs are background work: at the lowest priority the kernel gives the
     // web process the CPU first, so a reminder run does not move page latency.
     lowerPriority(child.pid);

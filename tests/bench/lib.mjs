@@ -78,7 +78,8 @@ export function prepareDatabase(databaseUrl) {
 export async function startServer(databaseUrl, env = {}) {
   const port = await freePort();
   const child = track(
-    spawn(process.execPath, ['src/http/server.mjs'], {
+    // As `npm run serve` starts it (package.json): the heap limit is part of how production runs.
+    spawn(process.execPath, [`--max-old-space-size=${process.env.WEB_HEAP_MB || 384}`, 'src/http/server.mjs'], {
       cwd: root,
       env: benchEnv(databaseUrl, { PORT: String(port), HOST: '127.0.0.1', ...env }),
       stdio: ['ignore', 'ignore', 'inherit'],

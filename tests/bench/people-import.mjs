@@ -37,6 +37,11 @@ const BASELINE_MS = 10_000;
 
 const loadAverage = () => os.loadavg().map((n) => +n.toFixed(2));
 const mb = (kb) => Math.round(kb / 1024);
+/** CPU seconds (user + system) a process has used: a figure a busy machine slows less than wall time. */
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const statusKb = (pid, field) =>
   Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
 
@@ -158,6 +163,7 @@ try {
     const ownLoad = measureOthers ? steadyLoad(importer.baseUrl + OTHER_PAGE, manager, 1) : null;
     const applyRss = rssSampler(importer.pid);
     start = performance.now();
+    const cpuBefore = cpuSeconds(importer.pid);
     const applied = await fetch(`${importer.baseUrl}/app/admin/import/${id}`, {
       method: 'POST',
       body: new URLSearchParams({ intent: 'apply' }),
@@ -179,12 +185,14 @@ try {
       state = await importState(id);
     }
     const applyMs = performance.now() - start;
+    const applyCpuS = cpuSeconds(importer.pid) - cpuBefore;
     const during = measureOthers ? { other: await otherLoad.stop(), importer: await ownLoad.stop(), loadAverage: loadAverage() } : null;
     const applyPeakKb = applyRss.stop();
     if (state !== 'applied') throw new Error(`${label}: the import ended ${state}`);
     return {
       previewS: +(previewMs / 1000).toFixed(1),
       applyS: +(applyMs / 1000).toFixed(1),
+      applyCpuSecondsOfImporter: +applyCpuS.toFixed(1),
       adminPageLoadsDuringApply: pageLoads,
       rssBeforeMb: mb(rssBeforeKb),
       peakRssSampledDuringPreviewMb: mb(previewPeakKb),

@@ -1,7 +1,7 @@
 // Pure helpers of the accounts layer: configuration, redirects, origin checks,
 // job-role catalog and date labels. (Kept beside the integration tests that
 // exercise the same modules against a database.)
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { CONTENT_DIR, loadCatalogsFromDisk, readContentEntries } from '#catalog/load-fs.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ describe('parseEnv', () => {
       HOST: '0.0.0.0',
       SHUTDOWN_GRACE_MS: 25_000,
       WEB_CONCURRENCY: 1,
+      WEB_HEAP_MB: 384,
       PUBLIC_URL: 'http://localhost:4321',
       MAIL_FROM: 'OpsPath <no-reply@localhost>',
       JOBS: 'on',
@@ -101,6 +102,15 @@ describe('parseEnv', () => {
   it('takes a worker count from 1 to 64', () => {
     for (const WEB_CONCURRENCY of ['0', '65', 'two', '1.5']) expect(() => parseEnv({ WEB_CONCURRENCY })).toThrow(/WEB_CONCURRENCY/);
     expect(parseEnv({ WEB_CONCURRENCY: '2' }).WEB_CONCURRENCY).toBe(2);
+  });
+
+  it('takes a heap limit from 128 MB, the default being the one package.json passes to Node', () => {
+    for (const WEB_HEAP_MB of ['64', 'lots', '300.5']) expect(() => parseEnv({ WEB_HEAP_MB })).toThrow(/WEB_HEAP_MB/);
+    expect(parseEnv({ WEB_HEAP_MB: '512' }).WEB_HEAP_MB).toBe(512);
+    // The production scripts start Node with the limit; a drift between them and the schema's default would go unseen.
+    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
+    for (const name of ['start', 'serve'])
+      expect(scripts[name]).toContain(`node --max-old-space-size=\${WEB_HEAP_MB:-${parseEnv({}).WEB_HEAP_MB}}`);
   });
 
   it('refuses a port that is not a whole number in range, and a negative grace period', () => {

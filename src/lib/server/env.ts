@@ -43,6 +43,10 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: intFromEnv(0, 10 * 60_000, 25_000),
     // Web processes sharing the port (src/http/supervisor.mjs); one per core suits a busy server.
     WEB_CONCURRENCY: intFromEnv(1, 64, 1),
+    // Each web process's JavaScript heap, in MB: `npm start` and `npm run serve` pass it to Node as
+    // --max-old-space-size (Node refuses a value it cannot read; one out of range stops the server here). Without a
+    // limit Node lets the heap of a 50,000-person import grow to about 600 MB before collecting (ADR 044).
+    WEB_HEAP_MB: intFromEnv(128, 65_536, 384),
     // The address people reach the site at. Calendar event UIDs and links come
     // from it, never from a request's Host header, so a proxy, an alias or a
     // domain move does not make subscribers see every event deleted and re-created.
