@@ -2,7 +2,8 @@
 // an organisation of its own with more managers and more teammates than a
 // picker offers (PICKER_LIMIT): an admin finds a team's manager by typing the
 // start of a name and sets them; on a plan, a buddy is found the same way and
-// named on the task, and the task's edit form keeps its buddy whatever the search.
+// named on the task, and the task's edit form keeps its buddy whatever the search;
+// Find keeps what was already chosen and typed in the start-a-plan form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
@@ -50,6 +51,8 @@ beforeAll(async () => {
       person('Yusuf Buddy', 'member'),
       person('Hire Offline', 'member'),
       person('Hire Online', 'member'),
+      person('Starter Offline', 'member'),
+      person('Starter Online', 'member'),
     ])
     .returning();
   await database.db.insert(teamMemberships).values(colleagues.map((c) => ({ teamId: org.team.id, userId: c.id })));
@@ -64,9 +67,51 @@ afterAll(async () => {
 const selectedText = (page: Page, selector: string) => page.locator(`${selector} option:checked`).textContent();
 
 describe.each([
-  { js: false, manager: 'Quinn Offline', search: 'quinn', hire: 'Hire Offline', buddy: 'Zelda Buddy', buddySearch: 'zel' },
-  { js: true, manager: 'Rowan Online', search: 'ROW', hire: 'Hire Online', buddy: 'Yusuf Buddy', buddySearch: 'yus' },
-])('person pickers, JavaScript $js', ({ js, manager, search, hire, buddy, buddySearch }) => {
+  {
+    js: false,
+    manager: 'Quinn Offline',
+    search: 'quinn',
+    hire: 'Hire Offline',
+    buddy: 'Zelda Buddy',
+    buddySearch: 'zel',
+    starter: 'Starter Offline',
+  },
+  {
+    js: true,
+    manager: 'Rowan Online',
+    search: 'ROW',
+    hire: 'Hire Online',
+    buddy: 'Yusuf Buddy',
+    buddySearch: 'yus',
+    starter: 'Starter Online',
+  },
+])('person pickers, JavaScript $js', ({ js, manager, search, hire, buddy, buddySearch, starter }) => {
+  it('Find keeps the template and day 1 typed before it, and the plan starts with them', async () => {
+    const { context, page } = await signedInPage(browser, base, org.admin.email, org.admin.password, { javaScriptEnabled: js });
+    await page.goto(`${base}/app/ramp/`);
+    // Not the template their job role would give (operations-coordinator): it can only come from the form.
+    const template = 'operations-manager';
+    const day = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
+    await page.selectOption('#templateRole', template);
+    await page.getByLabel('Start date (day 1)').fill(day);
+    await page.getByLabel('Find the new hire').fill(starter.toLowerCase());
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.waitForURL(/hire=/);
+    await expect(page.locator('#hire-count').textContent()).resolves.toContain('1 person whose name or email starts with');
+    await expect(page.locator('#templateRole').inputValue()).resolves.toBe(template);
+    await expect(page.getByLabel('Start date (day 1)').inputValue()).resolves.toBe(day);
+    await expect(page.getByLabel('Find the new hire').inputValue()).resolves.toBe(starter.toLowerCase());
+    await page.selectOption('#personId', String(wanted.get(starter)));
+    await page.getByRole('button', { name: 'Start the plan' }).click();
+    await page.waitForURL(/\/app\/ramp\/\d+\/\?done=started/);
+    const [plan] = await database.db
+      .select()
+      .from(rampPlans)
+      .where(eq(rampPlans.userId, wanted.get(starter)!));
+    expect(plan).toMatchObject({ templateRole: template, startDate: day });
+    await context.close();
+  });
+
   it('an admin finds a team manager by the start of a name and sets them', async () => {
     const { context, page } = await signedInPage(browser, base, org.admin.email, org.admin.password, { javaScriptEnabled: js });
     const teamName = org.team.name;

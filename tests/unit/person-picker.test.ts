@@ -1,9 +1,10 @@
 // The person picker's rules (decision 043): what the search field holds, what
 // a query one row past the limit becomes, the chosen person always offered,
-// and the status line in words.
+// and the status line in words; what a form sent with its Find comes back as.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PICKER_LIMIT, matchesPickerSearch, pickedFrom, pickerSearch, pickerStatus } from '#domain/people-search.ts';
+import { carriedForm } from '#domain/fields.ts';
 
 const people = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 1 }));
 
@@ -56,5 +57,20 @@ describe('person picker rules', () => {
     expect(matchesPickerSearch(ada, 'ADA l')).toBe(true);
     expect(matchesPickerSearch(ada, 'Count')).toBe(true);
     expect(matchesPickerSearch(ada, 'love')).toBe(false);
+  });
+});
+
+describe('a form carried through its Find', () => {
+  it("gives the address's fields back to the form whose intent they carry, never a password", () => {
+    const params = new URLSearchParams('intent=start&hire=ad&templateRole=operations-manager&startDate=2027-01-04&password=x&q=team');
+    expect(carriedForm(params, 'start')).toEqual({
+      intent: 'start',
+      hire: 'ad',
+      templateRole: 'operations-manager',
+      startDate: '2027-01-04',
+      q: 'team',
+    });
+    expect(carriedForm(params, 'create-team')).toBeNull();
+    expect(carriedForm(new URLSearchParams('hire=ad'), 'start')).toBeNull();
   });
 });

@@ -20,6 +20,15 @@ export function parseId(raw: string | number | undefined | null): number | null 
   return Number.isSafeInteger(id) ? id : null;
 }
 
+/**
+ * What a form sent with its person picker's Find (a GET of the whole form, decision 043), to put back
+ * into it: the address's fields when they carry the form's intent, else null. Never a password.
+ */
+export function carriedForm(params: URLSearchParams, intent: string): FormValues | null {
+  if (params.get('intent') !== intent) return null;
+  return Object.fromEntries([...params].filter(([key]) => !/password/i.test(key)));
+}
+
 const tooLong = (max: number) => `Use at most ${max} characters.`;
 
 /** Trimmed text that may be left empty (null then). */
