@@ -18,6 +18,7 @@ import {
   describeValidity,
   STATE_INFO,
   STATUS_LABELS,
+  VERIFICATION_LINK_HINT,
   type CertificationFacts,
   type CertificationStatus,
   type CertRecord,
@@ -422,7 +423,7 @@ export default function CertTracker({ today, leadDays, certifications, rows: ini
               'verificationUrl',
               'Verification link (optional)',
               <input type="url" inputMode="url" maxLength={500} autoComplete="off" {...aria('verificationUrl', true)} />,
-              "The issuer's or badge site's page that proves it, starting with https://.",
+              VERIFICATION_LINK_HINT,
             )}
             {field('note', 'Note (optional)', <textarea rows={2} maxLength={1000} {...aria('note')} />)}
             <div className="dialog-actions">

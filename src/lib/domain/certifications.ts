@@ -22,6 +22,9 @@ import { addDays, addMonths, daysBetween, formatDay, monthOf, type IsoDate } fro
 export const CERTIFICATION_STATUSES = ['planned', 'in_progress', 'earned'] as const;
 export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
 
+/** The verification link's hint, as the form field rule (optionalWebLink) takes it: https:// or http://. */
+export const VERIFICATION_LINK_HINT = "The issuer's or badge site's page that proves it, starting with https:// (or http://).";
+
 export const STATUS_LABELS: Record<CertificationStatus, string> = {
   planned: 'Planned',
   in_progress: 'In progress',
