@@ -12,7 +12,9 @@
 // the island only recounts them after an edit. Rows are windowed above
 // WINDOW_FROM people so a 500-person team renders ~40 rows, not 30,000 cells.
 import {
+  memo,
   useCallback,
+  useDeferredValue,
   useEffect,
   useLayoutEffect,
   useMemo,
@@ -94,7 +96,63 @@ function decode(rows: MatrixGridRow[], width: number): Person[] {
 
 const totalGap = (p: Person) => p.cells.reduce((sum, c) => sum + Math.max(c.gap ?? 0, 0), 0);
 const levelOf = (c: Cell) => c.manager ?? c.self;
-const Bar = ({ n }: { n: number | null }) => (n === null ? <i /> : <i className={`l${n}`} />);
+/** A cell's bars as the link's classes (MatrixTable.astro draws them): s, m, t and the level; none, no class. */
+export function barClasses(c: { self: number | null; manager: number | null; target: number | null }): string {
+  const names = [];
+  if (c.self !== null) names.push(`s${c.self}`);
+  if (c.manager !== null) names.push(`m${c.manager}`);
+  if (c.target !== null) names.push(`t${c.target}`);
+  return names.join(' ');
+}
+
+/** What a row asks of the grid: the same functions on every render, so an unchanged row is not drawn again. */
+interface RowActions {
+  focus(row: number, col: number): void;
+  click(event: MouseEvent<HTMLAnchorElement>, person: Person, row: number, col: number): void;
+}
+interface RowProps {
+  person: Person;
+  /** Its place among the rows shown (the grid's row, as data-cell and aria-rowindex count it). */
+  row: number;
+  /** The grid column that takes Tab in this row (the roving tabindex), or -1: the active cell is elsewhere. */
+  tabCol: number;
+  /** The skill whose cell the popover describes, or -1. */
+  peekCol: number;
+  columns: MatrixGridColumn[];
+  skillHrefs: string[];
+  actions: RowActions;
+}
+
+// Memoised: a rating edit draws one row again, moving the active cell two, and a
+// filter change only the rows that come in or change place, not 3,000 cells.
+const MatrixRow = memo(function MatrixRow({ person, row, tabCol, peekCol, columns, skillHrefs, actions }: RowProps) {
+  const tab = (col: number) => (col === tabCol ? 0 : -1);
+  return (
+    <tr data-p={person.id} data-readonly={person.readOnly ? '' : undefined} aria-rowindex={row + 3}>
+      <th scope="row">
+        <a href={`/app/skills/people/${person.id}/`} tabIndex={tab(0)} data-cell={`${row}:0`} onFocus={() => actions.focus(row, 0)}>
+          {person.name}
+        </a>
+        <span className="pos">{person.position}</span>
+      </th>
+      <td className="total num">{totalGap(person)}</td>
+      {person.cells.map((cell, i) => (
+        <td key={columns[i]!.id} className={`c b-${cell.band}`}>
+          <a
+            href={`/app/skills/people/${person.id}/${skillHrefs[i]}`}
+            className={barClasses(cell) || undefined}
+            aria-label={cellDescription(cell)}
+            aria-describedby={peekCol === i ? POPOVER_ID : undefined}
+            tabIndex={tab(i + FIRST_SKILL)}
+            data-cell={`${row}:${i + FIRST_SKILL}`}
+            onFocus={() => actions.focus(row, i + FIRST_SKILL)}
+            onClick={(e) => actions.click(e, person, row, i)}
+          />
+        </td>
+      ))}
+    </tr>
+  );
+});
 
 type Sort = { by: 'name' } | { by: 'gap' } | { by: 'skill'; index: number };
 const parseSort = (v: string): Sort =>
@@ -181,8 +239,10 @@ export default function MatrixGrid({ caption, columns, rows, pinNames, takeover 
     if (wrap) setViewHeight(wrap.clientHeight || 800);
   }, []);
 
+  // The find box answers each key at once; the rows follow in a render React may interrupt for the next key.
+  const filterQuery = useDeferredValue(query);
   const shown = useMemo(() => {
-    const q = query.trim().toLowerCase();
+    const q = filterQuery.trim().toLowerCase();
     const list = q ? people.filter((p) => p.name.toLowerCase().includes(q) || p.position.toLowerCase().includes(q)) : people.slice();
     const byName = (a: Person, b: Person) => a.name.localeCompare(b.name);
     if (sort.by === 'gap') list.sort((a, b) => totalGap(b) - totalGap(a) || byName(a, b));
@@ -191,7 +251,7 @@ export default function MatrixGrid({ caption, columns, rows, pinNames, takeover 
       list.sort((a, b) => (levelOf(a.cells[i]!) ?? -1) - (levelOf(b.cells[i]!) ?? -1) || byName(a, b));
     } else list.sort(byName);
     return list;
-  }, [people, query, sort]);
+  }, [people, filterQuery, sort]);
 
   const coverage = useMemo(
     () => columns.map((_, i) => people.filter((p) => (levelOf(p.cells[i]!) ?? -1) >= PROFICIENT).length),
@@ -554,6 +614,24 @@ export default function MatrixGrid({ caption, columns, rows, pinNames, takeover 
     closePeek();
   }
 
+  // The rows' handlers read the latest render's state through this ref, so the functions rows get never change.
+  const rowHandlers = useRef<RowActions | null>(null);
+  useLayoutEffect(() => {
+    rowHandlers.current = {
+      // Focus on the active cell again (or a click on it) changes nothing: no render.
+      focus: (row, col) => setActive((a) => (a.row === row && a.col === col ? a : { row, col })),
+      click: onCellClick,
+    };
+  });
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      focus: (row, col) => rowHandlers.current?.focus(row, col),
+      click: (event, person, row, col) => rowHandlers.current?.click(event, person, row, col),
+    }),
+    [],
+  );
+  const skillHrefs = useMemo(() => columns.map((c) => `?skill=${encodeURIComponent(c.id)}#rate`), [columns]);
+
   const sortValue = sortValueOf(sort);
   const drawn = shown.slice(first, last);
 
@@ -645,39 +723,17 @@ export default function MatrixGrid({ caption, columns, rows, pinNames, takeover 
             )}
             {drawn.map((person, k) => {
               const row = first + k;
-              const tab = (col: number) => (row === current.row && col === current.col ? 0 : -1);
               return (
-                <tr key={person.id} data-p={person.id} data-readonly={person.readOnly ? '' : undefined} aria-rowindex={row + 3}>
-                  <th scope="row">
-                    <a
-                      href={`/app/skills/people/${person.id}/`}
-                      tabIndex={tab(0)}
-                      data-cell={`${row}:0`}
-                      onFocus={() => setActive({ row, col: 0 })}
-                    >
-                      {person.name}
-                    </a>
-                    <span className="pos">{person.position}</span>
-                  </th>
-                  <td className="total num">{totalGap(person)}</td>
-                  {person.cells.map((cell, i) => (
-                    <td key={columns[i]!.id} className={`c b-${cell.band}`}>
-                      <a
-                        href={`/app/skills/people/${person.id}/?skill=${encodeURIComponent(columns[i]!.id)}#rate`}
-                        aria-label={cellDescription(cell)}
-                        aria-describedby={peek && peek.personId === person.id && peek.col === i ? POPOVER_ID : undefined}
-                        tabIndex={tab(i + FIRST_SKILL)}
-                        data-cell={`${row}:${i + FIRST_SKILL}`}
-                        onFocus={() => setActive({ row, col: i + FIRST_SKILL })}
-                        onClick={(e) => onCellClick(e, person, row, i)}
-                      >
-                        <Bar n={cell.self} />
-                        <Bar n={cell.manager} />
-                        <Bar n={cell.target} />
-                      </a>
-                    </td>
-                  ))}
-                </tr>
+                <MatrixRow
+                  key={person.id}
+                  person={person}
+                  row={row}
+                  tabCol={row === current.row ? current.col : -1}
+                  peekCol={peek && peek.personId === person.id ? peek.col : -1}
+                  columns={columns}
+                  skillHrefs={skillHrefs}
+                  actions={rowActions}
+                />
               );
             })}
             {last < shown.length && (
