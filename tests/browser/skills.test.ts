@@ -353,6 +353,15 @@ describe('in Chromium', () => {
     await expect(dialog.evaluate((d) => (d as HTMLDialogElement).open)).resolves.toBe(true);
     await expect(dialog.locator('[data-person]').innerText()).resolves.toBe(member.displayName);
     await checkA11y(page, 'rating editor open');
+    // Modal without showModal(): Tab goes round the dialog's controls, and its backdrop takes the pointer.
+    await expect(dialog.getAttribute('aria-modal')).resolves.toBe('true');
+    await page.locator('#rating-editor button.secondary').focus();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('name'))).resolves.toBe('level');
+    await page.keyboard.press('Shift+Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
+    // The page's top left corner belongs to the backdrop, not to the header under it.
+    await expect(page.evaluate(() => document.elementFromPoint(2, 2)?.className)).resolves.toBe('rating-editor-backdrop');
     await page.keyboard.press('Escape');
     await expect(dialog.evaluate((d) => (d as HTMLDialogElement).open)).resolves.toBe(false);
     await expect(target.evaluate((a) => a === document.activeElement)).resolves.toBe(true);
