@@ -13,6 +13,7 @@
 //   BENCH_SCALE_DB=/tmp/scale.db npm run bench -- scale   keeps the generated organisation there and reuses it
 //   CHROME_PATH=…                                           Chromium for Lighthouse and inp (default /usr/bin/chromium)
 //   BENCH_INP_TRACE=/tmp/inp-trace.json npm run bench -- inp  keeps the inp section's trace for DevTools
+//   BENCH_LIGHTHOUSE=matrix npm run bench -- lighthouse     only the Lighthouse pages whose name holds that text
 // Takes about 5 minutes on the 2-core machine (the scale section half of it).
 //
 // Latencies are exact percentiles of every response time (autocannon's own
@@ -377,7 +378,7 @@ try {
       await section('lighthouse', async () => {
         const H = 'Lighthouse (mobile)';
         const out = (results.sections.lighthouse = {});
-        for (const pg of [
+        const lighthousePages = [
           { name: 'home', path: '/', perf: 98 },
           { name: 'guide', path: guide, perf: 98 },
           { name: 'salary explorer', path: '/salaries/', perf: 95 },
@@ -386,7 +387,9 @@ try {
           { name: "new hire's ramp checklist", path: '/app/ramp/', who: 'newHire', perf: 95 },
           { name: "new hire's own certifications", path: '/app/certifications/me/', who: 'newHire', perf: 95 },
           { name: "manager's certification compliance", path: '/app/certifications/', who: 'manager', perf: 95 },
-        ]) {
+        ];
+        const pick = process.env.BENCH_LIGHTHOUSE;
+        for (const pg of pick ? lighthousePages.filter((p) => p.name.includes(pick)) : lighthousePages) {
           const lh = await lighthouseRun(base + pg.path, pg.who ? { Cookie: cookies[pg.who] } : undefined);
           out[pg.name] = lh;
           const signedIn = !pg.who || lh.finalUrl.includes(pg.path);
