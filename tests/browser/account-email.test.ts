@@ -151,8 +151,8 @@ describe('invitations', () => {
     const email = uniqueEmail('invited');
     const { page: admin } = await signedInPage(fixture.browser, base, 'admin@demo.opspath.test', DEMO_PASSWORD);
     await admin.goto(`${base}/app/team/`);
-    await admin.getByLabel('Name').fill('Ivo Invited');
-    await admin.getByLabel('Email').fill(email);
+    await admin.getByLabel('Name', { exact: true }).fill('Ivo Invited');
+    await admin.getByLabel('Email', { exact: true }).fill(email);
     await admin.getByLabel('Role and tier').selectOption({ index: 1 });
     // Invitation is the default: nothing to choose.
     await admin.getByRole('button', { name: 'Add person' }).click();

@@ -84,7 +84,7 @@ describe('discoverRoutes on this tree', () => {
 
   it('reads intents, default intents, uploads and methods as the files declare them', () => {
     expect(route('/app/admin/')?.intents).toEqual(expect.arrayContaining(['create-team', 'rename-team', 'change-role']));
-    expect(route('/app/team/')).toMatchObject({ defaultIntent: 'add', intents: ['add', 'activate'] });
+    expect(route('/app/team/')).toMatchObject({ defaultIntent: 'add', intents: ['add', 'activate', 'bulk'] });
     expect(route('/app/skills/import/')).toMatchObject({ multipart: true, defaultIntent: 'import' });
     expect(route('/app/skills/rating')).toMatchObject({ kind: 'endpoint', methods: ['POST'], endpointHelper: true });
     expect(route('/calendar/[token].ics')).toMatchObject({ params: ['token'], methods: ['GET', 'HEAD'] });
